@@ -1,0 +1,2 @@
+def article_list(r): pass
+article_detail=article_list

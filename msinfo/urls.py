@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "MS treatment information: editors"
+admin.site.site_title = "MS treatment editors"
+admin.site.index_title = "Content and prices"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("articles/", include("articles.urls")),
+    path("", include("therapies.urls")),
+]

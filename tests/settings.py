@@ -1,0 +1,21 @@
+"""The site's settings as the test suite needs them: a throwaway secret key, no
+HTTPS redirect (the test client speaks plain HTTP) and static files served
+from the finders so no collectstatic step is needed."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-suite-only-not-a-secret")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+
+from msinfo.settings import *  # noqa: E402,F403
+
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False

@@ -1,0 +1,270 @@
+import calendar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from therapies.currencies import is_known_currency
+from therapies.markup import MARKDOWN_HELP
+
+
+
+class PublishedQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class CategoryKind(models.TextChoices):
+    DISEASE_MODIFYING = "dmt", "Disease-modifying therapy"
+    EMERGING = "emerging", "Emerging therapy"
+    SUPPORTIVE = "supportive", "Supportive care"
+
+
+class Category(models.Model):
+    """A group of therapies: a DMT category, an emerging-therapy section or a
+    supportive-care section. The kind decides which public page shows it."""
+
+    Kind = CategoryKind
+
+    kind = models.CharField(max_length=20, choices=CategoryKind.choices)
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True, help_text="The address: /categories/<slug>/.")
+    display_order = models.PositiveSmallIntegerField(
+        default=0, help_text="Sections are listed from the lowest number up."
+    )
+    summary = models.TextField(help_text="One or two plain sentences shown in lists and tables.")
+    body = models.TextField(blank=True, help_text=MARKDOWN_HELP)
+    administration = models.CharField(
+        "how it is given",
+        max_length=200,
+        blank=True,
+        help_text="For DMT categories, e.g. 'Self-injection, 1 to 7 times a week'.",
+    )
+    is_published = models.BooleanField("published", default=False)
+    last_reviewed = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PublishedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "categories"
+        ordering = ["kind", "display_order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=CategoryKind.values), name="category_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("therapies:category_detail", args=[self.slug])
+
+    @property
+    def is_disease_modifying(self):
+        return self.kind == self.Kind.DISEASE_MODIFYING
+
+
+class Route(models.TextChoices):
+    INJECTION = "injection", "Injection"
+    ORAL = "oral", "Tablet or capsule"
+    INFUSION = "infusion", "Infusion into a vein"
+    PROCEDURE = "procedure", "Medical procedure"
+    NON_DRUG = "non_drug", "Not a medicine (therapy or programme)"
+
+class DevelopmentStage(models.TextChoices):
+    PRECLINICAL = "preclinical", "Preclinical research"
+    PHASE_1 = "phase_1", "Phase 1 trial"
+    PHASE_2 = "phase_2", "Phase 2 trial"
+    PHASE_3 = "phase_3", "Phase 3 trial"
+    REGULATORY_REVIEW = "regulatory_review", "Under regulatory review"
+    APPROVED = "approved", "Approved"
+
+
+class Therapy(models.Model):
+    Route = Route
+    Stage = DevelopmentStage
+
+    generic_name = models.CharField(max_length=120, unique=True)
+    brand_names = models.CharField(
+        max_length=250, blank=True, help_text="Comma-separated, e.g. 'Avonex, Rebif'."
+    )
+    slug = models.SlugField(max_length=120, unique=True, help_text="The address: /therapies/<slug>/.")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="therapies")
+    route = models.CharField("how it is given", max_length=20, choices=Route.choices)
+    frequency = models.CharField(
+        "how often", max_length=120, blank=True, help_text="e.g. 'Once a week' or 'Every 6 months'."
+    )
+    mechanism = models.TextField("how it works", blank=True)
+    summary = models.TextField(help_text="One or two plain sentences shown in lists.")
+    body = models.TextField(blank=True, help_text=MARKDOWN_HELP)
+    development_stage = models.CharField(
+        max_length=20,
+        choices=DevelopmentStage.choices,
+        blank=True,
+        help_text="Required for agents in an emerging-therapy section.",
+    )
+    is_published = models.BooleanField("published", default=False)
+    last_reviewed = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PublishedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "therapies"
+        ordering = ["generic_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(route__in=Route.values),
+                name="therapy_route_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(development_stage="") | Q(development_stage__in=DevelopmentStage.values),
+                name="therapy_development_stage_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.generic_name
+
+    def get_absolute_url(self):
+        return reverse("therapies:therapy_detail", args=[self.slug])
+
+    def clean(self):
+        if not self.slug and self.generic_name:
+            self.slug = slugify(self.generic_name)
+        category = getattr(self, "category", None) if self.category_id else None
+        if category and category.kind == Category.Kind.EMERGING and not self.development_stage:
+            raise ValidationError(
+                {"development_stage": "Agents in an emerging-therapy section need a development stage."}
+            )
+
+    @property
+    def brand_name_list(self):
+        return [name.strip() for name in self.brand_names.split(",") if name.strip()]
+
+
+class CostEstimateQuerySet(models.QuerySet):
+    def newest_first(self):
+        return self.order_by("-as_of", "-recorded_at", "-id")
+
+    def older_than(self, day):
+        return self.filter(as_of__lt=day)
+
+
+class CostEstimate(models.Model):
+    """An annual cost range for one category or one therapy, as of a date.
+
+    Estimates are never overwritten: a new price is a new row, so the history
+    stays, and the row with the newest as-of date is the current one."""
+
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, null=True, blank=True, related_name="cost_estimates"
+    )
+    therapy = models.ForeignKey(
+        Therapy, on_delete=models.PROTECT, null=True, blank=True, related_name="cost_estimates"
+    )
+    low = models.DecimalField(
+        "lowest annual cost", max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    high = models.DecimalField(
+        "highest annual cost", max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    currency = models.CharField(max_length=3, default="USD", help_text="ISO 4217 code, e.g. USD, EUR, GBP.")
+    as_of = models.DateField("as of", help_text="The date the figures were true.")
+    source_name = models.CharField("source", max_length=200)
+    source_url = models.URLField("source address", blank=True, max_length=500)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recorded_cost_estimates",
+        editable=False,
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = CostEstimateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-as_of", "-recorded_at", "-id"]
+        get_latest_by = ["as_of", "recorded_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(low__gte=0), name="cost_estimate_low_non_negative"),
+            models.CheckConstraint(condition=Q(high__gte=0), name="cost_estimate_high_non_negative"),
+            models.CheckConstraint(condition=Q(low__lte=models.F("high")), name="cost_estimate_low_not_above_high"),
+            models.CheckConstraint(condition=Q(currency__regex=r"^[A-Z]{3}$"), name="cost_estimate_currency_iso_code"),
+            models.CheckConstraint(
+                condition=(Q(category__isnull=False) & Q(therapy__isnull=True))
+                | (Q(category__isnull=True) & Q(therapy__isnull=False)),
+                name="cost_estimate_exactly_one_subject",
+            ),
+            models.UniqueConstraint(
+                fields=["category", "currency", "as_of"],
+                condition=Q(category__isnull=False),
+                name="cost_estimate_unique_category_currency_date",
+                violation_error_message="This category already has an estimate in this currency for this date.",
+            ),
+            models.UniqueConstraint(
+                fields=["therapy", "currency", "as_of"],
+                condition=Q(therapy__isnull=False),
+                name="cost_estimate_unique_therapy_currency_date",
+                violation_error_message="This therapy already has an estimate in this currency for this date.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["category", "-as_of"], name="cost_estimate_category_date"),
+            models.Index(fields=["therapy", "-as_of"], name="cost_estimate_therapy_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.subject}: {self.currency} {self.low:,.0f}–{self.high:,.0f} (as of {self.as_of:%d %b %Y})"
+
+    @property
+    def subject(self):
+        return self.therapy if self.therapy_id else self.category
+
+    def clean(self):
+        errors = {}
+        if self.currency:
+            self.currency = self.currency.strip().upper()
+            if not is_known_currency(self.currency):
+                errors["currency"] = f"'{self.currency}' is not an ISO 4217 currency code."
+        if self.low is not None and self.high is not None and self.low > self.high:
+            errors["high"] = "The highest cost cannot be below the lowest cost."
+        if self.as_of and self.as_of > timezone.localdate():
+            errors["as_of"] = "The as-of date cannot be in the future."
+        if bool(self.category_id) == bool(self.therapy_id):
+            errors["__all__"] = "An estimate belongs to exactly one category or one therapy."
+        if errors:
+            raise ValidationError(errors)
+
+    def is_stale(self, today=None):
+        return self.as_of < staleness_cutoff(today)
+
+
+def staleness_cutoff(today=None):
+    """The earliest as-of date that still counts as current."""
+    today = today or timezone.localdate()
+    months = settings.PRICE_STALENESS_MONTHS
+    year, month = divmod(today.month - 1 - months, 12)
+    year += today.year
+    month += 1
+    # Clamp the day so 31 March minus one month lands on the last day of February.
+    day = min(today.day, calendar.monthrange(year, month)[1])
+    return today.replace(year=year, month=month, day=day)
+
+
+def current_estimate(estimates):
+    """The current estimate from already-fetched estimates, or None.
+
+    Takes a list so callers can prefetch the history once and derive both the
+    current price and the history from it without another query."""
+    return max(estimates, key=lambda e: (e.as_of, e.recorded_at, e.id), default=None)

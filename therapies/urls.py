@@ -1,0 +1,14 @@
+from django.urls import path
+
+from therapies import views
+
+app_name = "therapies"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("therapies/", views.therapy_list, name="therapy_list"),
+    path("therapies/<slug:slug>/", views.therapy_detail, name="therapy_detail"),
+    path("categories/<slug:slug>/", views.category_detail, name="category_detail"),
+    path("emerging/", views.emerging, name="emerging"),
+    path("care/", views.care, name="care"),
+]

@@ -1,0 +1,1 @@
+"""Admin for categories, therapies and their cost estimates."""

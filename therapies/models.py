@@ -1,4 +1,5 @@
 import calendar
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -190,6 +191,15 @@ class CostEstimate(models.Model):
         editable=False,
     )
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    price_import = models.ForeignKey(
+        "PriceImport",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="estimates",
+        editable=False,
+        help_text="The price file this estimate came from; empty when it was typed in.",
+    )
 
     objects = CostEstimateQuerySet.as_manager()
 
@@ -268,3 +278,134 @@ def current_estimate(estimates):
     Takes a list so callers can prefetch the history once and derive both the
     current price and the history from it without another query."""
     return max(estimates, key=lambda e: (e.as_of, e.recorded_at, e.id), default=None)
+
+
+# --- Price imports -----------------------------------------------------------------------
+
+
+class PriceImport(models.Model):
+    """One run of the price importer that wrote estimates: which file, who, when,
+    and how many rows were new. Every estimate it created points back to it.
+
+    A run that writes nothing (a dry run, a refused file, a file whose rows are
+    all already recorded) leaves no PriceImport."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        JSON = "json", "JSON"
+        NADAC = "nadac", "NADAC (CMS) weekly file"
+
+    class SourceKind(models.TextChoices):
+        UPLOAD = "upload", "Uploaded in the admin"
+        COMMAND = "command", "File given to the import_prices command"
+        URL = "url", "Fetched from an address by the import_prices command"
+
+    COMMAND_LABEL = "by the command"
+
+    file_name = models.CharField(max_length=500, help_text="File name, path or address as given.")
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    format = models.CharField(max_length=10, choices=Format.choices)
+    source_kind = models.CharField(max_length=10, choices=SourceKind.choices)
+    rows_total = models.PositiveIntegerField("rows")
+    rows_new = models.PositiveIntegerField("new estimates")
+    rows_unchanged = models.PositiveIntegerField("already recorded")
+    summary = models.TextField(blank=True, help_text="What the importer noted, e.g. rows skipped in a NADAC file.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="price_imports",
+        editable=False,
+    )
+    created_by_label = models.CharField(
+        "imported by",
+        max_length=150,
+        help_text=f"The editor's user name, or '{COMMAND_LABEL}' for the import_prices command.",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        get_latest_by = "created_at"
+        constraints = [
+            models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="price_import_sha256_hex"),
+            models.CheckConstraint(condition=Q(format__in=["csv", "json", "nadac"]), name="price_import_format_valid"),
+            models.CheckConstraint(
+                condition=Q(source_kind__in=["upload", "command", "url"]), name="price_import_source_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(rows_total=models.F("rows_new") + models.F("rows_unchanged")),
+                name="price_import_rows_add_up",
+            ),
+            models.CheckConstraint(condition=Q(rows_new__gt=0), name="price_import_wrote_something"),
+        ]
+
+    def __str__(self):
+        return f"Price import #{self.pk}: {self.file_name} ({self.created_at:%d %b %Y %H:%M})"
+
+
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def normalise_ndc(value):
+    """An NDC as the 11 digits NADAC uses, or None if it cannot be one.
+
+    Accepts the 11-digit form ('00002143380'), the same with leading zeros lost
+    by a spreadsheet ('2143380'), and the hyphenated 5-4-2, 4-4-2, 5-3-2 and
+    5-4-1 forms printed on packs ('0002-1433-80' becomes '00002143380')."""
+    text = str(value).strip()
+    if "-" in text:
+        parts = text.split("-")
+        widths = (5, 4, 2)
+        if len(parts) != 3 or not all(_DIGITS.fullmatch(part) and len(part) <= width for part, width in zip(parts, widths)):
+            return None
+        return "".join(part.zfill(width) for part, width in zip(parts, widths))
+    if not _DIGITS.fullmatch(text) or len(text) > 11:
+        return None
+    return text.zfill(11)
+
+
+class NdcMapping(models.Model):
+    """Ties one National Drug Code to a therapy, with how many of its pricing
+    units (tablets, mL, each...) a year of treatment takes, so a NADAC price per
+    unit becomes an annual cost."""
+
+    therapy = models.ForeignKey(Therapy, on_delete=models.PROTECT, related_name="ndc_mappings")
+    ndc = models.CharField(
+        "NDC",
+        max_length=11,
+        unique=True,
+        help_text="11 digits as in the NADAC file, e.g. 00002143380 (0002-1433-80 is accepted and converted).",
+    )
+    units_per_year = models.DecimalField(
+        "units a year",
+        max_digits=12,
+        decimal_places=4,
+        help_text="Pricing units (as in NADAC's 'Pricing Unit' column) for one year of treatment, e.g. 365 tablets.",
+    )
+    note = models.TextField(blank=True, help_text="e.g. the pack, strength and dosing the units are based on.")
+
+    class Meta:
+        verbose_name = "NDC mapping"
+        ordering = ["therapy__generic_name", "ndc"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ndc__regex=r"^[0-9]{11}$"), name="ndc_mapping_ndc_11_digits"),
+            models.CheckConstraint(condition=Q(units_per_year__gt=0), name="ndc_mapping_units_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.ndc_display} → {self.therapy}"
+
+    @property
+    def ndc_display(self):
+        return f"{self.ndc[:5]}-{self.ndc[5:9]}-{self.ndc[9:]}" if len(self.ndc) == 11 else self.ndc
+
+    def clean(self):
+        if self.ndc:
+            normalised = normalise_ndc(self.ndc)
+            if normalised is None:
+                raise ValidationError({"ndc": "An NDC is 11 digits (or 10 digits in a hyphenated 4-4-2, 5-3-2 or 5-4-1 form)."})
+            self.ndc = normalised
+        if self.units_per_year is not None and self.units_per_year <= 0:
+            raise ValidationError({"units_per_year": "Units a year must be more than zero."})

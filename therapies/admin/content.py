@@ -1,1 +1,349 @@
-"""Admin for categories, therapies and their cost estimates."""
+"""Admin for categories, therapies and their cost estimates.
+
+Prices are history: an estimate, once recorded, is never edited or deleted in
+the admin. A new price is a new estimate, recorded in the blank form under a
+category or therapy (or on the cost estimates page); the newest as-of date is
+the current price.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import CheckConstraint, F, OuterRef, Q, Subquery, UniqueConstraint
+from django.db.models.constants import LOOKUP_SEP
+from django.utils import timezone
+from django.utils.html import format_html
+
+from therapies.models import Category, CostEstimate, Therapy, staleness_cutoff
+
+ESTIMATE_FIELDS = ("low", "high", "currency", "as_of", "source_name", "source_url", "note")
+# A source address typed without a scheme gets https://, not http://.
+URL_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
+
+
+# --- Current price, without one query per row -------------------------------------------
+
+
+def with_current_price(queryset, subject_field):
+    """Annotate each row with its newest estimate (as-of date, then recording
+    time, then id: the same order as `current_estimate`), one subquery per
+    column, so a changelist runs the same number of queries for any number of rows."""
+    newest = CostEstimate.objects.filter(**{subject_field: OuterRef("pk")}).order_by(
+        "-as_of", "-recorded_at", "-id"
+    )
+    return queryset.annotate(
+        current_low=Subquery(newest.values("low")[:1]),
+        current_high=Subquery(newest.values("high")[:1]),
+        current_currency=Subquery(newest.values("currency")[:1]),
+        current_as_of=Subquery(newest.values("as_of")[:1]),
+    )
+
+
+class CurrentPriceColumns:
+    """List columns for a changelist whose queryset went through `with_current_price`."""
+
+    @admin.display(description="current price (a year)")
+    def current_price(self, obj):
+        if obj.current_low is None:
+            return "—"
+        return f"{obj.current_currency} {obj.current_low:,.0f}–{obj.current_high:,.0f}"
+
+    @admin.display(description="price as of", ordering="current_as_of")
+    def current_as_of(self, obj):
+        if obj.current_as_of is None:
+            return "—"
+        text = f"{obj.current_as_of:%d %b %Y}"
+        if obj.current_as_of < staleness_cutoff():
+            return format_html('{} <strong title="Older than the staleness limit">(out of date?)</strong>', text)
+        return text
+
+
+# --- Estimate forms: model validation and constraints always end up on the form ---------
+
+
+def _condition_fields(condition):
+    """Field names a CheckConstraint's condition refers to."""
+    for child in condition.children:
+        if isinstance(child, Q):
+            yield from _condition_fields(child)
+            continue
+        lookup, value = child
+        yield lookup.split(LOOKUP_SEP)[0]
+        if isinstance(value, F):
+            yield value.name.split(LOOKUP_SEP)[0]
+
+
+def _constraint_fields(constraint):
+    if isinstance(constraint, UniqueConstraint):
+        fields = set(constraint.fields)
+        if constraint.condition is not None:
+            fields |= set(_condition_fields(constraint.condition))
+        return fields
+    if isinstance(constraint, CheckConstraint):
+        return set(_condition_fields(constraint.condition))
+    return set()
+
+
+class EstimateInlineForm(forms.ModelForm):
+    """The form of the blank estimate row under a category or therapy.
+
+    Django leaves the inline's own foreign key out of model validation, so
+    constraints that name it (one estimate per subject, currency and date;
+    exactly one subject) would reach the database unchecked and fail there as
+    a server error. The formset sets that key before validation, so those
+    constraints are checked here, with the key included, and their messages
+    land on the form."""
+
+    # No Meta: the inline supplies model and fields (and the form field options).
+    parent_field = None  # set by the inline: "category" or "therapy"
+
+    def validate_unique(self):
+        super().validate_unique()
+        fk = self.parent_field
+        if fk is None or getattr(self.instance, f"{fk}_id") is None:
+            return
+        # Fields that failed validation are left out, as Model.full_clean does;
+        # fields not on the form keep the instance's value and are checked.
+        exclude = {name for name in self.errors if name != fk}
+        errors = {}
+        for constraint in CostEstimate._meta.constraints:
+            if fk not in _constraint_fields(constraint):
+                continue
+            try:
+                constraint.validate(CostEstimate, self.instance, exclude=exclude)
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if errors:
+            self._update_errors(ValidationError(errors))
+
+
+class EstimateInlineFormSet(forms.BaseInlineFormSet):
+    """Two new rows for the same currency and date in one save are refused too
+    (Django's own formset check skips conditional unique constraints)."""
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not form.has_changed() or not form.is_valid() or form in self.deleted_forms:
+                continue
+            key = (form.instance.currency, form.instance.as_of)
+            if key in seen:
+                raise ValidationError(
+                    "Two new estimates have the same currency and as-of date: keep one of them."
+                )
+            seen.add(key)
+
+
+class CostEstimateInline(admin.TabularInline):
+    """Existing estimates shown read-only (newest first); one blank row to record
+    a new one. No editing or deleting: a new price is a new estimate."""
+
+    model = CostEstimate
+    form = EstimateInlineForm
+    formset = EstimateInlineFormSet
+    fields = (*ESTIMATE_FIELDS, "recorded_by", "recorded_at")
+    readonly_fields = ("recorded_by", "recorded_at")
+    formfield_overrides = URL_OVERRIDES
+    extra = 1
+    can_delete = False
+    show_change_link = False
+    verbose_name = "cost estimate"
+    verbose_name_plural = (
+        "Cost estimates (history is read-only: to change a price, record a new estimate "
+        "with its as-of date in the blank row)"
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by").order_by("-as_of", "-recorded_at", "-id")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.parent_field = formset.fk.name
+        return formset
+
+    def has_change_permission(self, request, obj=None):
+        # Without change permission Django shows the saved rows read-only and
+        # ignores anything posted for them; the blank row stays editable.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class SaveEstimatesAsUserMixin:
+    """Stamps new estimates from an inline with the editor who recorded them."""
+
+    def get_inlines(self, request, obj):
+        # An estimate needs a saved subject: save the category or therapy first,
+        # then record its price on the change page.
+        return self.inlines if obj is not None else []
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not CostEstimate:
+            return super().save_formset(request, form, formset, change)
+        for estimate in formset.save(commit=False):
+            if estimate._state.adding:
+                estimate.recorded_by = request.user
+                estimate.recorded_at = timezone.now()
+            estimate.save()
+        formset.save_m2m()
+
+
+# --- Categories and therapies -----------------------------------------------------------
+
+
+@admin.action(description="Publish the selected items")
+def publish(modeladmin, request, queryset):
+    count = queryset.update(is_published=True)
+    modeladmin.message_user(request, f"Published {count}.")
+
+
+@admin.action(description="Unpublish the selected items (readers no longer see them)")
+def unpublish(modeladmin, request, queryset):
+    count = queryset.update(is_published=False)
+    modeladmin.message_user(request, f"Unpublished {count}.")
+
+
+@admin.action(description="Mark the selected items as reviewed today")
+def mark_reviewed_today(modeladmin, request, queryset):
+    count = queryset.update(last_reviewed=timezone.localdate())
+    modeladmin.message_user(request, f"Marked {count} as reviewed today.")
+
+
+@admin.register(Category)
+class CategoryAdmin(SaveEstimatesAsUserMixin, CurrentPriceColumns, admin.ModelAdmin):
+    list_display = (
+        "name",
+        "kind",
+        "display_order",
+        "current_price",
+        "current_as_of",
+        "is_published",
+        "last_reviewed",
+    )
+    list_display_links = ("name",)
+    list_editable = ("display_order",)
+    list_filter = ("kind", "is_published")
+    search_fields = ("name", "slug", "summary", "administration")
+    prepopulated_fields = {"slug": ("name",)}
+    ordering = ("kind", "display_order", "name")
+    inlines = [CostEstimateInline]
+    actions = [publish, unpublish, mark_reviewed_today]
+    fieldsets = (
+        (None, {"fields": ("kind", "name", "slug", "display_order")}),
+        ("Content", {"fields": ("summary", "administration", "body")}),
+        ("Publishing", {"fields": ("is_published", "last_reviewed", "updated_at")}),
+    )
+    readonly_fields = ("updated_at",)
+
+    def get_queryset(self, request):
+        return with_current_price(super().get_queryset(request), "category")
+
+
+@admin.register(Therapy)
+class TherapyAdmin(SaveEstimatesAsUserMixin, CurrentPriceColumns, admin.ModelAdmin):
+    list_display = (
+        "generic_name",
+        "brand_names",
+        "category",
+        "route",
+        "development_stage",
+        "current_price",
+        "current_as_of",
+        "is_published",
+        "last_reviewed",
+    )
+    list_filter = (
+        ("category__kind", admin.ChoicesFieldListFilter),
+        "is_published",
+        "category",
+        "route",
+        "development_stage",
+    )
+    list_select_related = ("category",)
+    search_fields = ("generic_name", "brand_names", "slug", "summary", "mechanism")
+    prepopulated_fields = {"slug": ("generic_name",)}
+    autocomplete_fields = ("category",)
+    ordering = ("generic_name",)
+    inlines = [CostEstimateInline]
+    actions = [publish, unpublish, mark_reviewed_today]
+    fieldsets = (
+        (None, {"fields": ("generic_name", "brand_names", "slug", "category")}),
+        ("How it is given and how it works", {"fields": ("route", "frequency", "mechanism", "development_stage")}),
+        ("Content", {"fields": ("summary", "body")}),
+        ("Publishing", {"fields": ("is_published", "last_reviewed", "updated_at")}),
+    )
+    readonly_fields = ("updated_at",)
+
+    def get_queryset(self, request):
+        return with_current_price(super().get_queryset(request), "therapy")
+
+
+# --- Cost estimates on their own page ---------------------------------------------------
+
+
+class CostEstimateForm(forms.ModelForm):
+    class Meta:  # the admin adds model and fields
+        help_texts = {
+            "category": "Choose a category or a therapy, not both.",
+            "therapy": "Choose a category or a therapy, not both.",
+        }
+
+
+@admin.register(CostEstimate)
+class CostEstimateAdmin(admin.ModelAdmin):
+    """Add new estimates; existing ones can be looked at, never changed or deleted."""
+
+    form = CostEstimateForm
+    formfield_overrides = URL_OVERRIDES
+    list_display = (
+        "subject_display",
+        "low",
+        "high",
+        "currency",
+        "as_of",
+        "source_name",
+        "recorded_by",
+        "recorded_at",
+    )
+    list_filter = ("currency", "category__kind", "category", "recorded_by")
+    list_select_related = ("category", "therapy", "recorded_by")
+    search_fields = ("category__name", "therapy__generic_name", "therapy__brand_names", "source_name", "note")
+    date_hierarchy = "as_of"
+    ordering = ("-as_of", "-recorded_at", "-id")
+    autocomplete_fields = ("category", "therapy")
+    fieldsets = (
+        ("What it is the price of", {"fields": ("category", "therapy")}),
+        ("Annual cost", {"fields": ("low", "high", "currency", "as_of")}),
+        ("Source", {"fields": ("source_name", "source_url", "note")}),
+    )
+
+    @admin.display(description="category or therapy", ordering="category__name")
+    def subject_display(self, obj):
+        return obj.subject
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None:
+            fieldsets = (*fieldsets, ("Recorded", {"fields": ("recorded_by", "recorded_at")}))
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return ("category", "therapy", *ESTIMATE_FIELDS, "recorded_by", "recorded_at")
+        return ()
+
+    def has_change_permission(self, request, obj=None):
+        # Existing estimates are history: the change page only shows them.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.recorded_by = request.user
+            obj.recorded_at = timezone.now()
+        super().save_model(request, obj, form, change)

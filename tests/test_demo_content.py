@@ -1,0 +1,215 @@
+"""`manage.py load_demo_content`: fills an empty database with the brief's
+facts, and running it again changes nothing, editors' edits included."""
+
+import datetime
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from articles.models import COST_TABLE_MARKER, Article
+from therapies.models import Category, CostEstimate, Therapy
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = datetime.date(2026, 1, 15)
+
+BRAND_NAMES = {
+    "interferon-beta-1a": ["Avonex", "Rebif"],
+    "interferon-beta-1b": ["Betaseron", "Extavia"],
+    "peginterferon-beta-1a": ["Plegridy"],
+    "glatiramer-acetate": ["Copaxone"],
+    "fingolimod": ["Gilenya"],
+    "dimethyl-fumarate": ["Tecfidera"],
+    "ozanimod": ["Zeposia"],
+    "natalizumab": ["Tysabri"],
+    "ocrelizumab": ["Ocrevus"],
+    "alemtuzumab": ["Lemtrada"],
+}
+CATEGORY_OF = {
+    "injectable-dmts": ["interferon-beta-1a", "interferon-beta-1b", "peginterferon-beta-1a", "glatiramer-acetate"],
+    "oral-dmts": ["fingolimod", "dimethyl-fumarate", "ozanimod"],
+    "infusion-therapies": ["natalizumab", "ocrelizumab", "alemtuzumab"],
+}
+BTK_AGENTS = ["evobrutinib", "fenebrutinib", "remibrutinib", "tolebrutinib"]
+
+
+def load():
+    out = StringIO()
+    call_command("load_demo_content", stdout=out)
+    return out.getvalue()
+
+
+def snapshot():
+    return {
+        model.__name__: list(model.objects.order_by("pk").values())
+        for model in (Category, Therapy, CostEstimate, Article, Article.related_therapies.through)
+    }
+
+
+@pytest.fixture
+def loaded():
+    output = load()
+    return output
+
+
+def test_three_published_dmt_categories_with_their_prices(loaded):
+    dmts = Category.objects.filter(kind=Category.Kind.DISEASE_MODIFYING).order_by("display_order")
+    assert [(c.slug, c.name, c.display_order, c.is_published) for c in dmts] == [
+        ("injectable-dmts", "Injectable DMTs", 1, True),
+        ("oral-dmts", "Oral DMTs", 2, True),
+        ("infusion-therapies", "Infusion therapies", 3, True),
+    ]
+    expected = {
+        "injectable-dmts": (Decimal("60000"), Decimal("80000")),
+        "oral-dmts": (Decimal("80000"), Decimal("100000")),
+        "infusion-therapies": (Decimal("65000"), Decimal("120000")),
+    }
+    for category in dmts:
+        assert category.administration and category.summary and category.body
+        estimate = category.cost_estimates.get()
+        assert (estimate.low, estimate.high) == expected[category.slug]
+        assert (estimate.currency, estimate.as_of, estimate.therapy) == ("USD", AS_OF, None)
+        assert estimate.source_name
+        estimate.full_clean()
+    assert "1 to 7 times a week" in Category.objects.get(slug="injectable-dmts").administration
+    assert "every day" in Category.objects.get(slug="oral-dmts").administration
+    assert "4 to 24 weeks" in Category.objects.get(slug="infusion-therapies").administration
+    # Only the three DMT categories carry prices.
+    assert CostEstimate.objects.count() == 3
+
+
+def test_ten_approved_therapies_with_brand_names(loaded):
+    approved = Therapy.objects.filter(development_stage=Therapy.Stage.APPROVED)
+    assert {t.slug: t.brand_name_list for t in approved} == BRAND_NAMES
+    for category_slug, slugs in CATEGORY_OF.items():
+        therapies = Therapy.objects.filter(category__slug=category_slug)
+        assert sorted(t.slug for t in therapies) == sorted(slugs)
+    routes = {t.slug: t.route for t in approved}
+    assert routes["interferon-beta-1a"] == Therapy.Route.INJECTION
+    assert routes["fingolimod"] == Therapy.Route.ORAL
+    assert routes["natalizumab"] == Therapy.Route.INFUSION
+    for therapy in approved:
+        assert therapy.is_published and therapy.last_reviewed
+        assert therapy.summary and therapy.body and therapy.mechanism and therapy.frequency
+        therapy.full_clean()
+    assert "CD20" in Therapy.objects.get(slug="ocrelizumab").mechanism
+    assert "CD52" in Therapy.objects.get(slug="alemtuzumab").mechanism
+    assert "lymph nodes" in Therapy.objects.get(slug="ozanimod").mechanism
+
+
+def test_four_emerging_sections_with_btk_agents_and_ahsct(loaded):
+    emerging = Category.objects.filter(kind=Category.Kind.EMERGING).order_by("display_order")
+    assert [c.slug for c in emerging] == [
+        "btk-inhibitors",
+        "stem-cell-therapy",
+        "neuroprotective-agents",
+        "personalised-medicine",
+    ]
+    assert all(c.is_published for c in emerging)
+    btk = Therapy.objects.filter(category__slug="btk-inhibitors").order_by("slug")
+    assert [t.slug for t in btk] == BTK_AGENTS
+    for agent in btk:
+        assert agent.development_stage == Therapy.Stage.PHASE_3
+        assert "editors" in agent.body  # stages change; editors keep them current
+        agent.full_clean()
+    ahsct = Therapy.objects.get(category__slug="stem-cell-therapy")
+    assert "aHSCT" in ahsct.generic_name
+    assert ahsct.route == Therapy.Route.PROCEDURE
+    assert ahsct.development_stage
+
+
+def test_supportive_care_sections(loaded):
+    supportive = Category.objects.filter(kind=Category.Kind.SUPPORTIVE)
+    assert supportive.count() >= 4
+    text = " ".join(f"{c.name} {c.summary} {c.body}" for c in supportive).lower()
+    for fact in (
+        "physical therapy", "occupational therapy", "modafinil", "baclofen", "nerve pain",
+        "mental health", "exercise", "stress", "diet", "never", "neurologist",
+    ):
+        assert fact in text, fact
+    assert all(c.is_published and c.summary and c.body for c in supportive)
+
+
+def test_launch_article(loaded):
+    article = Article.objects.get()
+    assert article.status == Article.Status.PUBLISHED
+    assert article.is_live
+    assert article.published_at < datetime.datetime(2026, 2, 1, tzinfo=datetime.UTC)
+    assert article.byline == "MS Info editorial team"
+    assert article.medical_reviewer == "Medical editor"
+    assert COST_TABLE_MARKER in article.body.splitlines()  # on a line of its own
+    for fact in ("myelin", "relapse", "lesions", "MRI", "BTK", "aHSCT", "Occupational therapy"):
+        assert fact in article.body, fact
+    assert article.related_therapies.count() == 15
+    assert Article.objects.published().filter(pk=article.pk).exists()
+    article.full_clean()
+
+
+def test_the_output_says_what_was_created(loaded):
+    assert "created: category 'Injectable DMTs'" in loaded
+    assert "0 already there" in loaded
+    again = load()
+    assert "created:" not in again
+    assert "already there: category 'Injectable DMTs'" in again
+    assert "0 created" in again
+
+
+def test_a_second_run_changes_nothing(loaded):
+    before = snapshot()
+    load()
+    assert snapshot() == before
+
+
+def test_an_editors_changes_survive_a_second_run(loaded, editor):
+    oral = Category.objects.get(slug="oral-dmts")
+    oral.summary = "Edited by an editor."
+    oral.is_published = False
+    oral.save()
+    fingolimod = Therapy.objects.get(slug="fingolimod")
+    fingolimod.brand_names = "Gilenya, Tascenso"
+    fingolimod.save()
+    tolebrutinib = Therapy.objects.get(slug="tolebrutinib")
+    tolebrutinib.development_stage = Therapy.Stage.REGULATORY_REVIEW
+    tolebrutinib.save()
+    article = Article.objects.get()
+    article.title = "A better title"
+    article.save()
+    article.related_therapies.remove(tolebrutinib)
+    new_price = CostEstimate.objects.create(
+        category=oral, low=Decimal("82000"), high=Decimal("99000"), currency="USD",
+        as_of=datetime.date(2026, 6, 1), source_name="Editor's update", recorded_by=editor,
+    )
+    # An editor renamed a section's address; the name still identifies it.
+    care = Category.objects.get(slug="care-team")
+    care.slug = "your-care-team"
+    care.save()
+    before = snapshot()
+
+    load()
+
+    assert snapshot() == before
+    oral.refresh_from_db()
+    assert (oral.summary, oral.is_published) == ("Edited by an editor.", False)
+    assert Therapy.objects.get(slug="fingolimod").brand_names == "Gilenya, Tascenso"
+    assert Therapy.objects.get(slug="tolebrutinib").development_stage == Therapy.Stage.REGULATORY_REVIEW
+    assert Article.objects.get().title == "A better title"
+    assert not Article.objects.get().related_therapies.filter(slug="tolebrutinib").exists()
+    assert oral.cost_estimates.count() == 2 and CostEstimate.objects.filter(pk=new_price.pk).exists()
+    assert not Category.objects.filter(slug="care-team").exists()
+
+
+def test_it_runs_in_one_transaction(monkeypatch):
+    # A failure part-way leaves the database as it was.
+    from therapies.management.commands import load_demo_content
+
+    def broken(self, therapies):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(load_demo_content.Command, "load_article", broken)
+    with pytest.raises(RuntimeError):
+        load()
+    assert not Category.objects.exists()
+    assert not Therapy.objects.exists()
+    assert not CostEstimate.objects.exists()

@@ -1,0 +1,521 @@
+"""The site's starting content, as data: what `manage.py load_demo_content` puts
+into an empty database.
+
+The facts come from the content brief (/work/shared/content-brief.md); the
+words are the site's own, written for a reader of about twelve. Editors own
+the content once it is loaded: the command never changes a row that already
+exists. Prices and development stages in particular are editors' facts to keep
+current in the admin.
+"""
+
+import datetime
+from decimal import Decimal
+
+from articles.models import COST_TABLE_MARKER
+
+REVIEWED = datetime.date(2026, 1, 15)
+PRICES_AS_OF = datetime.date(2026, 1, 15)
+PRICE_SOURCE = "MS treatment cost brief: editors' compilation of US list prices"
+PRICE_NOTE = (
+    "A yearly range for the medicines in this group, before insurance or discounts. "
+    "An estimate, not a quote."
+)
+ARTICLE_PUBLISHED_AT = datetime.datetime(2026, 1, 20, 9, 0, tzinfo=datetime.UTC)
+
+STAGE_NOTE = (
+    "Trial stages change as studies finish. Our editors check this page and update "
+    "the stage when it changes; it is not a promise that the medicine will be approved."
+)
+
+# --- Disease-modifying therapy categories (the cost table) ------------------------------
+
+DMT_CATEGORIES = [
+    {
+        "slug": "injectable-dmts",
+        "name": "Injectable DMTs",
+        "display_order": 1,
+        "administration": "Self-injection, 1 to 7 times a week",
+        "summary": (
+            "Medicines you inject yourself, from once to seven times a week. "
+            "They were among the first MS medicines and have long safety records."
+        ),
+        "body": (
+            "Injectable DMTs were some of the first medicines made to change the course of MS. "
+            "Doctors have used them for many years, so a lot is known about how safe they are.\n\n"
+            "You, or someone who helps you, give the injection at home. Depending on the medicine, "
+            "that is anywhere from once to seven times a week. A nurse usually shows you how.\n\n"
+            "## Medicines in this group\n\n"
+            "- **Interferon beta** (interferon beta-1a, interferon beta-1b and peginterferon beta-1a)\n"
+            "- **Glatiramer acetate**\n\n"
+            "Both calm and adjust the immune system so that it does less harm to the nerves."
+        ),
+        "estimate": (Decimal("60000"), Decimal("80000")),
+    },
+    {
+        "slug": "oral-dmts",
+        "name": "Oral DMTs",
+        "display_order": 2,
+        "administration": "A tablet or capsule every day",
+        "summary": (
+            "Medicines you swallow, every day. They changed MS treatment because "
+            "people no longer needed injections."
+        ),
+        "body": (
+            "Oral DMTs are taken by mouth, as a tablet or capsule, every day. When they arrived, "
+            "they changed MS treatment: for the first time, people could keep their MS in check "
+            "without injections.\n\n"
+            "## Medicines in this group\n\n"
+            "- **Fingolimod**\n"
+            "- **Dimethyl fumarate**\n"
+            "- **Ozanimod**, a newer medicine\n\n"
+            "Fingolimod and ozanimod keep some immune cells waiting in the lymph nodes, "
+            "so fewer of them reach the brain and spinal cord."
+        ),
+        "estimate": (Decimal("80000"), Decimal("100000")),
+    },
+    {
+        "slug": "infusion-therapies",
+        "name": "Infusion therapies",
+        "display_order": 3,
+        "administration": "A drip into a vein (IV infusion), every 4 to 24 weeks",
+        "summary": (
+            "Medicines given through a drip into a vein, every 4 to 24 weeks. "
+            "The strongest group, usually for MS that is more active."
+        ),
+        "body": (
+            "Infusion therapies are given slowly through a thin tube into a vein, in a hospital "
+            "or clinic. Between visits there is nothing to take at home; visits are every 4 to 24 "
+            "weeks, depending on the medicine.\n\n"
+            "They are the strongest group of DMTs. Doctors usually suggest them when MS is more "
+            "aggressive, or when other medicines have not kept it under control.\n\n"
+            "## Medicines in this group\n\n"
+            "- **Natalizumab** stops immune cells from getting into the brain and spinal cord.\n"
+            "- **Ocrelizumab** removes one kind of immune cell, called B cells.\n"
+            "- **Alemtuzumab** removes a wide range of immune cells, after which the immune "
+            "system slowly rebuilds itself."
+        ),
+        "estimate": (Decimal("65000"), Decimal("120000")),
+    },
+]
+
+# --- Approved disease-modifying therapies -----------------------------------------------
+
+_MODULATES = (
+    "Calms and adjusts the immune system, so that it attacks the protective covering of "
+    "the nerves less often."
+)
+_S1P = (
+    "An S1P receptor modulator: it keeps some white blood cells (lymphocytes) waiting in the "
+    "lymph nodes, so fewer of them travel to the brain and spinal cord."
+)
+
+APPROVED_THERAPIES = [
+    {
+        "generic_name": "interferon beta-1a",
+        "slug": "interferon-beta-1a",
+        "category": "injectable-dmts",
+        "brand_names": "Avonex, Rebif",
+        "route": "injection",
+        "frequency": "Once to three times a week, depending on the brand",
+        "mechanism": _MODULATES,
+        "summary": "An injected medicine that calms the immune system. One of the first MS treatments.",
+        "body": (
+            "Interferon beta-1a is a copy of a protein the body makes itself to help control the "
+            "immune system. Extra amounts of it help to calm the immune attacks that cause MS "
+            "relapses.\n\nIt is sold under the brand names Avonex and Rebif, which are given on "
+            "different schedules. Your MS team will show you how to inject it."
+        ),
+    },
+    {
+        "generic_name": "interferon beta-1b",
+        "slug": "interferon-beta-1b",
+        "category": "injectable-dmts",
+        "brand_names": "Betaseron, Extavia",
+        "route": "injection",
+        "frequency": "Every other day",
+        "mechanism": _MODULATES,
+        "summary": "An injected interferon, a close relative of interferon beta-1a.",
+        "body": (
+            "Interferon beta-1b works in much the same way as interferon beta-1a: it helps to calm "
+            "the immune system so that it does less damage to the nerves.\n\nIt is sold as "
+            "Betaseron and Extavia and is injected under the skin."
+        ),
+    },
+    {
+        "generic_name": "peginterferon beta-1a",
+        "slug": "peginterferon-beta-1a",
+        "category": "injectable-dmts",
+        "brand_names": "Plegridy",
+        "route": "injection",
+        "frequency": "Every two weeks",
+        "mechanism": _MODULATES,
+        "summary": "A longer-lasting interferon, so injections are needed less often.",
+        "body": (
+            "Peginterferon beta-1a is interferon beta-1a with a small chemical 'tail' attached. "
+            "The tail makes it last longer in the body, so people need fewer injections.\n\n"
+            "Its brand name is Plegridy."
+        ),
+    },
+    {
+        "generic_name": "glatiramer acetate",
+        "slug": "glatiramer-acetate",
+        "category": "injectable-dmts",
+        "brand_names": "Copaxone",
+        "route": "injection",
+        "frequency": "Every day or three times a week, depending on the dose",
+        "mechanism": _MODULATES,
+        "summary": "An injected medicine with a long safety record that steers the immune response.",
+        "body": (
+            "Glatiramer acetate is made of small protein pieces that look a little like myelin, "
+            "the protective covering of nerves. It is thought to distract and re-train the immune "
+            "system, so that it attacks the real myelin less.\n\nIts brand name is Copaxone."
+        ),
+    },
+    {
+        "generic_name": "fingolimod",
+        "slug": "fingolimod",
+        "category": "oral-dmts",
+        "brand_names": "Gilenya",
+        "route": "oral",
+        "frequency": "Once a day",
+        "mechanism": _S1P,
+        "summary": "A daily capsule that keeps some immune cells away from the brain and spinal cord.",
+        "body": (
+            "Fingolimod was the first MS medicine that could be swallowed instead of injected.\n\n"
+            "It keeps some white blood cells in the lymph nodes, the small 'stations' of the immune "
+            "system, so fewer of them can reach the brain and spinal cord. Its brand name is Gilenya."
+        ),
+    },
+    {
+        "generic_name": "dimethyl fumarate",
+        "slug": "dimethyl-fumarate",
+        "category": "oral-dmts",
+        "brand_names": "Tecfidera",
+        "route": "oral",
+        "frequency": "Twice a day",
+        "mechanism": _MODULATES,
+        "summary": "A capsule taken by mouth that calms the immune system.",
+        "body": (
+            "Dimethyl fumarate is taken by mouth and helps to calm the immune system, so there "
+            "are fewer attacks on the nerves.\n\nIts brand name is Tecfidera."
+        ),
+    },
+    {
+        "generic_name": "ozanimod",
+        "slug": "ozanimod",
+        "category": "oral-dmts",
+        "brand_names": "Zeposia",
+        "route": "oral",
+        "frequency": "Once a day",
+        "mechanism": _S1P,
+        "summary": "A newer daily capsule that works in a similar way to fingolimod.",
+        "body": (
+            "Ozanimod is one of the newer oral MS medicines. Like fingolimod, it keeps some "
+            "white blood cells in the lymph nodes, so fewer reach the brain and spinal cord.\n\n"
+            "Its brand name is Zeposia."
+        ),
+    },
+    {
+        "generic_name": "natalizumab",
+        "slug": "natalizumab",
+        "category": "infusion-therapies",
+        "brand_names": "Tysabri",
+        "route": "infusion",
+        "frequency": "Every 4 weeks",
+        "mechanism": (
+            "Blocks immune cells from crossing into the central nervous system (the brain and "
+            "spinal cord)."
+        ),
+        "summary": "An infusion that stops immune cells from getting into the brain and spinal cord.",
+        "body": (
+            "Natalizumab works like a locked gate. Immune cells need to cross from the blood into "
+            "the brain and spinal cord to cause damage; natalizumab blocks their way in.\n\n"
+            "Its brand name is Tysabri."
+        ),
+    },
+    {
+        "generic_name": "ocrelizumab",
+        "slug": "ocrelizumab",
+        "category": "infusion-therapies",
+        "brand_names": "Ocrevus",
+        "route": "infusion",
+        "frequency": "Every 6 months",
+        "mechanism": "Removes B cells that carry a marker called CD20 (CD20-positive B cells).",
+        "summary": "An infusion that removes one kind of immune cell, the B cell.",
+        "body": (
+            "Ocrelizumab finds B cells, one kind of immune cell, by a marker on their surface "
+            "called CD20, and removes them. With fewer of these cells, there is less attack on "
+            "the nerves.\n\nIts brand name is Ocrevus."
+        ),
+    },
+    {
+        "generic_name": "alemtuzumab",
+        "slug": "alemtuzumab",
+        "category": "infusion-therapies",
+        "brand_names": "Lemtrada",
+        "route": "infusion",
+        "frequency": "Two short courses, a year apart",
+        "mechanism": "Removes lymphocytes that carry a marker called CD52 (CD52-positive lymphocytes).",
+        "summary": "A strong infusion that removes many immune cells, so the immune system can rebuild.",
+        "body": (
+            "Alemtuzumab removes a wide range of white blood cells (lymphocytes) that carry a "
+            "marker called CD52. Over the following months the immune system rebuilds itself.\n\n"
+            "Because it is so strong, doctors usually keep it for MS that is very active. "
+            "Its brand name is Lemtrada."
+        ),
+    },
+]
+
+# --- Emerging therapies -----------------------------------------------------------------
+
+EMERGING_SECTIONS = [
+    {
+        "slug": "btk-inhibitors",
+        "name": "BTK inhibitors",
+        "display_order": 1,
+        "summary": (
+            "A new kind of medicine that blocks an enzyme called BTK, which immune cells use. "
+            "Tested in both relapsing and progressive MS."
+        ),
+        "body": (
+            "BTK stands for Bruton's tyrosine kinase. It is an enzyme, a kind of switch, that "
+            "several immune cells use to become active. BTK inhibitors turn that switch down.\n\n"
+            "Researchers hope they can reach the immune pathways that make MS slowly get worse, "
+            "so they are being studied in both relapsing MS and progressive MS.\n\n"
+            f"{STAGE_NOTE}"
+        ),
+    },
+    {
+        "slug": "stem-cell-therapy",
+        "name": "Stem cell therapy",
+        "display_order": 2,
+        "summary": (
+            "Research into using stem cells to repair damage and to 'reset' the immune system."
+        ),
+        "body": (
+            "Stem cells are cells that can grow into other kinds of cells. Researchers are "
+            "studying them for two jobs in MS: repairing damaged tissue, and resetting the immune "
+            "system so that it stops attacking the nerves.\n\n"
+            "The best-known approach is aHSCT. In some carefully chosen people with aggressive MS "
+            "it has given striking results, but it is a demanding treatment with real risks."
+        ),
+    },
+    {
+        "slug": "neuroprotective-agents",
+        "name": "Neuroprotective agents",
+        "display_order": 3,
+        "summary": "Medicines that aim to protect nerves from damage, without calming the immune system.",
+        "body": (
+            "Today's MS medicines work on the immune system. Neuroprotective agents try something "
+            "different: they aim to protect the nerves themselves from damage, whatever the immune "
+            "system is doing.\n\nThis research is at an early stage."
+        ),
+    },
+    {
+        "slug": "personalised-medicine",
+        "name": "Personalised medicine",
+        "display_order": 4,
+        "summary": (
+            "Using genes and other body signals to find the treatment that will work best for each person."
+        ),
+        "body": (
+            "MS is different in every person, and so is the way people respond to medicines. "
+            "Researchers are looking for genetic markers and biomarkers (measurable signals in "
+            "the body, such as substances in the blood) that could show in advance which "
+            "treatment will work best for someone.\n\n"
+            "The hope is better results and fewer side effects, because people could start on "
+            "the right medicine sooner."
+        ),
+    },
+]
+
+_BTK_BODY = (
+    "{name} is a BTK inhibitor: a medicine taken by mouth that turns down an enzyme immune "
+    "cells use to become active. It is being tested in clinical trials in people with MS and is "
+    "not an approved MS treatment.\n\n" + STAGE_NOTE
+)
+
+EMERGING_AGENTS = [
+    *(
+        {
+            "generic_name": name,
+            "slug": name,
+            "category": "btk-inhibitors",
+            "brand_names": "",
+            "route": "oral",
+            "frequency": "",
+            "mechanism": "Blocks Bruton's tyrosine kinase (BTK), an enzyme that switches on some immune cells.",
+            "summary": f"{name.capitalize()} is a BTK inhibitor being tested in clinical trials for MS.",
+            "body": _BTK_BODY.format(name=name.capitalize()),
+            "development_stage": "phase_3",
+        }
+        for name in ("tolebrutinib", "evobrutinib", "fenebrutinib", "remibrutinib")
+    ),
+    {
+        "generic_name": "autologous haematopoietic stem cell transplantation (aHSCT)",
+        "slug": "ahsct",
+        "category": "stem-cell-therapy",
+        "brand_names": "",
+        "route": "procedure",
+        "frequency": "Once",
+        "mechanism": (
+            "Strong treatment (high-dose immunosuppression) wipes out the old immune system; the "
+            "person's own stem cells, collected beforehand, then grow a new one."
+        ),
+        "summary": "A hospital procedure that rebuilds the immune system from a person's own stem cells.",
+        "body": (
+            "'Autologous' means the cells come from your own body. First, doctors collect some of "
+            "your blood-forming stem cells. Then strong medicines wipe out most of the immune "
+            "system, and the stem cells are given back so that they can grow a new one.\n\n"
+            "In some carefully chosen people with aggressive MS, aHSCT has given striking results. "
+            "It is a demanding treatment with serious risks, done only in specialist centres.\n\n"
+            + STAGE_NOTE
+        ),
+        "development_stage": "phase_3",
+    },
+]
+
+# --- Supportive and complementary care --------------------------------------------------
+
+SUPPORTIVE_SECTIONS = [
+    {
+        "slug": "rehabilitation",
+        "name": "Rehabilitation: physical and occupational therapy",
+        "display_order": 1,
+        "summary": "Therapists help you move, stay strong and keep doing everyday things your way.",
+        "body": (
+            "**Physical therapy** (physiotherapy) works on moving about, strength and balance, and "
+            "helps you adapt as your abilities change.\n\n"
+            "**Occupational therapy** helps you stay independent in daily life, such as dressing, "
+            "cooking or working, with new ways of doing things and helpful equipment."
+        ),
+    },
+    {
+        "slug": "symptom-treatment",
+        "name": "Treating symptoms",
+        "display_order": 2,
+        "summary": "Medicines and other help for symptoms, taken alongside a DMT.",
+        "body": (
+            "DMTs work on the disease itself. Other treatments ease the symptoms it causes, "
+            "side by side with a DMT:\n\n"
+            "- **Tiredness (fatigue):** for example, modafinil.\n"
+            "- **Stiff or tight muscles (spasticity):** for example, baclofen.\n"
+            "- **Nerve pain (neuropathic pain):** several kinds of medicine can help.\n"
+            "- **Changes in thinking and memory:** your care team can suggest ways to manage them.\n\n"
+            "Talk to your doctor about which symptoms bother you most."
+        ),
+    },
+    {
+        "slug": "mental-health-support",
+        "name": "Mental health support",
+        "display_order": 3,
+        "summary": "Living with a long-term, unpredictable condition is hard. Support for your feelings is part of care.",
+        "body": (
+            "MS lasts a long time and can change without warning. It is normal to feel worried, "
+            "low or frustrated at times.\n\n"
+            "Counselling, talking therapies and support groups can help, and so can treatment "
+            "for depression or anxiety when it is needed. Ask your care team."
+        ),
+    },
+    {
+        "slug": "complementary-approaches",
+        "name": "Complementary approaches",
+        "display_order": 4,
+        "summary": "Exercise, stress management and diet changes: used alongside medical treatment, never instead of it.",
+        "body": (
+            "Some things you can do yourself may help you feel better:\n\n"
+            "- **Exercise programmes**, planned with a therapist so they suit you.\n"
+            "- **Managing stress**, for example with relaxation or breathing exercises.\n"
+            "- **Diet changes**, ideally with advice from a professional.\n\n"
+            "These work **alongside** your medical treatment. They never replace it: do not stop "
+            "or change a medicine without talking to your doctor."
+        ),
+    },
+    {
+        "slug": "care-team",
+        "name": "Working with your care team",
+        "display_order": 5,
+        "summary": "Good MS care is teamwork between you, your neurologist and other specialists.",
+        "body": (
+            "You are at the centre of your care. You work together with your neurologist (a "
+            "doctor for the brain and nerves) and a team that can include nurses, therapists, "
+            "psychologists and others.\n\n"
+            "Bring your questions, say what matters to you, and decide on treatment together."
+        ),
+    },
+]
+
+# --- The launch article ------------------------------------------------------------------
+
+ARTICLE_BODY = f"""\
+## What MS is
+
+Multiple sclerosis, or MS, is a condition of the **central nervous system**: the brain and the spinal cord.
+
+Normally, your immune system protects you from germs. In MS it makes a mistake and attacks **myelin**, the protective covering around nerve fibres. Myelin works a bit like the plastic coating on an electric wire. When it is damaged, messages between the brain and the rest of the body slow down or get mixed up. That is what causes symptoms.
+
+MS often starts in young adults, and millions of people around the world live with it. No two people have quite the same MS: symptoms and how the condition changes over time are hard to predict. That is why treatment is planned for each person.
+
+## Treating the immune system
+
+The main treatment for MS is a group of medicines called **disease-modifying therapies**, or DMTs. They do not just ease symptoms: they change how the immune system behaves, so it does less harm.
+
+They do this in two main ways. Some calm an immune system that is too active. Others steer immune cells away from healthy tissue. Some keep immune cells out of the brain and spinal cord altogether, and some remove particular kinds of immune cells.
+
+### What treatment aims to do
+
+1. **Fewer relapses.** A relapse is a flare-up of symptoms, and each one can leave damage that does not go away.
+2. **Slower build-up of disability**, so people can keep doing what they want to do for longer.
+3. **Fewer new lesions.** Lesions are damaged spots in the brain and spinal cord; more of them now tends to mean more disability later.
+4. **Less brain shrinkage.** MS can make the brain lose volume (called atrophy) faster than usual.
+5. **Less inflammation on MRI scans.** MRI scans show inflammation, and they are also how doctors check whether a treatment is working.
+
+## Today's options and what they cost
+
+DMTs come in three main groups: injections you give yourself, tablets or capsules you swallow, and infusions into a vein. The table below shows each group with its current estimated yearly cost in the United States.
+
+{COST_TABLE_MARKER}
+
+These prices are estimates, not quotes. They show the latest information our editors had, with the date and the source, and they can change. Check with your insurer, pharmacy or care team before making decisions about money.
+
+**Injectable DMTs** were among the first MS medicines, and doctors have many years of experience with them. The catch is regular injections, from once to seven times a week. Examples are interferon beta and glatiramer acetate.
+
+**Oral DMTs** changed MS treatment because people could leave injections behind. Examples are fingolimod and dimethyl fumarate, and the newer ozanimod.
+
+**Infusion therapies** are the strongest group. They are given through a drip every 4 to 24 weeks, usually for MS that is more active or when other medicines have not been enough. Examples are natalizumab, ocrelizumab and alemtuzumab.
+
+## What researchers are working on
+
+- **BTK inhibitors** are a new kind of medicine that turns down a switch immune cells use. They are being tested in relapsing and in progressive MS. Medicines being studied include tolebrutinib, evobrutinib, fenebrutinib and remibrutinib.
+- **Stem cell therapy** aims to repair damage and to reset the immune system. One approach, aHSCT, rebuilds the immune system from a person's own stem cells after strong treatment; in some carefully chosen people with aggressive MS the results have been striking.
+- **Neuroprotective agents** try to protect the nerves from damage directly, instead of working on the immune system.
+- **Personalised medicine** looks for signs in a person's genes and body that show which treatment will work best for them, with fewer side effects.
+
+## Care beyond medicines
+
+- **Physical therapy** helps with moving, strength and balance. **Occupational therapy** helps you keep doing everyday things, with new techniques and equipment.
+- **Symptom treatments** work alongside a DMT: for example modafinil for tiredness, baclofen for stiff muscles, medicines for nerve pain, and help with changes in thinking and memory.
+- **Mental health support** matters, because living with a long-term, unpredictable condition is hard.
+- **Exercise, stress management and diet changes** can help too, always alongside medical treatment and never instead of it.
+
+Good MS care is a partnership between you, your neurologist and a wider team of professionals. This article is here to help you understand your options; it is not medical advice. Talk to a qualified health professional about your own treatment.
+"""
+
+LAUNCH_ARTICLE = {
+    "slug": "ms-treatment-explained",
+    "title": "MS treatment explained: the options and what they cost",
+    "standfirst": (
+        "What multiple sclerosis does, how today's medicines help, what they cost, what is coming "
+        "next, and the care that goes beyond medicines."
+    ),
+    "body": ARTICLE_BODY,
+    "byline": "MS Info editorial team",
+    "medical_reviewer": "Medical editor",
+    "status": "published",
+    "published_at": ARTICLE_PUBLISHED_AT,
+    "last_reviewed": REVIEWED,
+    "related_therapies": [
+        *(therapy["slug"] for therapy in APPROVED_THERAPIES),
+        *(agent["slug"] for agent in EMERGING_AGENTS),
+    ],
+}

@@ -1,0 +1,113 @@
+"""Fill an empty database with the site's starting content.
+
+    python manage.py load_demo_content
+
+Safe to run again: every row is looked up by its natural key (slug or name;
+for an estimate its subject, currency and as-of date) and only created when it
+is missing. Rows that already exist are left exactly as they are, so an
+editor's later changes are never overwritten. (A row an editor deleted is
+created again, as on an empty database.)
+"""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from articles.models import Article
+from therapies import demo_content as demo
+from therapies.models import Category, CostEstimate, Therapy
+
+
+class Command(BaseCommand):
+    help = "Load the site's starting content (categories, therapies, prices, launch article) where missing."
+
+    def handle(self, *args, **options):
+        self.created = 0
+        self.existing = 0
+        with transaction.atomic():
+            categories = self.load_categories()
+            therapies = self.load_therapies(categories)
+            self.load_article(therapies)
+        self.stdout.write(
+            self.style.SUCCESS(f"Done: {self.created} created, {self.existing} already there (left unchanged).")
+        )
+
+    # --- helpers ---------------------------------------------------------------------
+
+    def get_or_create(self, model, lookups, values, label):
+        """The first row matching one of `lookups`, or a new, validated row from `values`."""
+        for lookup in lookups:
+            obj = model.objects.filter(**lookup).first()
+            if obj is not None:
+                self.existing += 1
+                self.stdout.write(f"  already there: {label}")
+                return obj, False
+        obj = model(**values)
+        obj.full_clean()
+        obj.save()
+        self.created += 1
+        self.stdout.write(self.style.SUCCESS(f"  created: {label}"))
+        return obj, True
+
+    def load_categories(self):
+        categories = {}
+        sections = [
+            (Category.Kind.DISEASE_MODIFYING, demo.DMT_CATEGORIES),
+            (Category.Kind.EMERGING, demo.EMERGING_SECTIONS),
+            (Category.Kind.SUPPORTIVE, demo.SUPPORTIVE_SECTIONS),
+        ]
+        for kind, rows in sections:
+            for row in rows:
+                fields = {key: value for key, value in row.items() if key != "estimate"}
+                category, _ = self.get_or_create(
+                    Category,
+                    lookups=[{"slug": row["slug"]}, {"name": row["name"]}],
+                    values={**fields, "kind": kind, "is_published": True, "last_reviewed": demo.REVIEWED},
+                    label=f"category {row['name']!r}",
+                )
+                categories[row["slug"]] = category
+                if "estimate" in row:
+                    self.load_estimate(category, *row["estimate"])
+        return categories
+
+    def load_estimate(self, category, low, high):
+        key = {"category": category, "currency": "USD", "as_of": demo.PRICES_AS_OF}
+        self.get_or_create(
+            CostEstimate,
+            lookups=[key],
+            values={
+                **key,
+                "low": low,
+                "high": high,
+                "source_name": demo.PRICE_SOURCE,
+                "note": demo.PRICE_NOTE,
+            },
+            label=f"estimate for {category.name!r}: USD {low:,.0f}–{high:,.0f} as of {demo.PRICES_AS_OF}",
+        )
+
+    def load_therapies(self, categories):
+        therapies = {}
+        for row in [*demo.APPROVED_THERAPIES, *demo.EMERGING_AGENTS]:
+            values = {
+                "development_stage": Therapy.Stage.APPROVED,
+                **row,
+                "category": categories[row["category"]],
+                "is_published": True,
+                "last_reviewed": demo.REVIEWED,
+            }
+            therapy, _ = self.get_or_create(
+                Therapy,
+                lookups=[{"slug": row["slug"]}, {"generic_name": row["generic_name"]}],
+                values=values,
+                label=f"therapy {row['generic_name']!r}",
+            )
+            therapies[row["slug"]] = therapy
+        return therapies
+
+    def load_article(self, therapies):
+        row = demo.LAUNCH_ARTICLE
+        fields = {key: value for key, value in row.items() if key != "related_therapies"}
+        article, created = self.get_or_create(
+            Article, lookups=[{"slug": row["slug"]}], values=fields, label=f"article {row['title']!r}"
+        )
+        if created:
+            article.related_therapies.set([therapies[slug] for slug in row["related_therapies"]])

@@ -1,0 +1,128 @@
+"""The queries behind the public pages.
+
+Each function returns everything one page (or one block of a page) needs in a
+fixed number of SQL queries, whatever the number of rows: related rows come
+through prefetch_related with explicit querysets, and the current estimate is
+derived in Python from the prefetched history (newest first) instead of being
+asked for row by row. Only published content ever leaves this module.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+
+from therapies.models import Category, CostEstimate, Therapy, current_estimate
+
+
+def published_therapies():
+    """Therapies readers may see (their category's publication is checked by the caller's join)."""
+    return Therapy.objects.published().order_by("generic_name")
+
+
+def _estimates(lookup="cost_estimates"):
+    """The whole price history of `lookup`'s rows, newest first, as `.estimate_list`."""
+    return Prefetch(lookup, queryset=CostEstimate.objects.newest_first(), to_attr="estimate_list")
+
+
+def _therapies(queryset=None):
+    if queryset is None:
+        queryset = published_therapies()
+    return Prefetch("therapies", queryset=queryset, to_attr="published_therapies")
+
+
+def _with_current_estimate(categories):
+    for category in categories:
+        category.current_estimate = current_estimate(category.estimate_list)
+    return categories
+
+
+def dmt_categories(route=None):
+    """Published disease-modifying therapy categories in the editors' order, each
+    with `.published_therapies` (only those given by `route`, if one is given),
+    `.estimate_list` (newest first) and `.current_estimate`. Three queries."""
+    therapies = published_therapies()
+    if route:
+        therapies = therapies.filter(route=route)
+    categories = (
+        Category.objects.published()
+        .filter(kind=Category.Kind.DISEASE_MODIFYING)
+        .order_by("display_order", "name")
+        .prefetch_related(_therapies(therapies), _estimates())
+    )
+    categories = _with_current_estimate(list(categories))
+    if route:
+        categories = [category for category in categories if category.published_therapies]
+    return categories
+
+
+def dmt_route_choices():
+    """(value, label) for each way of giving a medicine that at least one
+    published DMT uses, in the order the model lists them. One query."""
+    present = set(
+        published_therapies()
+        .filter(category__kind=Category.Kind.DISEASE_MODIFYING, category__is_published=True)
+        .order_by()
+        .values_list("route", flat=True)
+        .distinct()
+    )
+    return [(value, label) for value, label in Therapy.Route.choices if value in present]
+
+
+def sections(kind):
+    """Published categories of one kind (emerging or supportive) in the editors'
+    order, each with `.published_therapies`. Two queries."""
+    return list(
+        Category.objects.published()
+        .filter(kind=kind)
+        .order_by("display_order", "name")
+        .prefetch_related(_therapies())
+    )
+
+
+def published_category(slug):
+    """One published category with its therapies and price history, or 404. Three queries."""
+    queryset = Category.objects.published().prefetch_related(_therapies(), _estimates())
+    category = get_object_or_404(queryset, slug=slug)
+    return _with_current_estimate([category])[0]
+
+
+@dataclass
+class TherapyCost:
+    """What a therapy page says about cost: the therapy's own current estimate
+    when it has one, otherwise its group's, clearly labelled as the group's."""
+
+    current: CostEstimate | None
+    history: list = field(default_factory=list)
+    is_group_estimate: bool = False
+
+
+def therapy_cost(therapy):
+    own = current_estimate(therapy.estimate_list)
+    if own is not None:
+        return TherapyCost(current=own, history=therapy.estimate_list)
+    group = current_estimate(therapy.category.estimate_list)
+    return TherapyCost(current=group, history=therapy.category.estimate_list, is_group_estimate=group is not None)
+
+
+def published_therapy(slug):
+    """One published therapy in a published category, with both price
+    histories (its own and its category's) and the articles readers may see
+    that mention it; or 404. Four queries."""
+    from articles.models import Article  # articles.models imports therapies.models
+
+    queryset = (
+        published_therapies()
+        .filter(category__is_published=True)
+        .select_related("category")
+        .prefetch_related(
+            _estimates(),
+            _estimates("category__cost_estimates"),
+            Prefetch(
+                "articles",
+                queryset=Article.objects.published().order_by("-published_at", "-id"),
+                to_attr="published_articles",
+            ),
+        )
+    )
+    return get_object_or_404(queryset, slug=slug)

@@ -1,0 +1,130 @@
+"""How the site shows money, Markdown and price histories.
+
+One format for every amount: "US$60,000 to US$80,000 a year"."""
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+from django.utils.dateformat import format as format_date
+
+from therapies.markup import render_markdown
+
+register = template.Library()
+
+CURRENCY_PREFIXES = {"USD": "US$", "GBP": "£", "EUR": "€", "CAD": "CA$", "AUD": "A$"}
+DATE_FORMAT = "j F Y"  # 15 January 2026: the same in every template
+
+
+@register.filter
+def money(amount, currency="USD"):
+    """US$60,000; whole units, because these are yearly estimates."""
+    if amount in (None, ""):
+        return ""
+    whole = Decimal(amount).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    prefix = CURRENCY_PREFIXES.get(currency)
+    return f"{prefix}{whole:,}" if prefix else f"{currency} {whole:,}"
+
+
+@register.filter
+def cost_range(estimate):
+    """US$60,000 to US$80,000 a year (or US$60,000 a year when low equals high)."""
+    if estimate is None:
+        return ""
+    low = money(estimate.low, estimate.currency)
+    high = money(estimate.high, estimate.currency)
+    if low == high:
+        return f"{low} a year"
+    return f"{low} to {high} a year"
+
+
+@register.filter
+def markdown(text):
+    """An editor's Markdown as sanitised HTML (no scripts, handlers or javascript: links)."""
+    return render_markdown(text)
+
+
+# --- Price history chart -----------------------------------------------------------------
+
+WIDTH, HEIGHT = 640, 260
+LEFT, RIGHT, TOP, BOTTOM = 96, 24, 16, 48
+
+
+def _nice_ceiling(value):
+    """A round number a little above value, for the top of the scale."""
+    if value <= 0:
+        return 1
+    magnitude = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 2.5, 5, 10):
+        if step * magnitude >= value:
+            return step * magnitude
+    return 10 * magnitude
+
+
+def price_chart(estimates):
+    """Geometry for an SVG band chart (lowest to highest yearly cost over the
+    as-of dates). Plots the estimates in the current one's currency only, so
+    one axis never mixes currencies. None when fewer than two points remain."""
+    if not estimates:
+        return None
+    currency = estimates[0].currency
+    points = sorted((e for e in estimates if e.currency == currency), key=lambda e: e.as_of)
+    if len(points) < 2:
+        return None
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    first, last = points[0].as_of, points[-1].as_of
+    span = (last - first).days or 1
+    top_value = _nice_ceiling(float(max(e.high for e in points)) * 1.1)
+
+    def x(day):
+        return round(LEFT + (day - first).days / span * plot_w, 1)
+
+    def y(value):
+        return round(TOP + plot_h - float(value) / top_value * plot_h, 1)
+
+    plotted = [
+        {
+            "estimate": e,
+            "x": x(e.as_of),
+            "y_low": y(e.low),
+            "y_high": y(e.high),
+            "label": f"{format_date(e.as_of, DATE_FORMAT)}: {cost_range(e)}",
+        }
+        for e in points
+    ]
+    band = [(p["x"], p["y_low"]) for p in plotted] + [(p["x"], p["y_high"]) for p in reversed(plotted)]
+    ticks = [
+        {"y": y(value), "label": money(Decimal(str(value)), currency)}
+        for value in (0, top_value / 2, top_value)
+    ]
+    return {
+        "width": WIDTH,
+        "height": HEIGHT,
+        "left": LEFT,
+        "right": WIDTH - RIGHT,
+        "bottom": HEIGHT - BOTTOM,
+        "points": plotted,
+        "band": " ".join(f"{px},{py}" for px, py in band),
+        "high_line": " ".join(f"{p['x']},{p['y_high']}" for p in plotted),
+        "low_line": " ".join(f"{p['x']},{p['y_low']}" for p in plotted),
+        "ticks": ticks,
+        "first_label": {"x": plotted[0]["x"], "text": format_date(first, DATE_FORMAT)},
+        "last_label": {"x": plotted[-1]["x"], "text": format_date(last, DATE_FORMAT)},
+        "currency": currency,
+        "first": first,
+        "last": last,
+        "other_currencies": len(points) < len(estimates),
+    }
+
+
+@register.inclusion_tag("includes/price_history.html")
+def price_history(estimates, subject):
+    """The price history block: chart and table, shown only when there is more
+    than one estimate. `estimates` is newest first, as the queries return it."""
+    estimates = list(estimates)
+    return {
+        "estimates": estimates,
+        "subject": subject,
+        "show": len(estimates) > 1,
+        "chart": price_chart(estimates) if len(estimates) > 1 else None,
+    }

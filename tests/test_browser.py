@@ -103,6 +103,7 @@ def test_an_editor_records_a_new_price_and_a_reader_sees_it(
     expect(reader.locator("body")).to_contain_text("81,500")
     expect(reader.locator("body")).to_contain_text("97,250")
     expect(reader.locator("body")).to_contain_text(date_pattern(new_as_of))
+    expect(reader.locator("body")).not_to_contain_text("100,000")  # the old estimate is history now
 
 
 # The skip-or-fail rule itself, checked without touching the installed browser.

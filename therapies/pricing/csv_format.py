@@ -108,9 +108,12 @@ class CsvParser:
         header_line, cells = header
         positions, problems = header_positions(cells, {name: name for name in COLUMNS}, REQUIRED_COLUMNS, f"line {header_line}")
         if problems:
-            yield from problems
             if "ndc" in {cell.strip().lower() for cell in cells}:
-                yield Problem(f"line {header_line}", None, "this looks like a NADAC file: import it with the format 'nadac'.")
+                yield Problem(
+                    f"line {header_line}", None,
+                    "this looks like a NADAC file: use the format 'nadac' (--format nadac, or NADAC on the upload page).",
+                )
+            yield from problems
             return
         width = len(cells)
         for item in records:

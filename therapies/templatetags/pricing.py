@@ -46,8 +46,8 @@ def markdown(text):
 
 # --- Price history chart -----------------------------------------------------------------
 
-WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 96, 24, 16, 48
+WIDTH, HEIGHT = 480, 240
+LEFT, RIGHT, TOP, BOTTOM = 116, 16, 16, 44
 
 
 def _nice_ceiling(value):
@@ -55,7 +55,7 @@ def _nice_ceiling(value):
     if value <= 0:
         return 1
     magnitude = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
+    for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
         if step * magnitude >= value:
             return step * magnitude
     return 10 * magnitude

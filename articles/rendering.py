@@ -1,0 +1,22 @@
+"""An article's body as readers see it."""
+
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from articles.models import COST_TABLE_MARKER
+from therapies.markup import render_markdown
+from therapies.queries import dmt_categories
+
+MARKER_PARAGRAPH = f"<p>{COST_TABLE_MARKER}</p>"
+
+
+def render_article_body(article):
+    """Markdown rendered and sanitised; then each paragraph that holds only the
+    cost-table marker becomes the live cost table (our own template, rendered
+    after sanitising so it is not stripped), so a price update shows here too.
+    The cost table's queries run only when the marker is there."""
+    html = str(render_markdown(article.body))
+    if MARKER_PARAGRAPH not in html:
+        return mark_safe(html)
+    table = render_to_string("includes/cost_table.html", {"categories": dmt_categories()})
+    return mark_safe(html.replace(MARKER_PARAGRAPH, table))

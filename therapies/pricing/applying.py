@@ -1,0 +1,146 @@
+"""Preview and apply: the pipeline the command and the admin page share.
+
+    preview(source, fmt)   read and check the whole file, compare with the
+                           database, write nothing; returns a Report
+    apply(source, fmt)     preview; if the file is clean and has new rows,
+                           read it again inside one transaction, re-checking
+                           everything, and write the new estimates and their
+                           PriceImport. Any problem on the second pass (the
+                           file or the database changed) rolls it all back.
+
+Memory stays flat: rows are checked and compared a chunk at a time; what
+survives a chunk is one small key per row (for duplicates) and per-subject
+counts."""
+
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from therapies.models import CostEstimate, PriceImport
+from therapies.pricing.csv_format import CsvParser
+from therapies.pricing.json_format import JsonParser
+from therapies.pricing.nadac import NadacParser
+from therapies.pricing.rows import WHOLE_FILE, Conflict, Problem, Report
+from therapies.pricing.validation import RowValidator, existing_estimates
+
+CHUNK_SIZE = 2000
+PARSERS = {"csv": CsvParser, "json": JsonParser, "nadac": NadacParser}
+
+
+class _Abort(Exception):
+    """Raised inside the write transaction to roll it back."""
+
+    def __init__(self, report):
+        super().__init__(report.summary())
+        self.report = report
+
+
+def preview(source, fmt, *, today=None, on_new=None):
+    """Check `source` as `fmt` ('csv', 'json' or 'nadac'). `on_new`, if given,
+    is called with each chunk's new EstimateRows (apply uses it to save them)."""
+    report = Report(file_name=source.name, format=fmt)
+    with source.open() as stream:
+        parser = PARSERS[fmt](stream)
+        validator = RowValidator(today=today)
+        chunk = []
+        for item in parser:
+            if isinstance(item, Problem):
+                report.problems.append(item)
+                continue
+            row, problems = validator.check(item)
+            if problems:
+                report.problems.extend(problems)
+                continue
+            chunk.append(row)
+            if len(chunk) >= CHUNK_SIZE:
+                _compare(chunk, report, on_new)
+                chunk = []
+        if chunk:
+            _compare(chunk, report, on_new)
+        report.sha256 = stream.sha256()
+    report.notes.extend(parser.notes)
+    if report.rows_total == 0 and not report.problems:
+        report.problems.append(Problem(WHOLE_FILE, None, "the file has no price rows."))
+    return report
+
+
+def _compare(rows, report, on_new):
+    existing = existing_estimates(rows)
+    new = []
+    for row in rows:
+        report.rows_total += 1
+        found = existing.get(row.key)
+        if found is None:
+            new.append(row)
+            report.rows_new += 1
+            report.count(row.kind, row.slug, "new")
+            continue
+        pk, low, high = found
+        if low == row.low and high == row.high:
+            report.rows_unchanged += 1
+            report.count(row.kind, row.slug, "unchanged")
+        else:
+            report.conflicts.append(
+                Conflict(row.where, row.subject_label, row.currency, row.as_of, pk, low, high, row.low, row.high)
+            )
+            report.count(row.kind, row.slug, "conflicting")
+    if new and on_new is not None and report.ok:
+        on_new(new)
+
+
+def apply(source, fmt, *, user=None, expected_sha256=None, today=None):
+    """Check, then write all new estimates of `source` in one transaction.
+
+    Returns the Report; `report.applied` says whether anything was written and
+    `report.price_import` is the record. Nothing is written when the file has a
+    problem or conflict, has no new rows, or (with `expected_sha256`, as the
+    admin passes the hash it previewed) is not the file that was previewed."""
+    report = preview(source, fmt, today=today)
+    if expected_sha256 is not None and report.sha256 != expected_sha256:
+        report.problems.insert(
+            0, Problem(WHOLE_FILE, None, "this is not the file that was previewed (its SHA-256 differs); nothing was written.")
+        )
+    if not report.can_apply:
+        return report
+
+    recorded_at = timezone.now()
+    try:
+        with transaction.atomic():
+            record = PriceImport.objects.create(
+                file_name=source.name[: PriceImport._meta.get_field("file_name").max_length],
+                sha256=report.sha256,
+                format=fmt,
+                source_kind=source.kind,
+                rows_total=report.rows_total,
+                rows_new=report.rows_new,
+                rows_unchanged=report.rows_unchanged,
+                summary=" ".join(report.notes),
+                created_at=recorded_at,
+                created_by=user,
+                created_by_label=user.get_username() if user is not None else PriceImport.COMMAND_LABEL,
+            )
+
+            def save(rows):
+                CostEstimate.objects.bulk_create(
+                    [row.to_estimate(price_import=record, recorded_by=user, recorded_at=recorded_at) for row in rows],
+                    batch_size=CHUNK_SIZE,
+                )
+
+            second = preview(source, fmt, today=today, on_new=save)
+            same = (second.sha256, second.rows_total, second.rows_new, second.rows_unchanged) == (
+                report.sha256, report.rows_total, report.rows_new, report.rows_unchanged
+            )
+            if not second.ok or not same:
+                if second.ok:
+                    second.problems.append(
+                        Problem(WHOLE_FILE, None, "the file or the recorded estimates changed while importing.")
+                    )
+                raise _Abort(second)
+    except _Abort as abort:
+        abort.report.problems.append(Problem(WHOLE_FILE, None, "nothing was written; run the import again."))
+        return abort.report
+    except DatabaseError as error:
+        report.problems.append(Problem(WHOLE_FILE, None, f"the database refused the import ({error}); nothing was written."))
+        return report
+    report.applied = True
+    report.price_import = record
+    return report

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from therapies.models import CostEstimate, PriceImport
@@ -79,6 +78,9 @@ def test_a_valid_csv_is_imported_and_recorded(subjects):
     usd = by_key[(category, "USD", datetime.date(2025, 1, 15))]
     assert usd.note == "List prices, before rebates." and usd.source_url == "https://example.org/survey"
     assert all(e.price_import == record and e.recorded_by is None for e in by_key.values())
+    assert all(e.recorded_at == record.created_at for e in by_key.values())  # written by the lean INSERT, read by the ORM
+    for estimate in by_key.values():
+        estimate.full_clean()  # what the importer wrote passes the model's own validation
     assert set(record.estimates.all()) == set(by_key.values())
 
 
@@ -275,16 +277,17 @@ def many_rows_file(tmp_path, therapy, count):
 def test_a_failure_while_writing_leaves_nothing(subjects, tmp_path, monkeypatch, failure):
     path = many_rows_file(tmp_path, subjects[1], 10)
     monkeypatch.setattr(applying, "CHUNK_SIZE", 3)
-    real_bulk_create = QuerySet.bulk_create
+    real_insert = applying.EstimateInserter.insert
     calls = []
 
-    def bulk_create_then_fail(self, objs, *args, **kwargs):
-        calls.append(len(objs))
+    def insert_then_fail(self, rows):
+        calls.append(len(rows))
         if len(calls) > 1:
             raise failure
-        return real_bulk_create(self, objs, *args, **kwargs)
+        real_insert(self, rows)
+        assert CostEstimate.objects.count() == len(rows)  # the first batch really was written
 
-    monkeypatch.setattr(QuerySet, "bulk_create", bulk_create_then_fail)
+    monkeypatch.setattr(applying.EstimateInserter, "insert", insert_then_fail)
     before = estimate_rows()
     if isinstance(failure, IntegrityError):
         _, err, error = run(path)

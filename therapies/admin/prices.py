@@ -206,7 +206,7 @@ class PriceImportAdmin(admin.ModelAdmin):
             messages.success(
                 request,
                 f"Imported {report.rows_new} new estimates from {staged.name} "
-                f"({report.rows_unchanged} were already recorded).",
+                f"({report.rows_unchanged} already recorded).",
             )
             return redirect("admin:therapies_priceimport_change", report.price_import.pk)
         if report.ok:  # nothing new: the same file was applied meanwhile

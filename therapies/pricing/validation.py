@@ -55,20 +55,6 @@ class EstimateRow:
     def subject_label(self):
         return f"{self.kind} '{self.slug}'"
 
-    def to_estimate(self, **extra):
-        subject = {"therapy_id": self.subject_id} if self.kind == "therapy" else {"category_id": self.subject_id}
-        return CostEstimate(
-            **subject,
-            low=self.low,
-            high=self.high,
-            currency=self.currency,
-            as_of=self.as_of,
-            source_name=self.source_name,
-            source_url=self.source_url,
-            note=self.note,
-            **extra,
-        )
-
 
 class RowValidator:
     """Checks rows one by one; remembers only what duplicate detection needs
@@ -82,6 +68,7 @@ class RowValidator:
         }
         self.seen = {}  # key -> where it first appeared
         self.url_validator = URLValidator(schemes=["http", "https"])
+        self.good_urls = set()
 
     def check(self, raw):
         """(EstimateRow or None, [Problem, ...]) for one RawRow."""
@@ -127,11 +114,14 @@ class RowValidator:
         if source_url:
             if len(source_url) > URL_MAX:
                 problem("source_url", f"longer than {URL_MAX} characters.")
-            else:
+            elif source_url not in self.good_urls:
                 try:
                     self.url_validator(source_url)
                 except ValidationError:
                     problem("source_url", f"'{source_url}' is not a web address (http:// or https://...).")
+                else:
+                    if len(self.good_urls) < 10_000:  # files repeat a few addresses many times
+                        self.good_urls.add(source_url)
 
         if problems:
             return None, problems

@@ -1,9 +1,9 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
+from therapies.editorial import ReviewedContent
 from therapies.markup import MARKDOWN_HELP
 from therapies.models import Therapy
 
@@ -15,52 +15,20 @@ ARTICLE_BODY_HELP = (
 )
 
 
-class ArticleQuerySet(models.QuerySet):
-    def published(self, now=None):
-        """What readers may see: published, and its publish time has come.
-
-        Every public view starts from this, so the rule lives in one place."""
-        return self.filter(status=ArticleStatus.PUBLISHED, published_at__lte=now or timezone.now())
-
-
-class ArticleStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-
-
-class Article(models.Model):
-    Status = ArticleStatus
-
+class Article(ReviewedContent):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True, help_text="The address: /articles/<slug>/.")
     standfirst = models.TextField(help_text="The one- or two-sentence introduction under the title.")
     body = models.TextField(help_text=ARTICLE_BODY_HELP)
     byline = models.CharField(max_length=200, help_text="Who wrote it.")
     medical_reviewer = models.CharField(max_length=200, blank=True, help_text="Who checked the medical facts.")
-    status = models.CharField(max_length=20, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT)
-    published_at = models.DateTimeField(
-        "publish date and time",
-        null=True,
-        blank=True,
-        help_text="Readers see a published article from this moment. Leave empty to publish now.",
-    )
-    updated_at = models.DateTimeField("last updated", auto_now=True)
-    last_reviewed = models.DateField(null=True, blank=True)
     related_therapies = models.ManyToManyField(Therapy, blank=True, related_name="articles")
 
-    objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[related_therapies])
 
-    class Meta:
+    class Meta(ReviewedContent.Meta):
         ordering = ["-published_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=ArticleStatus.values), name="article_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="published") | Q(published_at__isnull=False),
-                name="article_published_has_publish_time",
-            ),
-        ]
+        permissions = [("publish_article", "Can approve, publish and unpublish articles")]
         indexes = [models.Index(fields=["status", "-published_at"], name="article_status_published")]
 
     def __str__(self):
@@ -70,11 +38,34 @@ class Article(models.Model):
         return reverse("articles:article_detail", args=[self.slug])
 
     def clean(self):
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        if self.status == self.Status.PUBLISHED and not self.body.strip():
-            raise ValidationError({"body": "A published article needs a body."})
+        super().clean()
+        if not self.body.strip():
+            raise ValidationError({"body": "An article needs a body."})
 
-    @property
-    def is_live(self):
-        return self.status == self.Status.PUBLISHED and self.published_at is not None and self.published_at <= timezone.now()
+
+class Reference(models.Model):
+    """A source cited by an article or a therapy page, shown to readers as a
+    numbered reference list."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, null=True, blank=True, related_name="references")
+    therapy = models.ForeignKey(Therapy, on_delete=models.CASCADE, null=True, blank=True, related_name="references")
+    position = models.PositiveSmallIntegerField(default=0, help_text="References are numbered in this order.")
+    title = models.CharField(max_length=300)
+    publisher = models.CharField(max_length=200, blank=True)
+    url = models.URLField("address", max_length=500, blank=True)
+    accessed_on = models.DateField("date accessed", null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(article__isnull=False) & models.Q(therapy__isnull=True))
+                | (models.Q(article__isnull=True) & models.Q(therapy__isnull=False)),
+                name="reference_exactly_one_citing_page",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title

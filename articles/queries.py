@@ -18,7 +18,7 @@ def latest_articles(count):
 
 def published_article(slug):
     """One article readers may see, with the related therapies readers may see; or 404."""
-    therapies = published_therapies().filter(category__is_published=True)
+    therapies = published_therapies()
     queryset = published_articles().prefetch_related(
         Prefetch("related_therapies", queryset=therapies, to_attr="published_related_therapies")
     )

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "bootstrap",
     "crispy_forms",
     "crispy_bootstrap5",
+    "simple_history",
     "therapies",
     "articles",
 ]
@@ -62,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Records which editor made each change in the history tables.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -146,6 +149,9 @@ X_FRAME_OPTIONS = "DENY"
 # An estimate whose as-of date is older than this is flagged to readers and
 # editors as possibly out of date.
 PRICE_STALENESS_MONTHS = int(os.environ.get("MSINFO_PRICE_STALENESS_MONTHS", "12"))
+# Medical content is due for review this many months after its last review;
+# editors may shorten it per item, never lengthen it.
+REVIEW_INTERVAL_MONTHS = int(os.environ.get("MSINFO_REVIEW_INTERVAL_MONTHS", "12"))
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,17 @@ from therapies.models import Category, CostEstimate, Therapy
 
 _sequence = itertools.count(1)
 
+# Published and live since a fixed moment in the past.
+LIVE = {"status": "published", "published_at": datetime.datetime(2026, 1, 10, 9, 0, tzinfo=datetime.timezone.utc)}
+
+
+def _published_flag(fields):
+    """Lets a test say is_published=False for content readers must not see."""
+    fields = dict(fields)
+    if "is_published" in fields:
+        fields.update(LIVE if fields.pop("is_published") else {"status": "draft", "published_at": None})
+    return fields
+
 
 @pytest.fixture
 def make_category(db):
@@ -26,10 +37,10 @@ def make_category(db):
             "summary": f"Summary of category {n}.",
             "body": f"Body of category {n}.",
             "administration": "Self-injection, once a week",
-            "is_published": True,
+            **LIVE,
             "last_reviewed": datetime.date(2026, 1, 10),
         }
-        values.update(fields)
+        values.update(_published_flag(fields))
         return Category.objects.create(**values)
 
     return make
@@ -48,10 +59,10 @@ def make_therapy(db, make_category):
             "mechanism": "Calms the immune system.",
             "summary": f"Summary of therapy {n}.",
             "body": f"Body of therapy {n}.",
-            "is_published": True,
+            **LIVE,
             "last_reviewed": datetime.date(2026, 1, 10),
         }
-        values.update(fields)
+        values.update(_published_flag(fields))
         if "category" not in values:
             values["category"] = make_category()
         return Therapy.objects.create(**values)

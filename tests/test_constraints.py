@@ -162,12 +162,27 @@ def test_article_status_must_be_known(make_article):
     refused(lambda: make_article(status="secret"), "article_status_valid")
 
 
-def test_a_published_article_needs_a_publish_time(make_article):
+@pytest.mark.parametrize("factory", ["make_article", "make_therapy", "make_category"])
+def test_published_content_needs_a_go_live_time(request, factory):
+    make = request.getfixturevalue(factory)
+    model_name = {"make_article": "articles_article", "make_therapy": "therapies_therapy", "make_category": "therapies_category"}[factory]
+    refused(lambda: make(status="published", published_at=None), f"{model_name}_published_has_go_live_time")
+    assert make(status="draft", published_at=None).pk
+
+
+@pytest.mark.parametrize("factory", ["make_article", "make_therapy", "make_category"])
+def test_content_cannot_be_hidden_before_it_goes_live(request, factory):
+    make = request.getfixturevalue(factory)
+    model_name = {"make_article": "articles_article", "make_therapy": "therapies_therapy", "make_category": "therapies_category"}[factory]
+    went_live = datetime.datetime(2026, 1, 10, tzinfo=datetime.timezone.utc)
     refused(
-        lambda: make_article(status=Article.Status.PUBLISHED, published_at=None),
-        "article_published_has_publish_time",
+        lambda: make(published_at=went_live, expires_at=went_live - datetime.timedelta(days=1)),
+        f"{model_name}_expires_after_go_live",
     )
-    assert make_article(status=Article.Status.DRAFT, published_at=None).pk
+
+
+def test_review_interval_is_refused_outside_one_to_120_months(make_article):
+    refused(lambda: make_article(review_interval_months=0), "articles_article_review_interval_range")
 
 
 # --- model validation: the messages editors see ------------------------------------------

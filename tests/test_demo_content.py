@@ -56,7 +56,7 @@ def loaded():
 
 def test_three_published_dmt_categories_with_their_prices(loaded):
     dmts = Category.objects.filter(kind=Category.Kind.DISEASE_MODIFYING).order_by("display_order")
-    assert [(c.slug, c.name, c.display_order, c.is_published) for c in dmts] == [
+    assert [(c.slug, c.name, c.display_order, c.is_live) for c in dmts] == [
         ("injectable-dmts", "Injectable DMTs", 1, True),
         ("oral-dmts", "Oral DMTs", 2, True),
         ("infusion-therapies", "Infusion therapies", 3, True),
@@ -91,7 +91,7 @@ def test_ten_approved_therapies_with_brand_names(loaded):
     assert routes["fingolimod"] == Therapy.Route.ORAL
     assert routes["natalizumab"] == Therapy.Route.INFUSION
     for therapy in approved:
-        assert therapy.is_published and therapy.last_reviewed
+        assert therapy.is_live and therapy.last_reviewed
         assert therapy.summary and therapy.body and therapy.mechanism and therapy.frequency
         therapy.full_clean()
     assert "CD20" in Therapy.objects.get(slug="ocrelizumab").mechanism
@@ -107,7 +107,7 @@ def test_four_emerging_sections_with_btk_agents_and_ahsct(loaded):
         "neuroprotective-agents",
         "personalised-medicine",
     ]
-    assert all(c.is_published for c in emerging)
+    assert all(c.is_live for c in emerging)
     btk = Therapy.objects.filter(category__slug="btk-inhibitors").order_by("slug")
     assert [t.slug for t in btk] == BTK_AGENTS
     for agent in btk:
@@ -129,7 +129,7 @@ def test_supportive_care_sections(loaded):
         "mental health", "exercise", "stress", "diet", "never", "neurologist",
     ):
         assert fact in text, fact
-    assert all(c.is_published and c.summary and c.body for c in supportive)
+    assert all(c.is_live and c.summary and c.body for c in supportive)
 
 
 def test_launch_article(loaded):
@@ -165,7 +165,7 @@ def test_a_second_run_changes_nothing(loaded):
 def test_an_editors_changes_survive_a_second_run(loaded, editor):
     oral = Category.objects.get(slug="oral-dmts")
     oral.summary = "Edited by an editor."
-    oral.is_published = False
+    oral.status = Category.Status.UNPUBLISHED
     oral.save()
     fingolimod = Therapy.objects.get(slug="fingolimod")
     fingolimod.brand_names = "Gilenya, Tascenso"
@@ -191,7 +191,7 @@ def test_an_editors_changes_survive_a_second_run(loaded, editor):
 
     assert snapshot() == before
     oral.refresh_from_db()
-    assert (oral.summary, oral.is_published) == ("Edited by an editor.", False)
+    assert (oral.summary, oral.is_live) == ("Edited by an editor.", False)
     assert Therapy.objects.get(slug="fingolimod").brand_names == "Gilenya, Tascenso"
     assert Therapy.objects.get(slug="tolebrutinib").development_stage == Therapy.Stage.REGULATORY_REVIEW
     assert Article.objects.get().title == "A better title"

@@ -14,6 +14,13 @@ from decimal import Decimal
 from articles.models import COST_TABLE_MARKER
 
 REVIEWED = datetime.date(2026, 1, 15)
+# Launch content counts as published and reviewed on the review date; the
+# demo names no reviewer, as no real person signed it off.
+PUBLISHED = {
+    "status": "published",
+    "published_at": datetime.datetime.combine(REVIEWED, datetime.time(9, 0), tzinfo=datetime.timezone.utc),
+    "last_reviewed": REVIEWED,
+}
 PRICES_AS_OF = datetime.date(2026, 1, 15)
 PRICE_SOURCE = "MS treatment cost brief: editors' compilation of US list prices"
 PRICE_NOTE = (
@@ -511,9 +518,8 @@ LAUNCH_ARTICLE = {
     "body": ARTICLE_BODY,
     "byline": "MS Info editorial team",
     "medical_reviewer": "Medical editor",
-    "status": "published",
+    **PUBLISHED,
     "published_at": ARTICLE_PUBLISHED_AT,
-    "last_reviewed": REVIEWED,
     "related_therapies": [
         *(therapy["slug"] for therapy in APPROVED_THERAPIES),
         *(agent["slug"] for agent in EMERGING_AGENTS),

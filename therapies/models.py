@@ -1,7 +1,9 @@
-import calendar
 import re
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -10,14 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from simple_history.models import HistoricalRecords
+
 from therapies.currencies import is_known_currency
+from therapies.editorial import ReviewedContent, add_months
 from therapies.markup import MARKDOWN_HELP
 
-
-
-class PublishedQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(is_published=True)
 
 
 class CategoryKind(models.TextChoices):
@@ -26,7 +26,7 @@ class CategoryKind(models.TextChoices):
     SUPPORTIVE = "supportive", "Supportive care"
 
 
-class Category(models.Model):
+class Category(ReviewedContent):
     """A group of therapies: a DMT category, an emerging-therapy section or a
     supportive-care section. The kind decides which public page shows it."""
 
@@ -46,19 +46,15 @@ class Category(models.Model):
         blank=True,
         help_text="For DMT categories, e.g. 'Self-injection, 1 to 7 times a week'.",
     )
-    is_published = models.BooleanField("published", default=False)
-    last_reviewed = models.DateField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
 
-    objects = PublishedQuerySet.as_manager()
-
-    class Meta:
+    class Meta(ReviewedContent.Meta):
         verbose_name_plural = "categories"
         ordering = ["kind", "display_order", "name"]
+        permissions = [("publish_category", "Can approve, publish and unpublish categories and sections")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=CategoryKind.values), name="category_kind_valid"
-            ),
+            *ReviewedContent.Meta.constraints,
+            models.CheckConstraint(condition=Q(kind__in=CategoryKind.values), name="category_kind_valid"),
         ]
 
     def __str__(self):
@@ -88,7 +84,7 @@ class DevelopmentStage(models.TextChoices):
     APPROVED = "approved", "Approved"
 
 
-class Therapy(models.Model):
+class Therapy(ReviewedContent):
     Route = Route
     Stage = DevelopmentStage
 
@@ -111,16 +107,14 @@ class Therapy(models.Model):
         blank=True,
         help_text="Required for agents in an emerging-therapy section.",
     )
-    is_published = models.BooleanField("published", default=False)
-    last_reviewed = models.DateField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
 
-    objects = PublishedQuerySet.as_manager()
-
-    class Meta:
+    class Meta(ReviewedContent.Meta):
         verbose_name_plural = "therapies"
         ordering = ["generic_name"]
+        permissions = [("publish_therapy", "Can approve, publish and unpublish therapies")]
         constraints = [
+            *ReviewedContent.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(route__in=Route.values),
                 name="therapy_route_valid",
@@ -138,6 +132,7 @@ class Therapy(models.Model):
         return reverse("therapies:therapy_detail", args=[self.slug])
 
     def clean(self):
+        super().clean()
         if not self.slug and self.generic_name:
             self.slug = slugify(self.generic_name)
         category = getattr(self, "category", None) if self.category_id else None
@@ -262,14 +257,7 @@ class CostEstimate(models.Model):
 
 def staleness_cutoff(today=None):
     """The earliest as-of date that still counts as current."""
-    today = today or timezone.localdate()
-    months = settings.PRICE_STALENESS_MONTHS
-    year, month = divmod(today.month - 1 - months, 12)
-    year += today.year
-    month += 1
-    # Clamp the day so 31 March minus one month lands on the last day of February.
-    day = min(today.day, calendar.monthrange(year, month)[1])
-    return today.replace(year=year, month=month, day=day)
+    return add_months(today or timezone.localdate(), -settings.PRICE_STALENESS_MONTHS)
 
 
 def current_estimate(estimates):
@@ -409,3 +397,111 @@ class NdcMapping(models.Model):
             self.ndc = normalised
         if self.units_per_year is not None and self.units_per_year <= 0:
             raise ValidationError({"units_per_year": "Units a year must be more than zero."})
+
+
+# --- Review workflow ---------------------------------------------------------------------
+
+
+class RevisionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=[Revision.Status.PENDING, Revision.Status.SCHEDULED])
+
+    def for_object(self, obj):
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+
+    def due(self, now=None):
+        return self.filter(status=Revision.Status.SCHEDULED, go_live_at__lte=now or timezone.now())
+
+
+class Revision(models.Model):
+    """An edit to published content, waiting for a medical reviewer.
+
+    The live record stays exactly as approved until the revision is approved;
+    `data` holds the edited content fields (as Django's serializer writes
+    them), so applying it is a plain deserialise-and-save."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting review"
+        SCHEDULED = "scheduled", "Approved, goes live later"
+        APPLIED = "applied", "Live"
+        REJECTED = "rejected", "Sent back"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    content_object = GenericForeignKey("content_type", "object_id")
+    data = models.JSONField(encoder=DjangoJSONEncoder)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+    go_live_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "status"], name="revision_object_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "scheduled", "applied", "rejected"]), name="revision_status_valid"
+            ),
+            # One open revision per record: later edits update it, so there is
+            # never a choice of competing versions to approve.
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"],
+                condition=Q(status__in=["pending", "scheduled"]),
+                name="revision_one_open_per_object",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="scheduled") | Q(go_live_at__isnull=False), name="revision_scheduled_has_time"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Revision of {self.content_type.name} #{self.object_id} ({self.get_status_display()})"
+
+
+class SlugRedirect(models.Model):
+    """An address a record used to have. Readers following an old link are
+    sent (301) to the record's current address."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    content_object = GenericForeignKey("content_type", "object_id")
+    old_slug = models.SlugField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "old_slug"], name="slug_redirect_unique_old_slug"),
+        ]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.content_type.name} #{self.object_id}"
+
+    @classmethod
+    def target_for(cls, model, old_slug):
+        """The record (of `model`) that once had `old_slug`, or None."""
+        redirect = (
+            cls.objects.filter(content_type=ContentType.objects.get_for_model(model), old_slug=old_slug)
+            .only("object_id")
+            .first()
+        )
+        return model.objects.filter(pk=redirect.object_id).first() if redirect else None
+
+    @classmethod
+    def record_rename(cls, obj, old_slug):
+        content_type = ContentType.objects.get_for_model(obj)
+        # The record may move back to an old address; that one is live again.
+        cls.objects.filter(content_type=content_type, old_slug=obj.slug).delete()
+        cls.objects.update_or_create(
+            content_type=content_type, old_slug=old_slug, defaults={"object_id": obj.pk}
+        )

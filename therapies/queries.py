@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
+from therapies.editorial import live_q
 from therapies.models import Category, CostEstimate, Therapy, current_estimate
 
 
 def published_therapies():
-    """Therapies readers may see (their category's publication is checked by the caller's join)."""
-    return Therapy.objects.published().order_by("generic_name")
+    """Therapies readers may see: live themselves and in a live category."""
+    return Therapy.objects.live().filter(live_q("category__")).order_by("generic_name")
 
 
 def _estimates(lookup="cost_estimates"):
@@ -61,7 +62,7 @@ def dmt_route_choices():
     published DMT uses, in the order the model lists them. One query."""
     present = set(
         published_therapies()
-        .filter(category__kind=Category.Kind.DISEASE_MODIFYING, category__is_published=True)
+        .filter(category__kind=Category.Kind.DISEASE_MODIFYING)
         .order_by()
         .values_list("route", flat=True)
         .distinct()
@@ -113,7 +114,6 @@ def published_therapy(slug):
 
     queryset = (
         published_therapies()
-        .filter(category__is_published=True)
         .select_related("category")
         .prefetch_related(
             _estimates(),

@@ -196,13 +196,13 @@ class SaveEstimatesAsUserMixin:
 
 @admin.action(description="Publish the selected items")
 def publish(modeladmin, request, queryset):
-    count = queryset.update(is_published=True)
+    count = queryset.update(status="published", published_at=timezone.now())
     modeladmin.message_user(request, f"Published {count}.")
 
 
 @admin.action(description="Unpublish the selected items (readers no longer see them)")
 def unpublish(modeladmin, request, queryset):
-    count = queryset.update(is_published=False)
+    count = queryset.update(status="unpublished")
     modeladmin.message_user(request, f"Unpublished {count}.")
 
 
@@ -220,12 +220,12 @@ class CategoryAdmin(SaveEstimatesAsUserMixin, CurrentPriceColumns, admin.ModelAd
         "display_order",
         "current_price",
         "current_as_of",
-        "is_published",
+        "status",
         "last_reviewed",
     )
     list_display_links = ("name",)
     list_editable = ("display_order",)
-    list_filter = ("kind", "is_published")
+    list_filter = ("kind", "status")
     search_fields = ("name", "slug", "summary", "administration")
     prepopulated_fields = {"slug": ("name",)}
     ordering = ("kind", "display_order", "name")
@@ -234,7 +234,7 @@ class CategoryAdmin(SaveEstimatesAsUserMixin, CurrentPriceColumns, admin.ModelAd
     fieldsets = (
         (None, {"fields": ("kind", "name", "slug", "display_order")}),
         ("Content", {"fields": ("summary", "administration", "body")}),
-        ("Publishing", {"fields": ("is_published", "last_reviewed", "updated_at")}),
+        ("Publishing", {"fields": ("status", "published_at", "last_reviewed", "updated_at")}),
     )
     readonly_fields = ("updated_at",)
 
@@ -252,12 +252,12 @@ class TherapyAdmin(SaveEstimatesAsUserMixin, CurrentPriceColumns, admin.ModelAdm
         "development_stage",
         "current_price",
         "current_as_of",
-        "is_published",
+        "status",
         "last_reviewed",
     )
     list_filter = (
         ("category__kind", admin.ChoicesFieldListFilter),
-        "is_published",
+        "status",
         "category",
         "route",
         "development_stage",
@@ -273,7 +273,7 @@ class TherapyAdmin(SaveEstimatesAsUserMixin, CurrentPriceColumns, admin.ModelAdm
         (None, {"fields": ("generic_name", "brand_names", "slug", "category")}),
         ("How it is given and how it works", {"fields": ("route", "frequency", "mechanism", "development_stage")}),
         ("Content", {"fields": ("summary", "body")}),
-        ("Publishing", {"fields": ("is_published", "last_reviewed", "updated_at")}),
+        ("Publishing", {"fields": ("status", "published_at", "last_reviewed", "updated_at")}),
     )
     readonly_fields = ("updated_at",)
 

@@ -61,7 +61,7 @@ class Command(BaseCommand):
                 category, _ = self.get_or_create(
                     Category,
                     lookups=[{"slug": row["slug"]}, {"name": row["name"]}],
-                    values={**fields, "kind": kind, "is_published": True, "last_reviewed": demo.REVIEWED},
+                    values={**fields, "kind": kind, **demo.PUBLISHED},
                     label=f"category {row['name']!r}",
                 )
                 categories[row["slug"]] = category
@@ -91,8 +91,7 @@ class Command(BaseCommand):
                 "development_stage": Therapy.Stage.APPROVED,
                 **row,
                 "category": categories[row["category"]],
-                "is_published": True,
-                "last_reviewed": demo.REVIEWED,
+                **demo.PUBLISHED,
             }
             therapy, _ = self.get_or_create(
                 Therapy,

@@ -1,0 +1,353 @@
+"""The review workflow for articles, therapies and categories.
+
+One place decides what an edit does: content that readers can already see is
+never changed by an editor's save. The edit waits as a Revision until a
+medical reviewer approves it, and only then (or at the approved time) does the
+live record change. The admin and the public views both call these functions.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from therapies.editorial import EditorialStatus
+from therapies.models import Revision
+
+
+class EditConflict(Exception):
+    """Someone saved the record after this editor opened it."""
+
+    def __init__(self, saved_by, saved_at):
+        self.saved_by = saved_by
+        self.saved_at = saved_at
+        who = (saved_by.get_full_name() or saved_by.get_username()) if saved_by else "Someone else"
+        super().__init__(
+            f"{who} saved this page at {timezone.localtime(saved_at):%H:%M on %d %b %Y} after you opened it. "
+            "Your changes are still in the form below and have not been saved: compare them with the "
+            "current version (open the page again in a new tab), then save again."
+        )
+
+
+class WorkflowError(Exception):
+    """A review action that does not fit the record's current state."""
+
+
+def publish_permission(model):
+    return f"{model._meta.app_label}.publish_{model._meta.model_name}"
+
+
+def can_publish(user, model):
+    return user.has_perm(publish_permission(model))
+
+
+def require_publisher(user, model):
+    if not can_publish(user, model):
+        raise PermissionDenied("Only a medical reviewer can approve, publish or unpublish this.")
+
+
+# --- What a revision holds -------------------------------------------------------------
+
+
+def content_fields(model):
+    """The fields an editor's revision carries: everything editable except
+    the workflow's own fields."""
+    return [
+        field
+        for field in [*model._meta.concrete_fields, *model._meta.many_to_many]
+        if field.editable and not field.primary_key and field.name not in model.WORKFLOW_FIELDS
+    ]
+
+
+def snapshot(obj, m2m=None):
+    """The content of `obj` as JSON-ready data. `m2m` gives many-to-many
+    values from a form (field name to objects) where they are not saved yet."""
+    data = {}
+    for field in content_fields(type(obj)):
+        if field.many_to_many:
+            values = m2m[field.name] if m2m and field.name in m2m else getattr(obj, field.name).all()
+            data[field.name] = sorted(item.pk for item in values)
+        else:
+            data[field.name] = field.value_from_object(obj)
+    return data
+
+
+def _serialisable(data):
+    return Revision._meta.get_field("data").get_prep_value(data)
+
+
+def materialise(obj, data):
+    """`obj` with the revision's content set on it (not saved), and the
+    many-to-many values as {field name: [pk, ...]}."""
+    m2m = {}
+    for field in content_fields(type(obj)):
+        if field.name not in data:
+            continue
+        value = data[field.name]
+        if field.many_to_many:
+            m2m[field.name] = value
+        elif field.is_relation:
+            setattr(obj, field.attname, value)
+        else:
+            setattr(obj, field.attname, field.to_python(value))
+    return obj, m2m
+
+
+@dataclass
+class FieldChange:
+    label: str
+    live: object
+    pending: object
+
+
+def changes(live, revision):
+    """Field by field, what approving `revision` would change on `live`."""
+    model = type(live)
+    pending, pending_m2m = materialise(model.objects.get(pk=live.pk), revision.data)
+    result = []
+    for field in content_fields(model):
+        if field.many_to_many:
+            before = list(getattr(live, field.name).all())
+            after = list(field.related_model.objects.filter(pk__in=pending_m2m.get(field.name, [])))
+            if {item.pk for item in before} != {item.pk for item in after}:
+                result.append(FieldChange(field.verbose_name, ", ".join(map(str, before)), ", ".join(map(str, after))))
+            continue
+        before, after = field.value_from_object(live), field.value_from_object(pending)
+        if before != after:
+            if field.choices:
+                before, after = dict(field.flatchoices).get(before, before), dict(field.flatchoices).get(after, after)
+            elif field.is_relation:
+                before, after = getattr(live, field.name), getattr(pending, field.name)
+            result.append(FieldChange(field.verbose_name, before, after))
+    return result
+
+
+# --- Reading ------------------------------------------------------------------------------
+
+
+def open_revision(obj):
+    return Revision.objects.open().for_object(obj).first()
+
+
+def working_copy(obj):
+    """The version an editor works on: the open revision if there is one
+    (applied in memory), else the record itself. Returns (obj, m2m, revision)."""
+    revision = open_revision(obj)
+    if revision is None:
+        return obj, None, None
+    copy, m2m = materialise(type(obj).objects.get(pk=obj.pk), revision.data)
+    return copy, m2m, revision
+
+
+def is_protected(obj):
+    """Content a reader can see, or that a reviewer has approved to go live:
+    editing it must go through review."""
+    return obj.status == EditorialStatus.PUBLISHED
+
+
+# --- Editing -----------------------------------------------------------------------------
+
+
+def _check_version(live, base_version):
+    if base_version is not None and live.edit_version != base_version:
+        raise EditConflict(live.last_edited_by, live.updated_at)
+
+
+def _bump_version(live, user):
+    type(live).objects.filter(pk=live.pk).update(
+        edit_version=F("edit_version") + 1, last_edited_by=user, updated_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def save_edit(obj, user, m2m=None, base_version=None):
+    """Save an editor's changes to `obj` (a new record or an edited one).
+
+    Drafts and content in review are saved directly. Published content keeps
+    its live version: the edit is stored (or merged into) the record's open
+    revision for a reviewer to approve. Returns the revision, or None."""
+    model = type(obj)
+    if obj.pk is None:
+        obj.last_edited_by = user
+        obj.save()
+        _save_m2m(obj, m2m)
+        return None
+
+    live = model.objects.select_for_update().get(pk=obj.pk)
+    _check_version(live, base_version)
+    if not is_protected(live):
+        obj.edit_version = live.edit_version + 1
+        obj.last_edited_by = user
+        # The form must not move the record through the workflow.
+        for name in model.WORKFLOW_FIELDS - {"edit_version", "last_edited_by", "updated_at"}:
+            setattr(obj, name, getattr(live, name))
+        obj.save()
+        _save_m2m(obj, m2m)
+        return None
+
+    data = _serialisable(snapshot(obj, m2m))
+    revision = Revision.objects.open().for_object(live).select_for_update().first()
+    if revision is None:
+        if data == _serialisable(snapshot(live)):
+            return None
+        revision = Revision(
+            content_type=ContentType.objects.get_for_model(model), object_id=live.pk, created_by=user
+        )
+    revision.data = data
+    # An edit to an approved-but-scheduled revision needs approving again.
+    revision.status = Revision.Status.PENDING
+    revision.go_live_at = None
+    revision.expires_at = None
+    revision.save()
+    _bump_version(live, user)
+    return revision
+
+
+def _save_m2m(obj, m2m):
+    for name, values in (m2m or {}).items():
+        getattr(obj, name).set(values)
+
+
+@transaction.atomic
+def submit_for_review(obj, user):
+    if obj.status not in (EditorialStatus.DRAFT, EditorialStatus.UNPUBLISHED):
+        raise WorkflowError("Only a draft or unpublished page can be sent for review.")
+    obj.status = EditorialStatus.IN_REVIEW
+    obj.last_edited_by = user
+    obj.save(update_fields=["status", "last_edited_by", "updated_at"])
+
+
+@transaction.atomic
+def approve(obj, reviewer, note="", go_live_at=None, expires_at=None):
+    """Sign off `obj` (and its pending revision, if any) and publish it at
+    `go_live_at` (now if not given). Content already live with a revision
+    scheduled for later keeps its current version until then."""
+    model = type(obj)
+    require_publisher(reviewer, model)
+    now = timezone.now()
+    requested_go_live = go_live_at
+    go_live_at = go_live_at or now
+    if expires_at is not None and expires_at <= go_live_at:
+        raise WorkflowError("The content must go live before it is hidden.")
+
+    live = model.objects.select_for_update().get(pk=obj.pk)
+    revision = Revision.objects.open().for_object(live).select_for_update().first()
+    review = {"reviewed_by": reviewer, "reviewed_at": now, "review_note": note}
+
+    if revision is not None and live.is_live and go_live_at > now:
+        Revision.objects.filter(pk=revision.pk).update(
+            status=Revision.Status.SCHEDULED, go_live_at=go_live_at, expires_at=expires_at, **review
+        )
+        return live
+
+    m2m = None
+    if revision is not None:
+        live, m2m = materialise(live, revision.data)
+        Revision.objects.filter(pk=revision.pk).update(status=Revision.Status.APPLIED, **review)
+    if requested_go_live is None and live.status == EditorialStatus.PUBLISHED:
+        # An update to published content keeps its original publication date;
+        # readers see when it was last updated and reviewed instead.
+        go_live_at = live.published_at
+    _mark_approved(live, reviewer, note, go_live_at, expires_at, now)
+    _save_m2m(live, m2m)
+    return live
+
+
+def _mark_approved(live, reviewer, note, go_live_at, expires_at, now):
+    live.status = EditorialStatus.PUBLISHED
+    live.published_at = go_live_at
+    live.expires_at = expires_at
+    live.approved_by = reviewer
+    live.approved_at = now
+    live.approval_note = note
+    live.last_reviewed = timezone.localdate(now)
+    live.edit_version = live.edit_version + 1
+    live._history_user = reviewer
+    live.save()
+
+
+@transaction.atomic
+def send_back(obj, reviewer, note=""):
+    """A reviewer declines: a pending revision is closed unapplied, content in
+    review returns to draft. The live version is untouched."""
+    model = type(obj)
+    require_publisher(reviewer, model)
+    revision = Revision.objects.open().for_object(obj).select_for_update().first()
+    if revision is not None:
+        revision.status = Revision.Status.REJECTED
+        revision.reviewed_by, revision.reviewed_at, revision.review_note = reviewer, timezone.now(), note
+        revision.save()
+    elif obj.status == EditorialStatus.IN_REVIEW:
+        obj.status = EditorialStatus.DRAFT
+        obj.save(update_fields=["status", "updated_at"])
+    else:
+        raise WorkflowError("There is nothing waiting for review here.")
+
+
+@transaction.atomic
+def unpublish(obj, reviewer):
+    require_publisher(reviewer, type(obj))
+    if obj.status != EditorialStatus.PUBLISHED:
+        raise WorkflowError("Only published content can be unpublished.")
+    obj.status = EditorialStatus.UNPUBLISHED
+    obj._history_user = reviewer
+    obj.save(update_fields=["status", "updated_at"])
+
+
+def restore(obj, historical_record, reviewer):
+    """Bring back an earlier version. It follows the same rule as any edit:
+    on published content it becomes a pending revision to approve."""
+    require_publisher(reviewer, type(obj))
+    earlier = historical_record.instance
+    m2m = None
+    m2m_fields = [field for field in content_fields(type(obj)) if field.many_to_many]
+    if m2m_fields:
+        m2m = {}
+        for field in m2m_fields:
+            through = getattr(historical_record, field.name, None)
+            if through is None:
+                continue
+            target = field.m2m_reverse_field_name()
+            m2m[field.name] = [getattr(row, target) for row in through.all()]
+    for name in type(obj).WORKFLOW_FIELDS:
+        setattr(earlier, name, getattr(obj, name))
+    return save_edit(earlier, reviewer, m2m=m2m, base_version=None)
+
+
+def publish_due_revisions(now=None):
+    """Apply revisions a reviewer approved for a time that has now come.
+
+    Called at the start of each public request, so scheduled changes go live
+    on time with no cron job: one indexed query when nothing is due."""
+    now = now or timezone.now()
+    due = list(Revision.objects.due(now).values_list("pk", flat=True))
+    for pk in due:
+        with transaction.atomic():
+            revision = Revision.objects.select_for_update().filter(pk=pk, status=Revision.Status.SCHEDULED).first()
+            if revision is None:
+                continue  # Another request applied it first.
+            model = revision.content_type.model_class()
+            live = model.objects.select_for_update().get(pk=revision.object_id)
+            live, m2m = materialise(live, revision.data)
+            _mark_approved(
+                live,
+                revision.reviewed_by,
+                revision.review_note,
+                revision.go_live_at if live.status != EditorialStatus.PUBLISHED else live.published_at,
+                revision.expires_at,
+                revision.reviewed_at or now,
+            )
+            _save_m2m(live, m2m)
+            revision.status = Revision.Status.APPLIED
+            revision.save(update_fields=["status", "updated_at"])
+    return len(due)
+
+
+def is_deletable(obj):
+    """Published content is unpublished, never deleted, so its history and
+    the reviewer's sign-off stay on record."""
+    return not obj.has_been_published
+

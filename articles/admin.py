@@ -1,35 +1,41 @@
-"""Admin for editorial articles."""
+"""Admin for editorial articles: written by editors, signed off by medical
+reviewers (see therapies.admin.reviewing for the review workflow)."""
 
 from django.contrib import admin
 
 from articles.models import Article
+from therapies.admin.content import ReferenceInline
+from therapies.admin.reviewing import ReviewedContentAdmin
+
+
+class ArticleReferenceInline(ReferenceInline):
+    fk_name = "article"
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ("title", "status", "published_at", "is_live_display", "last_reviewed", "updated_at")
+class ArticleAdmin(ReviewedContentAdmin):
+    list_display = (
+        "title",
+        "status_display",
+        "go_live_display",
+        "is_live_display",
+        "last_reviewed",
+        "next_review_due_display",
+        "updated_at",
+    )
     list_filter = ("status", "last_reviewed")
     search_fields = ("title", "standfirst", "body")
     prepopulated_fields = {"slug": ("title",)}
     date_hierarchy = "published_at"
     ordering = ("-published_at", "-id")
     autocomplete_fields = ("related_therapies",)
-    readonly_fields = ("updated_at",)
+    inlines = [ArticleReferenceInline]
     fieldsets = (
         ("Content", {"fields": ("title", "slug", "standfirst", "body")}),
         ("People", {"fields": ("byline", "medical_reviewer")}),
-        (
-            "Publishing",
-            {
-                "fields": ("status", "published_at", "last_reviewed", "updated_at"),
-                "description": (
-                    "Readers see an article once it is Published and its publish time has come. "
-                    "A published article without a publish time is published now."
-                ),
-            },
-        ),
         ("Relations", {"fields": ("related_therapies",)}),
     )
+    review_fieldset_title = "Publishing and review"
 
     @admin.display(description="live?", boolean=True)
     def is_live_display(self, obj):

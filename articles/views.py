@@ -1,15 +1,26 @@
-"""Public article pages."""
+"""Public article pages. What the article page shows is built by
+`article_context`, shared with the staff preview."""
 
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import render
 
+from articles.models import Article
 from articles.queries import published_article, published_articles
 from articles.rendering import render_article_body
+from therapies.public import public_page, redirect_renamed
 
 ARTICLES_PER_PAGE = 10
+ARTICLE_TEMPLATE = "articles/article_detail.html"
 
 
+def article_context(article):
+    """The article page's context. `article` comes from published_article()
+    or prepare_article()."""
+    return {"article": article, "body": render_article_body(article), "references": article.reference_list}
+
+
+@public_page
 def article_list(request):
     paginator = Paginator(published_articles(), ARTICLES_PER_PAGE)
     try:
@@ -19,6 +30,10 @@ def article_list(request):
     return render(request, "articles/article_list.html", {"page": page, "paginator": paginator})
 
 
+@public_page
 def article_detail(request, slug):
-    article = published_article(slug)
-    return render(request, "articles/article_detail.html", {"article": article, "body": render_article_body(article)})
+    try:
+        article = published_article(slug)
+    except Http404:
+        return redirect_renamed(Article, slug, published_articles())
+    return render(request, ARTICLE_TEMPLATE, article_context(article))

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import COST_TABLE_MARKER, Article
-from therapies.models import Category, CostEstimate, Therapy
+from therapies import workflow
+from therapies.models import Category, CostEstimate, Revision, Therapy
 
 pytestmark = pytest.mark.django_db
 
@@ -201,24 +202,43 @@ def test_article_changelist_columns(editor_client, make_article):
     assert list(drafts.context["cl"].result_list.values_list("title", flat=True)) == ["Draft article"]
 
 
-def test_category_display_order_is_editable_in_the_list(editor_client, make_category):
-    first = make_category(display_order=1)
+def _post_display_order(editor_client, category, value):
     url = reverse("admin:therapies_category_changelist")
     data = form_data(editor_client.get(url))
-    key = next(name for name, value in data.items() if name.endswith("-id") and value == str(first.pk))
-    data[key.replace("-id", "-display_order")] = "7"
+    key = next(name for name, v in data.items() if name.endswith("-id") and v == str(category.pk))
+    data[key.replace("-id", "-display_order")] = value
     data["_save"] = "Save"
-    response = editor_client.post(url, data)
-    assert response.status_code == 302
+    return editor_client.post(url, data)
+
+
+def test_category_display_order_is_editable_in_the_list(editor_client, make_category):
+    first = make_category(display_order=1, is_published=False)
+    assert _post_display_order(editor_client, first, "7").status_code == 302
     first.refresh_from_db()
     assert first.display_order == 7
 
 
+def test_display_order_of_a_published_category_waits_for_review(editor_client, make_category):
+    # The order changes the live page, so it is a pending revision like any edit,
+    # merged with the changes already waiting.
+    live = make_category(display_order=1, summary="Live summary.")
+    live.summary = "Pending summary."
+    workflow.save_edit(live, None)
+    assert _post_display_order(editor_client, live, "7").status_code == 302
+    live.refresh_from_db()
+    assert (live.display_order, live.summary) == (1, "Live summary.")
+    revision = Revision.objects.open().for_object(live).get()
+    assert (revision.data["display_order"], revision.data["summary"]) == (7, "Pending summary.")
+
+
 def test_editors_add_a_therapy_with_a_generated_slug_field(editor_client, make_category):
     category = make_category()
+    url = reverse("admin:therapies_therapy_add")
+    data = form_data(editor_client.get(url))  # includes the reference inline's management form
     response = editor_client.post(
-        reverse("admin:therapies_therapy_add"),
-        {
+        url,
+        data
+        | {
             "generic_name": "cladribine",
             "brand_names": "Mavenclad",
             "slug": "cladribine",
@@ -461,11 +481,20 @@ def test_estimates_cannot_be_deleted(editor_client, oral):
     assert "delete_selected" not in editor_client.get(changelist).content.decode()
 
 
-def test_a_category_with_prices_cannot_be_deleted(editor_client, oral):
+def test_a_category_with_prices_cannot_be_deleted(editor_client, make_category, make_estimate):
     # The estimates protect their subject: the admin explains instead of failing.
-    response = editor_client.post(reverse("admin:therapies_category_delete", args=[oral.pk]), {"post": "yes"})
+    draft = make_category(is_published=False)
+    make_estimate(draft)
+    response = editor_client.post(reverse("admin:therapies_category_delete", args=[draft.pk]), {"post": "yes"})
     assert response.status_code == 200
     assert "Cannot delete" in response.content.decode()
+    assert Category.objects.filter(pk=draft.pk).exists()
+
+
+def test_a_published_category_cannot_be_deleted_at_all(editor_client, oral):
+    # Published content is unpublished, never deleted (even by a superuser).
+    response = editor_client.post(reverse("admin:therapies_category_delete", args=[oral.pk]), {"post": "yes"})
+    assert response.status_code == 403
     assert Category.objects.filter(pk=oral.pk).exists()
 
 
@@ -501,11 +530,12 @@ def test_changelist_query_count_does_not_grow_with_rows(
 
 
 def test_publish_and_review_actions(editor_client, make_category, make_therapy):
-    category = make_category(is_published=False)
+    # The bulk actions go through the review workflow: approving records who signed off.
+    category = make_category(is_published=False, last_reviewed=None)
     therapy = make_therapy(category=category, is_published=False, last_reviewed=None)
     editor_client.post(
         reverse("admin:therapies_category_changelist"),
-        {"action": "publish", "_selected_action": [category.pk]},
+        {"action": "approve_selected", "_selected_action": [category.pk]},
     )
     editor_client.post(
         reverse("admin:therapies_therapy_changelist"),
@@ -513,6 +543,8 @@ def test_publish_and_review_actions(editor_client, make_category, make_therapy):
     )
     category.refresh_from_db()
     therapy.refresh_from_db()
-    assert category.is_published
+    assert category.is_live
+    assert category.approved_by.username == "editor"
+    assert category.last_reviewed == timezone.localdate()
     assert therapy.last_reviewed == timezone.localdate()
-    assert not therapy.is_published
+    assert therapy.status == "draft" and not therapy.is_live

@@ -76,7 +76,7 @@ def test_article_page_shows_everything_about_the_article(client, make_article, m
     assert "Sam Writer" in p.text and "Dr Ada Check" in p.text
     assert f"Published {day(timezone.localtime(published_at).date())}" in p.text
     assert f"Last updated {day(timezone.localtime(article.updated_at).date())}" in p.text
-    assert "Last reviewed 12 January 2026" in p.text
+    assert "Page last reviewed: 12 January 2026" in p.text and "Next review due: 12 January 2027" in p.text
     assert "<h2>A sub-heading</h2>" in p.html and "<em>careful</em>" in p.html
     assert "natalizumab (Tysabri)" in p.text and shown.get_absolute_url() in p.links()
     assert "draftumab" not in p.text and "hiddenzumab" not in p.text

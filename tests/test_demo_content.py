@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from articles.models import COST_TABLE_MARKER, Article
+from articles.models import COST_TABLE_MARKER, Article, Reference
 from therapies.models import Category, CostEstimate, Therapy
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,7 @@ def load():
 def snapshot():
     return {
         model.__name__: list(model.objects.order_by("pk").values())
-        for model in (Category, Therapy, CostEstimate, Article, Article.related_therapies.through)
+        for model in (Category, Therapy, CostEstimate, Article, Article.related_therapies.through, Reference)
     }
 
 
@@ -145,6 +145,19 @@ def test_launch_article(loaded):
     assert article.related_therapies.count() == 15
     assert Article.objects.published().filter(pk=article.pk).exists()
     article.full_clean()
+    # The cost table's figures are cited: the source its prices name.
+    references = list(article.references.all())
+    assert references, "the launch article cites its sources"
+    assert CostEstimate.objects.first().source_name in [r.title for r in references]
+    for reference in references:
+        reference.full_clean()
+
+
+def test_therapy_pages_cite_the_source_of_the_prices_they_show(loaded):
+    for slug in BRAND_NAMES:
+        therapy = Therapy.objects.get(slug=slug)
+        assert [r.title for r in therapy.references.all()] == [therapy.category.cost_estimates.get().source_name]
+    assert not Reference.objects.filter(url__gt="").exclude(url__startswith="https://").exists()
 
 
 def test_the_output_says_what_was_created(loaded):

@@ -197,7 +197,8 @@ def test_therapy_page_shows_its_facts(client, site, make_article):
     assert "Holds lymphocytes in the lymph nodes." in p.text
     assert "A daily capsule." in p.text
     assert "<strong>swallowed</strong>" in p.html
-    assert "Last reviewed by our editors: 10 January 2026" in p.text
+    assert "Page last reviewed: 10 January 2026" in p.text
+    assert "Next review due: 10 January 2027" in p.text
     assert "MS treatment explained" in p.text and "/articles/ms-explained/" in p.links()
     assert "A draft about fingolimod" not in p.text and "Tomorrow's fingolimod news" not in p.text
 
@@ -289,3 +290,57 @@ def test_server_error_page_renders_without_a_request_or_the_database():
     assert "Sorry, something went wrong" in html
     assert MEDICAL_DISCLAIMER in html
     assert "/static/bootstrap/css/bootstrap.min.css" in html
+
+
+def _hidden_states():
+    now = timezone.now()
+    past = now - datetime.timedelta(days=30)
+    return {
+        "draft": {"status": "draft", "published_at": None},
+        "in_review": {"status": "in_review", "published_at": None},
+        "unpublished": {"status": "unpublished", "published_at": past},
+        "future": {"status": "published", "published_at": now + datetime.timedelta(hours=2)},
+        "expired": {"status": "published", "published_at": past, "expires_at": now - datetime.timedelta(minutes=1)},
+    }
+
+
+@pytest.mark.parametrize("state", ["draft", "in_review", "unpublished", "future", "expired"])
+def test_content_readers_may_not_see_is_absent_everywhere_and_404(
+    client, site, make_category, make_therapy, make_article, state
+):
+    hidden = _hidden_states()[state]
+    shown_group = site["oral"]
+    hidden_group = make_category(name="Hiddengroup", slug="hiddengroup", **hidden)
+    make_therapy(generic_name="inhiddengroupmab", slug="inhiddengroupmab", category=hidden_group)  # live itself
+    make_therapy(generic_name="hiddenmab", slug="hiddenmab", category=shown_group, **hidden)
+    make_therapy(generic_name="hiddenbrutinib", slug="hiddenbrutinib", category=site["btk"],
+                 development_stage=Therapy.Stage.PHASE_1, **hidden)
+    make_therapy(generic_name="hiddencare", slug="hiddencare", category=site["rehab"], route=Therapy.Route.NON_DRUG,
+                 **hidden)
+    make_category(kind=Category.Kind.EMERGING, name="Hiddensection", slug="hiddensection", **hidden)
+    make_category(kind=Category.Kind.SUPPORTIVE, name="Hiddencaresection", slug="hiddencaresection", **hidden)
+    article = make_article(title="Hiddenarticle", slug="hiddenarticle", **hidden)
+    article.related_therapies.add(site["fingolimod"])
+    names = ["Hiddengroup", "inhiddengroupmab", "hiddenmab", "hiddenbrutinib", "hiddencare", "Hiddensection",
+             "Hiddencaresection", "Hiddenarticle"]
+
+    for url in PUBLIC_PAGES:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = page(response).text
+        assert not [name for name in names if name in text], url
+    for url in ("/categories/hiddengroup/", "/therapies/inhiddengroupmab/", "/therapies/hiddenmab/",
+                "/therapies/hiddenbrutinib/", "/therapies/hiddencare/", "/categories/hiddensection/",
+                "/categories/hiddencaresection/", "/articles/hiddenarticle/"):
+        assert client.get(url).status_code == 404, url
+
+
+def test_content_goes_live_at_its_time_and_leaves_at_its_expiry(client, make_therapy):
+    now = timezone.now()
+    therapy = make_therapy(generic_name="timedmab", slug="timedmab", published_at=now - datetime.timedelta(hours=1),
+                           expires_at=now + datetime.timedelta(hours=1))
+    assert client.get("/therapies/timedmab/").status_code == 200
+
+    Therapy.objects.filter(pk=therapy.pk).update(expires_at=now - datetime.timedelta(seconds=1))
+    assert client.get("/therapies/timedmab/").status_code == 404
+    assert "timedmab" not in page(client.get("/therapies/")).text

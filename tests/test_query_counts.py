@@ -5,31 +5,53 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from articles.models import COST_TABLE_MARKER
-from therapies.models import Category, Therapy
+from articles.models import COST_TABLE_MARKER, Reference
+from therapies import workflow
+from therapies.models import Category, Revision, Therapy
 
-# Per page: what each query is for.
+# Per page: what each query is for. Every page starts with the one query that
+# looks for scheduled revisions whose go-live time has come ("due").
 EXPECTED_QUERIES = {
-    "/": 4,  # DMT groups, their therapies, their estimates, latest articles
-    "/therapies/": 4,  # routes in use, DMT groups, their therapies, their estimates
-    "/therapies/?route=injection": 4,  # the same, therapies filtered
-    "/therapies/therapy-0-0/": 4,  # therapy + group, its estimates, group's estimates, articles
-    "/categories/group-0/": 3,  # group, its therapies, its estimates
-    "/categories/emerging-0/": 3,
-    "/emerging/": 2,  # sections, their therapies
-    "/care/": 2,
-    "/articles/": 2,  # count, one page
-    "/articles/article-0/": 2,  # article, its related therapies
-    "/articles/with-table/": 5,  # the same + the cost table's three
+    "/": 5,  # due, DMT groups, their therapies, their estimates, latest articles
+    "/therapies/": 5,  # due, routes in use, DMT groups, their therapies, their estimates
+    "/therapies/?route=injection": 5,  # the same, therapies filtered
+    "/therapies/therapy-0-0/": 6,  # due, therapy + group + approver, its estimates, group's estimates, articles, references
+    "/categories/group-0/": 4,  # due, group + approver, its therapies, its estimates
+    "/categories/emerging-0/": 4,
+    "/emerging/": 3,  # due, sections + approvers, their therapies
+    "/care/": 3,
+    "/articles/": 3,  # due, count, one page
+    "/articles/article-0/": 4,  # due, article + approver, its related therapies, its references
+    "/articles/with-table/": 7,  # the same + the cost table's three
 }
+
+# Pages that show a reviewer's credit, and pages with a reference list.
+CREDITED = ["/therapies/therapy-0-0/", "/categories/group-0/", "/categories/emerging-0/", "/emerging/", "/care/",
+            "/articles/article-0/"]
+CITING = ["/therapies/therapy-0-0/", "/articles/article-0/", "/articles/with-table/"]
 
 SIZES = {"small": (1, 1, 1), "large": (5, 6, 4)}
 
 
+def cite(count, **subject):
+    for n in range(count):
+        Reference.objects.create(
+            **subject, position=count - n, title=f"Source {n}", publisher="A publisher",
+            url=f"https://example.org/source-{n}", accessed_on=datetime.date(2026, 1, 5),
+        )
+
+
 def build_site(make_category, make_therapy, make_estimate, make_article, groups, therapies, estimates):
+    """Every record signed off by one of several reviewers (each credit is
+    shown), with `estimates` references each on therapy and article pages."""
     today = timezone.localdate()
+    User = get_user_model()
+    reviewers = [User.objects.create_user(f"reviewer{n}", first_name="Rev", last_name=f"Iewer {n}") for n in range(groups)]
+    approved_at = timezone.now() - datetime.timedelta(days=3)
     all_therapies = []
     for g in range(groups):
         for kind, prefix in (
@@ -37,7 +59,9 @@ def build_site(make_category, make_therapy, make_estimate, make_article, groups,
             (Category.Kind.EMERGING, "emerging"),
             (Category.Kind.SUPPORTIVE, "care"),
         ):
-            category = make_category(kind=kind, name=f"{prefix} {g}", slug=f"{prefix}-{g}")
+            category = make_category(
+                kind=kind, name=f"{prefix} {g}", slug=f"{prefix}-{g}", approved_by=reviewers[g], approved_at=approved_at
+            )
             for e in range(estimates):
                 make_estimate(category, low=Decimal(50000 + e), as_of=today - datetime.timedelta(days=100 * e))
             for t in range(therapies):
@@ -47,17 +71,25 @@ def build_site(make_category, make_therapy, make_estimate, make_article, groups,
                     category=category,
                     route=Therapy.Route.INJECTION if t % 2 == 0 else Therapy.Route.ORAL,
                     development_stage=Therapy.Stage.PHASE_2 if kind == Category.Kind.EMERGING else "",
+                    approved_by=reviewers[g],
+                    approved_at=approved_at,
                 )
                 all_therapies.append(therapy)
+                cite(estimates, therapy=therapy)
                 if kind == Category.Kind.DISEASE_MODIFYING:
                     for e in range(estimates):
                         make_estimate(therapy, low=Decimal(40000 + e), as_of=today - datetime.timedelta(days=90 * e))
     now = timezone.now()
     for a in range(groups * therapies):
-        article = make_article(slug=f"article-{a}", published_at=now - datetime.timedelta(hours=a))
+        article = make_article(
+            slug=f"article-{a}", published_at=now - datetime.timedelta(hours=a),
+            approved_by=reviewers[a % groups], approved_at=approved_at,
+        )
         article.related_therapies.set(all_therapies)
+        cite(estimates, article=article)
     table_article = make_article(slug="with-table", body=f"Costs:\n\n{COST_TABLE_MARKER}\n")
     table_article.related_therapies.set(all_therapies)
+    cite(estimates, article=table_article)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -71,3 +103,27 @@ def test_query_count_does_not_grow_with_rows(
         response = client.get(url)
 
     assert response.status_code == 200
+    text = response.content.decode()
+    if url in CREDITED:
+        assert "Reviewed by Rev Iewer 0" in text, "the approver came with the record, not in a query of its own"
+    if url in CITING:
+        assert text.count("https://example.org/source-") == SIZES[size][2]
+
+
+def test_the_first_request_after_a_go_live_time_applies_the_change_then_counts_settle(
+    client, make_category, make_therapy, make_estimate, make_article, django_assert_num_queries
+):
+    """Applying a due revision costs queries once; the next request is back to the pinned count."""
+    build_site(make_category, make_therapy, make_estimate, make_article, *SIZES["small"])
+    therapy = Therapy.objects.get(slug="therapy-0-0")
+    data = workflow.snapshot(therapy)
+    data["summary"] = "The scheduled summary."
+    Revision.objects.create(
+        content_type=ContentType.objects.get_for_model(Therapy), object_id=therapy.pk, data=data,
+        status=Revision.Status.SCHEDULED, go_live_at=timezone.now() - datetime.timedelta(seconds=1),
+    )
+
+    assert "The scheduled summary." in client.get("/therapies/therapy-0-0/").content.decode()
+    with django_assert_num_queries(EXPECTED_QUERIES["/therapies/therapy-0-0/"]):
+        response = client.get("/therapies/therapy-0-0/")
+    assert "The scheduled summary." in response.content.decode()

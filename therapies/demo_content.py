@@ -525,3 +525,20 @@ LAUNCH_ARTICLE = {
         *(agent["slug"] for agent in EMERGING_AGENTS),
     ],
 }
+
+# --- References ---------------------------------------------------------------------------
+# The source of the launch cost figures, cited on the pages that show them:
+# the launch article (its live cost table) and each approved DMT (its page
+# shows its group's estimate). The compilation has no public address, so the
+# reference has none: an address we could not vouch for would be worse than
+# none. Editors add the primary sources (and addresses) in the admin.
+
+PRICE_REFERENCE = {
+    "title": PRICE_SOURCE,
+    "publisher": "MS Info editorial team",
+}
+
+ARTICLE_REFERENCES = [PRICE_REFERENCE]
+
+# Therapy slug -> its references, in order.
+THERAPY_REFERENCES = {therapy["slug"]: [PRICE_REFERENCE] for therapy in APPROVED_THERAPIES}

@@ -4,12 +4,18 @@ Each function returns everything one page (or one block of a page) needs in a
 fixed number of SQL queries, whatever the number of rows: related rows come
 through prefetch_related with explicit querysets, and the current estimate is
 derived in Python from the prefetched history (newest first) instead of being
-asked for row by row. Only published content ever leaves this module.
+asked for row by row. Only published content ever leaves this module, except through the
+`prepare_*` functions: they attach the same related rows to a record an
+editor previews (which need not be live), so the preview page is built exactly
+like the public one.
+
+Pages that show review dates and reviewer credit select `approved_by` in the
+same query as the record, so the credit costs no query of its own.
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 
 from therapies.editorial import live_q
@@ -30,6 +36,13 @@ def _therapies(queryset=None):
     if queryset is None:
         queryset = published_therapies()
     return Prefetch("therapies", queryset=queryset, to_attr="published_therapies")
+
+
+def _references():
+    """The sources a page cites, in the editors' order, as `.reference_list`."""
+    from articles.models import Reference  # articles.models imports therapies.models
+
+    return Prefetch("references", queryset=Reference.objects.order_by("position", "id"), to_attr="reference_list")
 
 
 def _with_current_estimate(categories):
@@ -76,15 +89,30 @@ def sections(kind):
     return list(
         Category.objects.published()
         .filter(kind=kind)
+        .select_related("approved_by")
         .order_by("display_order", "name")
         .prefetch_related(_therapies())
     )
 
 
+def _category_prefetches(therapies=None):
+    return [_therapies(therapies), _estimates()]
+
+
 def published_category(slug):
-    """One published category with its therapies and price history, or 404. Three queries."""
-    queryset = Category.objects.published().prefetch_related(_therapies(), _estimates())
+    """One published category (with its approver) with its therapies and price
+    history, or 404. Three queries."""
+    queryset = Category.objects.published().select_related("approved_by").prefetch_related(*_category_prefetches())
     category = get_object_or_404(queryset, slug=slug)
+    return _with_current_estimate([category])[0]
+
+
+def prepare_category(category):
+    """What published_category() attaches, for a category already in memory
+    (an editor's working copy). The category itself need not be live, so its
+    therapies are those that will show once it is: the live ones."""
+    live_therapies = Therapy.objects.live().order_by("generic_name")
+    prefetch_related_objects([category], *_category_prefetches(live_therapies))
     return _with_current_estimate([category])[0]
 
 
@@ -106,23 +134,31 @@ def therapy_cost(therapy):
     return TherapyCost(current=group, history=therapy.category.estimate_list, is_group_estimate=group is not None)
 
 
-def published_therapy(slug):
-    """One published therapy in a published category, with both price
-    histories (its own and its category's) and the articles readers may see
-    that mention it; or 404. Four queries."""
+def _therapy_prefetches():
     from articles.models import Article  # articles.models imports therapies.models
 
-    queryset = (
-        published_therapies()
-        .select_related("category")
-        .prefetch_related(
-            _estimates(),
-            _estimates("category__cost_estimates"),
-            Prefetch(
-                "articles",
-                queryset=Article.objects.published().order_by("-published_at", "-id"),
-                to_attr="published_articles",
-            ),
-        )
-    )
+    return [
+        _estimates(),
+        _estimates("category__cost_estimates"),
+        Prefetch(
+            "articles",
+            queryset=Article.objects.published().order_by("-published_at", "-id"),
+            to_attr="published_articles",
+        ),
+        _references(),
+    ]
+
+
+def published_therapy(slug):
+    """One published therapy in a published category (with its approver), with
+    both price histories (its own and its category's), the articles readers may
+    see that mention it and the sources it cites; or 404. Five queries."""
+    queryset = published_therapies().select_related("category", "approved_by").prefetch_related(*_therapy_prefetches())
     return get_object_or_404(queryset, slug=slug)
+
+
+def prepare_therapy(therapy):
+    """What published_therapy() attaches, for a therapy already in memory (an
+    editor's working copy, whose category may differ from the saved one)."""
+    prefetch_related_objects([therapy], "category", *_therapy_prefetches())
+    return therapy

@@ -1,16 +1,41 @@
 """Public pages about therapies, their groups and their costs.
 
 Views stay thin: the queries live in therapies.queries, the presentation in
-the templates."""
+the templates. What a detail page shows is built from the record by one
+function per page (`therapy_context`, `category_context`), used by the public
+view and by the staff preview alike, so a preview is the public page."""
 
+from django.http import Http404
 from django.shortcuts import render
 
 from articles.queries import latest_articles
 from therapies import queries
 from therapies.forms import RouteFilterForm
-from therapies.models import Category
+from therapies.models import Category, Therapy
+from therapies.public import public_page, redirect_renamed
+
+THERAPY_TEMPLATE = "therapies/therapy_detail.html"
+CATEGORY_TEMPLATE = "therapies/category_detail.html"
 
 
+def therapy_context(therapy):
+    """The therapy page's context. `therapy` comes from queries.published_therapy()
+    or queries.prepare_therapy()."""
+    return {
+        "therapy": therapy,
+        "category": therapy.category,
+        "cost": queries.therapy_cost(therapy),
+        "references": therapy.reference_list,
+    }
+
+
+def category_context(category):
+    """The category page's context. `category` comes from
+    queries.published_category() or queries.prepare_category()."""
+    return {"category": category}
+
+
+@public_page
 def home(request):
     return render(
         request,
@@ -19,6 +44,7 @@ def home(request):
     )
 
 
+@public_page
 def therapy_list(request):
     form = RouteFilterForm(request.GET or None, routes=queries.dmt_route_choices())
     route = form.selected_route()
@@ -29,22 +55,29 @@ def therapy_list(request):
     )
 
 
+@public_page
 def therapy_detail(request, slug):
-    therapy = queries.published_therapy(slug)
-    return render(
-        request,
-        "therapies/therapy_detail.html",
-        {"therapy": therapy, "category": therapy.category, "cost": queries.therapy_cost(therapy)},
-    )
+    try:
+        therapy = queries.published_therapy(slug)
+    except Http404:
+        return redirect_renamed(Therapy, slug, queries.published_therapies())
+    return render(request, THERAPY_TEMPLATE, therapy_context(therapy))
 
 
+@public_page
 def category_detail(request, slug):
-    return render(request, "therapies/category_detail.html", {"category": queries.published_category(slug)})
+    try:
+        category = queries.published_category(slug)
+    except Http404:
+        return redirect_renamed(Category, slug, Category.objects.live())
+    return render(request, CATEGORY_TEMPLATE, category_context(category))
 
 
+@public_page
 def emerging(request):
     return render(request, "therapies/emerging.html", {"sections": queries.sections(Category.Kind.EMERGING)})
 
 
+@public_page
 def care(request):
     return render(request, "therapies/care.html", {"sections": queries.sections(Category.Kind.SUPPORTIVE)})

@@ -6,16 +6,19 @@ medical reviewer approves it, and only then (or at the approved time) does the
 live record change. The admin and the public views both call these functions.
 """
 
+import logging
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from therapies.editorial import EditorialStatus
 from therapies.models import Revision
+
+logger = logging.getLogger(__name__)
 
 
 class EditConflict(Exception):
@@ -170,6 +173,7 @@ def save_edit(obj, user, m2m=None, base_version=None):
     its live version: the edit is stored (or merged into) the record's open
     revision for a reviewer to approve. Returns the revision, or None."""
     model = type(obj)
+    obj._history_user = user
     if obj.pk is None:
         obj.last_edited_by = user
         obj.save()
@@ -217,6 +221,7 @@ def submit_for_review(obj, user):
         raise WorkflowError("Only a draft or unpublished page can be sent for review.")
     obj.status = EditorialStatus.IN_REVIEW
     obj.last_edited_by = user
+    obj._history_user = user
     obj.save(update_fields=["status", "last_edited_by", "updated_at"])
 
 
@@ -282,6 +287,7 @@ def send_back(obj, reviewer, note=""):
         revision.save()
     elif obj.status == EditorialStatus.IN_REVIEW:
         obj.status = EditorialStatus.DRAFT
+        obj._history_user = reviewer
         obj.save(update_fields=["status", "updated_at"])
     else:
         raise WorkflowError("There is nothing waiting for review here.")
@@ -325,25 +331,49 @@ def publish_due_revisions(now=None):
     now = now or timezone.now()
     due = list(Revision.objects.due(now).values_list("pk", flat=True))
     for pk in due:
-        with transaction.atomic():
-            revision = Revision.objects.select_for_update().filter(pk=pk, status=Revision.Status.SCHEDULED).first()
-            if revision is None:
-                continue  # Another request applied it first.
-            model = revision.content_type.model_class()
-            live = model.objects.select_for_update().get(pk=revision.object_id)
-            live, m2m = materialise(live, revision.data)
-            _mark_approved(
-                live,
-                revision.reviewed_by,
-                revision.review_note,
-                revision.go_live_at if live.status != EditorialStatus.PUBLISHED else live.published_at,
-                revision.expires_at,
-                revision.reviewed_at or now,
-            )
-            _save_m2m(live, m2m)
-            revision.status = Revision.Status.APPLIED
-            revision.save(update_fields=["status", "updated_at"])
+        try:
+            _apply_scheduled(pk, now)
+        except (DatabaseError, ValidationError, ObjectDoesNotExist) as error:
+            # Since this runs in every public request, one approved change that
+            # can no longer be saved (its new address was taken meanwhile, its
+            # record is gone) must not break every page, request after request.
+            # It goes back to the reviewers with the reason; readers keep the
+            # live version.
+            logger.exception("Scheduled revision %s could not go live", pk)
+            _return_to_review(pk, error)
     return len(due)
+
+
+def _apply_scheduled(pk, now):
+    with transaction.atomic():
+        revision = Revision.objects.select_for_update().filter(pk=pk, status=Revision.Status.SCHEDULED).first()
+        if revision is None:
+            return  # Another request applied it first.
+        model = revision.content_type.model_class()
+        live = model.objects.select_for_update().get(pk=revision.object_id)
+        live, m2m = materialise(live, revision.data)
+        _mark_approved(
+            live,
+            revision.reviewed_by,
+            revision.review_note,
+            revision.go_live_at if live.status != EditorialStatus.PUBLISHED else live.published_at,
+            revision.expires_at,
+            revision.reviewed_at or now,
+        )
+        _save_m2m(live, m2m)
+        revision.status = Revision.Status.APPLIED
+        revision.save(update_fields=["status", "updated_at"])
+
+
+def _return_to_review(pk, error):
+    revision = Revision.objects.filter(pk=pk, status=Revision.Status.SCHEDULED).first()
+    if revision is None:
+        return
+    reason = f"Could not go live as scheduled ({type(error).__name__}: {error}). Please check and approve again."
+    revision.status = Revision.Status.PENDING
+    revision.go_live_at = None
+    revision.review_note = f"{revision.review_note}\n\n{reason}".strip()
+    revision.save(update_fields=["status", "go_live_at", "review_note", "updated_at"])
 
 
 def is_deletable(obj):

@@ -15,7 +15,10 @@ from django.db.models.constants import LOOKUP_SEP
 from django.utils import timezone
 from django.utils.html import format_html
 
-from therapies.models import Category, CostEstimate, Therapy, staleness_cutoff
+from articles.models import Reference
+from therapies.admin.prices import NdcMappingForm
+from therapies.admin.reviewing import ReviewedContentAdmin
+from therapies.models import Category, CostEstimate, NdcMapping, Therapy, staleness_cutoff
 
 ESTIMATE_FIELDS = ("low", "high", "currency", "as_of", "source_name", "source_url", "note")
 # A source address typed without a scheme gets https://, not http://.
@@ -178,7 +181,9 @@ class SaveEstimatesAsUserMixin:
     def get_inlines(self, request, obj):
         # An estimate needs a saved subject: save the category or therapy first,
         # then record its price on the change page.
-        return self.inlines if obj is not None else []
+        if obj is None:
+            return [inline for inline in self.inlines if inline.model is not CostEstimate]
+        return self.inlines
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not CostEstimate:
@@ -194,34 +199,44 @@ class SaveEstimatesAsUserMixin:
 # --- Categories and therapies -----------------------------------------------------------
 
 
-@admin.action(description="Publish the selected items")
-def publish(modeladmin, request, queryset):
-    count = queryset.update(status="published", published_at=timezone.now())
-    modeladmin.message_user(request, f"Published {count}.")
+class ReferenceInline(admin.TabularInline):
+    """Sources the page cites, numbered for readers in `position` order.
+    Subclasses name the page's foreign key (`fk_name`)."""
+
+    model = Reference
+    fk_name = None
+    fields = ("position", "title", "publisher", "url", "accessed_on")
+    formfield_overrides = URL_OVERRIDES
+    extra = 1
+    ordering = ("position", "id")
 
 
-@admin.action(description="Unpublish the selected items (readers no longer see them)")
-def unpublish(modeladmin, request, queryset):
-    count = queryset.update(status="unpublished")
-    modeladmin.message_user(request, f"Unpublished {count}.")
+class NdcMappingInline(admin.TabularInline):
+    """The NDCs a NADAC price file is matched by (see Price updates)."""
+
+    model = NdcMapping
+    form = NdcMappingForm
+    fields = ("ndc", "units_per_year", "note")
+    extra = 0
+    verbose_name_plural = "NDC mappings (for NADAC price files)"
 
 
-@admin.action(description="Mark the selected items as reviewed today")
-def mark_reviewed_today(modeladmin, request, queryset):
-    count = queryset.update(last_reviewed=timezone.localdate())
-    modeladmin.message_user(request, f"Marked {count} as reviewed today.")
+class TherapyReferenceInline(ReferenceInline):
+    fk_name = "therapy"
 
 
 @admin.register(Category)
-class CategoryAdmin(SaveEstimatesAsUserMixin, CurrentPriceColumns, admin.ModelAdmin):
+class CategoryAdmin(SaveEstimatesAsUserMixin, CurrentPriceColumns, ReviewedContentAdmin):
     list_display = (
         "name",
         "kind",
         "display_order",
         "current_price",
         "current_as_of",
-        "status",
+        "status_display",
+        "go_live_display",
         "last_reviewed",
+        "next_review_due_display",
     )
     list_display_links = ("name",)
     list_editable = ("display_order",)
@@ -230,20 +245,17 @@ class CategoryAdmin(SaveEstimatesAsUserMixin, CurrentPriceColumns, admin.ModelAd
     prepopulated_fields = {"slug": ("name",)}
     ordering = ("kind", "display_order", "name")
     inlines = [CostEstimateInline]
-    actions = [publish, unpublish, mark_reviewed_today]
     fieldsets = (
         (None, {"fields": ("kind", "name", "slug", "display_order")}),
         ("Content", {"fields": ("summary", "administration", "body")}),
-        ("Publishing", {"fields": ("status", "published_at", "last_reviewed", "updated_at")}),
     )
-    readonly_fields = ("updated_at",)
 
     def get_queryset(self, request):
         return with_current_price(super().get_queryset(request), "category")
 
 
 @admin.register(Therapy)
-class TherapyAdmin(SaveEstimatesAsUserMixin, CurrentPriceColumns, admin.ModelAdmin):
+class TherapyAdmin(SaveEstimatesAsUserMixin, CurrentPriceColumns, ReviewedContentAdmin):
     list_display = (
         "generic_name",
         "brand_names",
@@ -252,8 +264,10 @@ class TherapyAdmin(SaveEstimatesAsUserMixin, CurrentPriceColumns, admin.ModelAdm
         "development_stage",
         "current_price",
         "current_as_of",
-        "status",
+        "status_display",
+        "go_live_display",
         "last_reviewed",
+        "next_review_due_display",
     )
     list_filter = (
         ("category__kind", admin.ChoicesFieldListFilter),
@@ -267,15 +281,12 @@ class TherapyAdmin(SaveEstimatesAsUserMixin, CurrentPriceColumns, admin.ModelAdm
     prepopulated_fields = {"slug": ("generic_name",)}
     autocomplete_fields = ("category",)
     ordering = ("generic_name",)
-    inlines = [CostEstimateInline]
-    actions = [publish, unpublish, mark_reviewed_today]
+    inlines = [TherapyReferenceInline, NdcMappingInline, CostEstimateInline]
     fieldsets = (
         (None, {"fields": ("generic_name", "brand_names", "slug", "category")}),
         ("How it is given and how it works", {"fields": ("route", "frequency", "mechanism", "development_stage")}),
         ("Content", {"fields": ("summary", "body")}),
-        ("Publishing", {"fields": ("status", "published_at", "last_reviewed", "updated_at")}),
     )
-    readonly_fields = ("updated_at",)
 
     def get_queryset(self, request):
         return with_current_price(super().get_queryset(request), "therapy")

@@ -3,8 +3,8 @@
     python manage.py load_demo_content
 
 Safe to run again: every row is looked up by its natural key (slug or name;
-for an estimate its subject, currency and as-of date) and only created when it
-is missing. Rows that already exist are left exactly as they are, so an
+for an estimate its subject, currency and as-of date; for a reference the page
+citing it and its title) and only created when it is missing. Rows that already exist are left exactly as they are, so an
 editor's later changes are never overwritten. (A row an editor deleted is
 created again, as on an empty database.)
 """
@@ -12,7 +12,7 @@ created again, as on an empty database.)
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from articles.models import Article
+from articles.models import Article, Reference
 from therapies import demo_content as demo
 from therapies.models import Category, CostEstimate, Therapy
 
@@ -26,7 +26,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             categories = self.load_categories()
             therapies = self.load_therapies(categories)
-            self.load_article(therapies)
+            article = self.load_article(therapies)
+            self.load_references(article, therapies)
         self.stdout.write(
             self.style.SUCCESS(f"Done: {self.created} created, {self.existing} already there (left unchanged).")
         )
@@ -110,3 +111,18 @@ class Command(BaseCommand):
         )
         if created:
             article.related_therapies.set([therapies[slug] for slug in row["related_therapies"]])
+        return article
+
+    def load_references(self, article, therapies):
+        pages = [("article", article, demo.ARTICLE_REFERENCES)] + [
+            ("therapy", therapies[slug], rows) for slug, rows in demo.THERAPY_REFERENCES.items()
+        ]
+        for field, cited_by, rows in pages:
+            for position, row in enumerate(rows, start=1):
+                key = {field: cited_by, "title": row["title"]}
+                self.get_or_create(
+                    Reference,
+                    lookups=[key],
+                    values={**key, "position": position, **row},
+                    label=f"reference {row['title']!r} on {cited_by}",
+                )

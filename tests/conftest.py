@@ -6,6 +6,8 @@ import itertools
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
@@ -118,3 +120,58 @@ def editor(db, django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+# --- People in the three editorial roles (groups made by a data migration) ---------------
+
+
+@pytest.fixture
+def person(db, django_user_model):
+    def make(username, group=None, **fields):
+        user = django_user_model.objects.create_user(username, password="a-long-test-password", is_staff=True, **fields)
+        if group:
+            user.groups.add(Group.objects.get(name=group))
+        return django_user_model.objects.get(pk=user.pk)  # fresh permission cache
+
+    return make
+
+
+@pytest.fixture
+def editor_user(person):
+    return person("edna", "Editors", first_name="Edna", last_name="Editor")
+
+
+@pytest.fixture
+def second_editor(person):
+    return person("ed2", "Editors", first_name="Eddie", last_name="Second")
+
+
+@pytest.fixture
+def reviewer(person):
+    return person("rita", "Medical reviewers", first_name="Rita", last_name="Reviewer")
+
+
+@pytest.fixture
+def price_editor(person):
+    return person("pat", "Price editors", first_name="Pat", last_name="Prices")
+
+
+def logged_in(user, **kwargs):
+    client = Client(**kwargs)
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def editor_web(editor_user):
+    return logged_in(editor_user)
+
+
+@pytest.fixture
+def reviewer_web(reviewer):
+    return logged_in(reviewer)
+
+
+@pytest.fixture
+def price_web(price_editor):
+    return logged_in(price_editor)

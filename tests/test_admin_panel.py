@@ -12,7 +12,6 @@ from django.utils import timezone
 from therapies import workflow
 from therapies.editorial import add_months
 from therapies.models import staleness_cutoff
-from tests.admin_roles import *  # noqa: F403 (fixtures)
 from tests.admin_roles import admin_url, draft
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,6 @@ from articles.models import Article
 from therapies import workflow
 from therapies.admin.reviewing import ReviewedContentForm
 from therapies.models import Revision
-from tests.admin_roles import *  # noqa: F403 (fixtures)
 from tests.admin_roles import admin_url, draft
 from tests.test_admin import form_data
 

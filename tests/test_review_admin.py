@@ -12,8 +12,8 @@ from django.utils import timezone
 from articles.models import Article
 from therapies import workflow
 from therapies.models import Revision, Therapy
-from tests.admin_roles import *  # noqa: F403 (fixtures)
-from tests.admin_roles import admin_url, draft, logged_in
+from tests.admin_roles import admin_url, draft
+from tests.conftest import logged_in
 from tests.test_admin import form_data
 
 pytestmark = pytest.mark.django_db

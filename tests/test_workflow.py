@@ -13,27 +13,6 @@ from therapies import workflow
 from therapies.models import Category, Revision, SlugRedirect, Therapy
 
 
-@pytest.fixture
-def person(db, django_user_model):
-    def make(username, group=None, **fields):
-        user = django_user_model.objects.create_user(username, password="a-long-test-password", is_staff=True, **fields)
-        if group:
-            user.groups.add(Group.objects.get(name=group))
-        return django_user_model.objects.get(pk=user.pk)  # fresh permission cache
-
-    return make
-
-
-@pytest.fixture
-def editor_user(person):
-    return person("edna", "Editors", first_name="Edna", last_name="Editor")
-
-
-@pytest.fixture
-def reviewer(person):
-    return person("rita", "Medical reviewers", first_name="Rita", last_name="Reviewer")
-
-
 def draft_article(make_article, **fields):
     return make_article(status="draft", published_at=None, **fields)
 
@@ -210,3 +189,26 @@ def test_next_review_due_follows_the_default_or_a_shorter_interval(make_article,
     with pytest.raises(Exception) as error:
         article.full_clean()
     assert "at most 12 months" in str(error.value)
+
+
+def test_unpublishing_keeps_pending_edits_in_the_page(make_article, editor_user, reviewer):
+    article = make_article(body="Live text.")
+    article.body = "Pending text."
+    workflow.save_edit(article, editor_user)
+
+    workflow.unpublish(Article.objects.get(pk=article.pk), reviewer)
+    unpublished = Article.objects.get(pk=article.pk)
+    assert (unpublished.status, unpublished.body) == ("unpublished", "Pending text.")
+    assert not Revision.objects.open().for_object(unpublished).exists()
+
+    # A later edit saves straight to the page and nothing older is laid over it.
+    unpublished.body = "Newer text."
+    workflow.save_edit(unpublished, editor_user)
+    workflow.approve(Article.objects.get(pk=article.pk), reviewer)
+    assert Article.objects.live().get(pk=article.pk).body == "Newer text."
+
+
+def test_estimates_recorded_in_the_admin_keep_their_history(make_category, make_estimate, editor_user):
+    estimate = make_estimate(make_category())
+    record = estimate.history.get()
+    assert (record.history_type, record.low) == ("+", estimate.low)

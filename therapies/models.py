@@ -197,6 +197,9 @@ class CostEstimate(models.Model):
     )
 
     objects = CostEstimateQuerySet.as_manager()
+    # Estimates recorded in the admin are kept with who and when; estimates
+    # written by a price import point to their PriceImport record instead.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-as_of", "-recorded_at", "-id"]

@@ -298,9 +298,24 @@ def unpublish(obj, reviewer):
     require_publisher(reviewer, type(obj))
     if obj.status != EditorialStatus.PUBLISHED:
         raise WorkflowError("Only published content can be unpublished.")
-    obj.status = EditorialStatus.UNPUBLISHED
-    obj._history_user = reviewer
-    obj.save(update_fields=["status", "updated_at"])
+    live = type(obj).objects.select_for_update().get(pk=obj.pk)
+    # Unpublished content is edited directly, so pending edits move into the
+    # record now; otherwise a later approval would lay them over newer work.
+    revision = Revision.objects.open().for_object(live).select_for_update().first()
+    m2m = None
+    if revision is not None:
+        live, m2m = materialise(live, revision.data)
+        Revision.objects.filter(pk=revision.pk).update(
+            status=Revision.Status.APPLIED,
+            reviewed_by=reviewer,
+            reviewed_at=timezone.now(),
+            review_note="Moved into the unpublished page for further editing.",
+        )
+    live.status = EditorialStatus.UNPUBLISHED
+    live.edit_version += 1
+    live._history_user = reviewer
+    live.save()
+    _save_m2m(live, m2m)
 
 
 def restore(obj, historical_record, reviewer):

@@ -17,6 +17,7 @@ from django.utils.html import format_html
 
 from articles.models import Reference
 from therapies.admin.prices import NdcMappingForm
+from therapies import workflow
 from therapies.admin.reviewing import ReviewedContentAdmin
 from therapies.models import Category, CostEstimate, NdcMapping, Therapy, staleness_cutoff
 
@@ -209,6 +210,20 @@ class ReferenceInline(admin.TabularInline):
     formfield_overrides = URL_OVERRIDES
     extra = 1
     ordering = ("position", "id")
+
+    # Readers see citations as soon as they are saved, so on live pages only
+    # a medical reviewer may change them; editors propose them in the text.
+    def _may_edit(self, request, obj):
+        return obj is None or not workflow.is_protected(obj) or workflow.can_publish(request.user, type(obj))
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
 
 
 class NdcMappingInline(admin.TabularInline):

@@ -10,6 +10,7 @@ each person is shown; the workflow decides what an action does.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
@@ -89,6 +90,9 @@ class ReviewedContentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             self.initial.setdefault("base_version", self.instance.edit_version)
+        if "review_interval_months" in self.fields:
+            interval = self.fields["review_interval_months"]
+            interval.help_text = f"{interval.help_text} The site default is {settings.REVIEW_INTERVAL_MONTHS} months."
         # A pending revision's many-to-many values (the instance's own are the live ones).
         for name, pks in (getattr(self.instance, "_revision_m2m", None) or {}).items():
             if name in self.fields:
@@ -266,6 +270,20 @@ class ReviewedContentAdmin(SimpleHistoryAdmin):
         # Whatever reaches here, published content is not deleted.
         super().delete_queryset(request, queryset.exclude(has_been_published_q()))
 
+    def changelist_view(self, request, extra_context=None):
+        # A forged bulk review action is refused outright, not just ignored.
+        if request.method == "POST" and not self.can_publish(request):
+            if request.POST.get("action") in {action.__name__ for action in PUBLISHER_ACTIONS}:
+                raise PermissionDenied("Only a medical reviewer can approve, publish or unpublish this.")
+        return super().changelist_view(request, extra_context)
+
+    def view_on_site(self, obj):
+        """"View on site" only for what readers can see now (the live address)."""
+        if not obj.is_live:
+            return None
+        content_type = ContentType.objects.get_for_model(obj)
+        return reverse("admin:view_on_site", kwargs={"content_type_id": content_type.pk, "object_id": obj.pk})
+
     # --- lists
 
     def get_queryset(self, request):
@@ -327,6 +345,11 @@ class ReviewedContentAdmin(SimpleHistoryAdmin):
         return obj
 
     def save_model(self, request, obj, form, change):
+        if change and not form.has_changed():
+            # Only an inline changed (or nothing): the record, and a revision
+            # approved for later, stay exactly as they are.
+            form.save_m2m = lambda: None
+            return
         if change and not hasattr(obj, "_open_revision"):
             # A save from the changelist (list_editable) starts from the live row:
             # merge its changed fields into the pending revision, if there is one.

@@ -70,6 +70,15 @@ def csv_records(stream):
             yield number, cells
 
 
+def first_record(records):
+    """The header record (line number, cells), or the Problem that stops the
+    file from having one."""
+    header = next(records, None)
+    if header is None:
+        return Problem(WHOLE_FILE, None, "the file is empty.")
+    return header
+
+
 def header_positions(cells, known, required, where="line 1"):
     """Map column names to positions; problems for unknown, repeated or missing
     columns. Names are compared without surrounding spaces, ignoring case."""
@@ -98,10 +107,7 @@ class CsvParser:
 
     def __iter__(self):
         records = csv_records(self.stream)
-        header = next(records, None)
-        if header is None:
-            yield Problem(WHOLE_FILE, None, "the file is empty.")
-            return
+        header = first_record(records)
         if isinstance(header, Problem):
             yield header
             return

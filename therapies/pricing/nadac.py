@@ -24,7 +24,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.utils import timezone
 
 from therapies.models import NdcMapping, normalise_ndc
-from therapies.pricing.csv_format import csv_records, header_positions
+from therapies.pricing.csv_format import csv_records, first_record, header_positions
 from therapies.pricing.rows import WHOLE_FILE, Problem, RawRow
 
 SOURCE_NAME = "NADAC (CMS)"
@@ -86,10 +86,7 @@ class NadacParser:
 
     def __iter__(self):
         records = csv_records(self.stream)
-        header = next(records, None)
-        if header is None:
-            yield Problem(WHOLE_FILE, None, "the file is empty.")
-            return
+        header = first_record(records)
         if isinstance(header, Problem):
             yield header
             return

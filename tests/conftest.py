@@ -10,7 +10,10 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
 
+from django.apps import apps as django_apps
+
 from articles.models import Article
+from articles.roles import ensure_roles
 from therapies.models import Category, CostEstimate, Therapy
 
 _sequence = itertools.count(1)
@@ -127,6 +130,9 @@ def editor_client(client, editor):
 
 @pytest.fixture
 def person(db, django_user_model):
+    # A browser test (live server) flushes every table afterwards, groups included.
+    ensure_roles(django_apps)
+
     def make(username, group=None, **fields):
         user = django_user_model.objects.create_user(username, password="a-long-test-password", is_staff=True, **fields)
         if group:

@@ -1,0 +1,56 @@
+"""The three editorial roles and what each may do.
+
+Used by the data migration that creates the groups on every install, and by
+the tests, which need the groups again after a test flushes the database."""
+
+from django.contrib.auth.management import create_permissions
+
+CONTENT = [
+    ("articles", "article", ["add", "change", "delete", "view"]),
+    ("articles", "reference", ["add", "change", "delete", "view"]),
+    ("therapies", "category", ["add", "change", "delete", "view"]),
+    ("therapies", "therapy", ["add", "change", "delete", "view"]),
+    ("therapies", "costestimate", ["view"]),
+    ("therapies", "revision", ["view"]),
+]
+PUBLISHING = [
+    ("articles", "article", ["publish"]),
+    ("therapies", "therapy", ["publish"]),
+    ("therapies", "category", ["publish"]),
+]
+PRICES = [
+    ("therapies", "costestimate", ["add", "view"]),
+    ("therapies", "priceimport", ["add", "view"]),
+    ("therapies", "ndcmapping", ["add", "change", "view"]),
+    # To pick the category or therapy an estimate belongs to.
+    ("therapies", "category", ["view"]),
+    ("therapies", "therapy", ["view"]),
+]
+
+ROLES = {
+    "Editors": CONTENT,
+    "Medical reviewers": CONTENT + PUBLISHING,
+    "Price editors": PRICES,
+}
+
+
+def ensure_roles(apps):
+    """Create the groups (and any missing permissions) and grant them; safe to repeat."""
+    for app_config in apps.get_app_configs():
+        # In a migration the app configs are stubs without a models module,
+        # which create_permissions would skip; the real registry has one.
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = models_module
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for group_name, grants in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=group_name)
+        for app_label, model_name, actions in grants:
+            for action in actions:
+                permission = Permission.objects.get(
+                    content_type__app_label=app_label, codename=f"{action}_{model_name}"
+                )
+                group.permissions.add(permission)

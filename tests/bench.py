@@ -201,11 +201,13 @@ def main():
         for note in timed[-1]["notes"]:
             print(f"NADAC: {note}")
         csv_import = timed[1]
-        peak = max(max(m["tracemalloc_peak"] for m in traced), max(t["maxrss_delta_kb"] * 1024 for t in timed))
+        # The whole process at its largest (Python, Django, SQLite's cache), not
+        # only what the import allocated: the figure a server would have to hold.
+        peak = max(t["maxrss_kb"] * 1024 for t in timed)
         verdict_time = "OK" if csv_import["seconds"] < 10 else "OVER"
         verdict_memory = "OK" if peak < 200 * 1024 * 1024 else "OVER"
         print(f"Target: {CSV_ROWS:,} rows applied in < 10 s: {csv_import['seconds']:.2f} s [{verdict_time}]; "
-              f"peak memory < 200 MB: {mb(peak).strip()} [{verdict_memory}] (on {os.cpu_count()} CPUs)")
+              f"peak process memory (max RSS) < 200 MB: {mb(peak).strip()} [{verdict_memory}] (on {os.cpu_count()} CPUs)")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

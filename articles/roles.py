@@ -1,7 +1,9 @@
 """The three editorial roles and what each may do.
 
 Used by the data migration that creates the groups on every install, and by
-the tests, which need the groups again after a test flushes the database."""
+the tests, which need the groups again after a test flushes the database.
+Existing installs only pick up a change to ROLES through a new data migration
+that calls ensure_roles (it only adds, so it is safe to run again)."""
 
 from django.contrib.auth.management import create_permissions
 

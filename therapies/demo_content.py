@@ -159,8 +159,7 @@ APPROVED_THERAPIES = [
         "summary": "A longer-lasting interferon, so injections are needed less often.",
         "body": (
             "Peginterferon beta-1a is interferon beta-1a with a small chemical 'tail' attached. "
-            "The tail makes it last longer in the body, so people need fewer injections.\n\n"
-            "Its brand name is Plegridy."
+            "The tail makes it last longer in the body, so people need fewer injections."
         ),
     },
     {
@@ -175,7 +174,7 @@ APPROVED_THERAPIES = [
         "body": (
             "Glatiramer acetate is made of small protein pieces that look a little like myelin, "
             "the protective covering of nerves. It is thought to distract and re-train the immune "
-            "system, so that it attacks the real myelin less.\n\nIts brand name is Copaxone."
+            "system, so that it attacks the real myelin less."
         ),
     },
     {
@@ -188,9 +187,9 @@ APPROVED_THERAPIES = [
         "mechanism": _S1P,
         "summary": "A daily capsule that keeps some immune cells away from the brain and spinal cord.",
         "body": (
-            "Fingolimod was the first MS medicine that could be swallowed instead of injected.\n\n"
-            "It keeps some white blood cells in the lymph nodes, the small 'stations' of the immune "
-            "system, so fewer of them can reach the brain and spinal cord. Its brand name is Gilenya."
+            "Fingolimod was the first MS medicine that could be swallowed instead of injected. "
+            "The lymph nodes it keeps the white blood cells in are the small 'stations' of the "
+            "immune system, found all over the body."
         ),
     },
     {
@@ -204,7 +203,7 @@ APPROVED_THERAPIES = [
         "summary": "A capsule taken by mouth that calms the immune system.",
         "body": (
             "Dimethyl fumarate is taken by mouth and helps to calm the immune system, so there "
-            "are fewer attacks on the nerves.\n\nIts brand name is Tecfidera."
+            "are fewer attacks on the nerves."
         ),
     },
     {
@@ -218,8 +217,7 @@ APPROVED_THERAPIES = [
         "summary": "A newer daily capsule that works in a similar way to fingolimod.",
         "body": (
             "Ozanimod is one of the newer oral MS medicines. Like fingolimod, it keeps some "
-            "white blood cells in the lymph nodes, so fewer reach the brain and spinal cord.\n\n"
-            "Its brand name is Zeposia."
+            "white blood cells in the lymph nodes, so fewer reach the brain and spinal cord."
         ),
     },
     {
@@ -236,8 +234,7 @@ APPROVED_THERAPIES = [
         "summary": "An infusion that stops immune cells from getting into the brain and spinal cord.",
         "body": (
             "Natalizumab works like a locked gate. Immune cells need to cross from the blood into "
-            "the brain and spinal cord to cause damage; natalizumab blocks their way in.\n\n"
-            "Its brand name is Tysabri."
+            "the brain and spinal cord to cause damage; natalizumab blocks their way in."
         ),
     },
     {
@@ -252,7 +249,7 @@ APPROVED_THERAPIES = [
         "body": (
             "Ocrelizumab finds B cells, one kind of immune cell, by a marker on their surface "
             "called CD20, and removes them. With fewer of these cells, there is less attack on "
-            "the nerves.\n\nIts brand name is Ocrevus."
+            "the nerves."
         ),
     },
     {
@@ -267,8 +264,7 @@ APPROVED_THERAPIES = [
         "body": (
             "Alemtuzumab removes a wide range of white blood cells (lymphocytes) that carry a "
             "marker called CD52. Over the following months the immune system rebuilds itself.\n\n"
-            "Because it is so strong, doctors usually keep it for MS that is very active. "
-            "Its brand name is Lemtrada."
+            "Because it is so strong, doctors usually keep it for MS that is very active."
         ),
     },
 ]

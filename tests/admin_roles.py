@@ -12,3 +12,9 @@ def admin_url(obj_or_model, view, *args):
 
 def draft(make, **fields):
     return make(status="draft", published_at=None, **fields)
+
+
+def seen_version(web, obj):
+    """The edit version the review page shows its reviewer (the hidden field
+    an approval must send back)."""
+    return web.get(admin_url(obj, "review")).context["form"]["seen_version"].value()

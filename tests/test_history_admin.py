@@ -7,7 +7,7 @@ import pytest
 from articles.models import Article
 from therapies import workflow
 from therapies.models import Revision
-from tests.admin_roles import admin_url, draft
+from tests.admin_roles import admin_url, draft, seen_version
 from tests.test_admin import form_data
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def edit_in_admin(web, obj, **changes):
 def test_the_history_page_lists_changes_by_user_with_the_differences(editor_web, reviewer_web, make_article):
     article = draft(make_article, body="First words.")
     edit_in_admin(editor_web, article, body="Second words.")
-    reviewer_web.post(admin_url(article, "review"), {"note": "Fine."})
+    reviewer_web.post(admin_url(article, "review"), {"note": "Fine.", "seen_version": seen_version(reviewer_web, article)})
 
     response = editor_web.get(admin_url(article, "history"))
     assert response.status_code == 200
@@ -70,7 +70,7 @@ def test_a_reviewer_restores_an_earlier_version_of_live_content_as_a_pending_rev
     assert "Version two." in client.get("/articles/diet/").content.decode()
 
     # It goes live only when approved, like any other edit.
-    reviewer_web.post(admin_url(article, "review"), {"note": "Back to version one."})
+    reviewer_web.post(admin_url(article, "review"), {"note": "Back to version one.", "seen_version": seen_version(reviewer_web, article)})
     assert Article.objects.get(pk=article.pk).body == "Version one."
 
 

@@ -7,12 +7,13 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
 from therapies import workflow
 from therapies.models import Revision, Therapy
-from tests.admin_roles import admin_url, draft
+from tests.admin_roles import admin_url, draft, seen_version
 from tests.conftest import logged_in
 from tests.test_admin import form_data
 
@@ -30,8 +31,9 @@ def local_parts(moment):
     return moment.strftime("%Y-%m-%d"), moment.strftime("%H:%M:%S")
 
 
-def approve_data(note="", go_live=None, expires=None):
-    data = {"note": note, "go_live_at_0": "", "go_live_at_1": "", "expires_at_0": "", "expires_at_1": ""}
+def approve_data(obj, web, note="", go_live=None, expires=None):
+    data = {"note": note, "go_live_at_0": "", "go_live_at_1": "", "expires_at_0": "", "expires_at_1": "",
+            "seen_version": seen_version(web, obj)}
     if go_live:
         data["go_live_at_0"], data["go_live_at_1"] = local_parts(go_live)
     if expires:
@@ -65,7 +67,7 @@ def test_the_review_page_of_a_draft_shows_its_content(reviewer_web, make_therapy
 
 
 def test_approving_publishes_the_revision_and_records_the_sign_off(reviewer_web, reviewer, edited_article, client):
-    response = reviewer_web.post(admin_url(edited_article, "review"), approve_data(note="Checked against NICE."))
+    response = reviewer_web.post(admin_url(edited_article, "review"), approve_data(edited_article, reviewer_web, note="Checked against NICE."))
     assert response.status_code == 302
     live = Article.objects.get(pk=edited_article.pk)
     assert (live.body, live.byline) == ("New advice.", "B. Writer")
@@ -81,7 +83,7 @@ def test_approving_a_draft_for_later_with_an_expiry(reviewer_web, make_article, 
     workflow.submit_for_review(article, editor_user)
     go_live = (timezone.now() + datetime.timedelta(days=2)).replace(microsecond=0, second=0)
     expires = go_live + datetime.timedelta(days=30)
-    response = reviewer_web.post(admin_url(article, "review"), approve_data(go_live=go_live, expires=expires))
+    response = reviewer_web.post(admin_url(article, "review"), approve_data(article, reviewer_web, go_live=go_live, expires=expires))
     assert response.status_code == 302
     article.refresh_from_db()
     assert (article.status, article.published_at, article.expires_at) == ("published", go_live, expires)
@@ -92,7 +94,7 @@ def test_approving_a_draft_for_later_with_an_expiry(reviewer_web, make_article, 
 
 def test_a_revision_approved_for_later_waits_until_then(reviewer_web, edited_article):
     go_live = (timezone.now() + datetime.timedelta(hours=3)).replace(microsecond=0, second=0)
-    response = reviewer_web.post(admin_url(edited_article, "review"), approve_data(go_live=go_live), follow=True)
+    response = reviewer_web.post(admin_url(edited_article, "review"), approve_data(edited_article, reviewer_web, go_live=go_live), follow=True)
     assert "go live at" in response.content.decode()
     assert Article.objects.get(pk=edited_article.pk).body == "Old advice."
     assert Revision.objects.open().for_object(edited_article).get().status == Revision.Status.SCHEDULED
@@ -107,7 +109,7 @@ def test_an_expiry_before_going_live_is_a_form_error(reviewer_web, make_article)
     article = draft(make_article)
     go_live = timezone.now() + datetime.timedelta(days=2)
     response = reviewer_web.post(
-        admin_url(article, "review"), approve_data(go_live=go_live, expires=go_live - datetime.timedelta(days=1))
+        admin_url(article, "review"), approve_data(article, reviewer_web, go_live=go_live, expires=go_live - datetime.timedelta(days=1))
     )
     assert response.status_code == 200
     assert "The content must go live before it is hidden." in response.content.decode()
@@ -201,3 +203,22 @@ def test_the_change_form_of_a_pending_revision_loads_in_a_fixed_number_of_querie
         assert editor_web.get(url).status_code == 200
     assert len(queries) < 30
     assert form_data(editor_web.get(url))["body"] == "New advice."
+
+
+def test_the_reviewer_is_told_when_the_page_changed_while_they_were_reviewing(reviewer_web, editor_user, edited_article):
+    data = approve_data(edited_article, reviewer_web, note="Looks right.")
+    pending_edit(Article.objects.get(pk=edited_article.pk), editor_user, body="Slipped in after the review opened.")
+
+    response = reviewer_web.post(admin_url(edited_article, "review"), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "changed after you opened the review" in page
+    assert "Slipped in after the review opened." in page  # the comparison now shows the latest text
+    assert Article.objects.get(pk=edited_article.pk).body == "Old advice."
+
+
+def test_bulk_approval_leaves_pages_with_changes_to_compare(reviewer_web, edited_article):
+    changelist = reverse("admin:articles_article_changelist")
+    reviewer_web.post(changelist, {"action": "approve_selected", "_selected_action": [edited_article.pk]})
+    assert Article.objects.get(pk=edited_article.pk).body == "Old advice."
+    assert Revision.objects.open().for_object(edited_article).exists()

@@ -212,3 +212,72 @@ def test_estimates_recorded_in_the_admin_keep_their_history(make_category, make_
     estimate = make_estimate(make_category())
     record = estimate.history.get()
     assert (record.history_type, record.low) == ("+", estimate.low)
+
+
+# --- What the independent review found, pinned ----------------------------------------------
+
+
+def test_an_approval_is_refused_when_the_page_changed_after_the_reviewer_looked(make_article, editor_user, reviewer):
+    article = make_article(body="Live.")
+    article.body = "What the reviewer saw."
+    workflow.save_edit(article, editor_user)
+    seen = Article.objects.get(pk=article.pk).edit_version
+
+    later = Article.objects.get(pk=article.pk)
+    later.body = "Saved after the reviewer looked."
+    workflow.save_edit(later, editor_user)
+
+    with pytest.raises(workflow.WorkflowError, match="changed after you opened the review"):
+        workflow.approve(Article.objects.get(pk=article.pk), reviewer, seen_version=seen)
+    assert Article.objects.get(pk=article.pk).body == "Live."
+
+
+def test_a_revision_whose_address_was_taken_since_is_refused_not_crashed(make_therapy, editor_user, reviewer):
+    therapy = make_therapy(slug="first-name")
+    therapy.slug = "wanted-name"
+    workflow.save_edit(therapy, editor_user)
+    make_therapy(slug="wanted-name")
+
+    with pytest.raises(workflow.WorkflowError, match="can no longer be applied"):
+        workflow.approve(Therapy.objects.get(pk=therapy.pk), reviewer)
+    assert Therapy.objects.get(pk=therapy.pk).slug == "first-name"
+    assert Revision.objects.open().for_object(therapy).exists()
+
+
+def test_approving_without_an_expiry_keeps_the_one_set(make_article, editor_user, reviewer):
+    expires = timezone.now() + datetime.timedelta(days=30)
+    article = make_article(expires_at=expires)
+    article.body = "Edited."
+    workflow.save_edit(article, editor_user)
+    workflow.approve(Article.objects.get(pk=article.pk), reviewer)
+    assert Article.objects.get(pk=article.pk).expires_at == expires
+
+
+def test_saving_a_live_page_unchanged_from_a_browser_creates_no_revision(make_therapy, editor_user):
+    therapy = make_therapy(body="First paragraph.\n\nSecond paragraph.")
+    as_a_browser_sends_it = Therapy.objects.get(pk=therapy.pk)
+    as_a_browser_sends_it.body = "First paragraph.\r\n\r\nSecond paragraph."
+    assert workflow.save_edit(as_a_browser_sends_it, editor_user) is None
+    assert not Revision.objects.exists()
+
+
+def test_a_pending_edit_does_not_change_the_pages_last_updated_time(make_article, editor_user):
+    article = make_article()
+    updated_at = Article.objects.get(pk=article.pk).updated_at
+    article.body = "Not approved yet."
+    workflow.save_edit(article, editor_user)
+    assert Article.objects.get(pk=article.pk).updated_at == updated_at
+
+
+def test_after_a_send_back_a_form_opened_before_it_is_refused(make_article, editor_user, reviewer):
+    article = make_article(body="Live.")
+    article.body = "Sent back text."
+    workflow.save_edit(article, editor_user)
+    opened_version = Article.objects.get(pk=article.pk).edit_version
+    workflow.send_back(Article.objects.get(pk=article.pk), reviewer, note="Needs a source.")
+
+    stale_form = Article.objects.get(pk=article.pk)
+    stale_form.body = "Sent back text, and more."
+    with pytest.raises(workflow.EditConflict):
+        workflow.save_edit(stale_form, editor_user, base_version=opened_version)
+    assert not Revision.objects.open().for_object(article).exists()

@@ -74,7 +74,10 @@ def snapshot(obj, m2m=None):
             values = m2m[field.name] if m2m and field.name in m2m else getattr(obj, field.name).all()
             data[field.name] = sorted(item.pk for item in values)
         else:
-            data[field.name] = field.value_from_object(obj)
+            value = field.value_from_object(obj)
+            # Browsers send textarea text with CRLF line ends; stored text has
+            # LF. Without this, an untouched Save would count as an edit.
+            data[field.name] = value.replace("\r\n", "\n") if isinstance(value, str) else value
     return data
 
 
@@ -123,9 +126,16 @@ def changes(live, revision):
             if field.choices:
                 before, after = dict(field.flatchoices).get(before, before), dict(field.flatchoices).get(after, after)
             elif field.is_relation:
-                before, after = getattr(live, field.name), getattr(pending, field.name)
+                before, after = _related_or_gone(live, field), _related_or_gone(pending, field)
             result.append(FieldChange(field.verbose_name, before, after))
     return result
+
+
+def _related_or_gone(obj, field):
+    try:
+        return getattr(obj, field.name)
+    except ObjectDoesNotExist:
+        return f"(deleted: #{field.value_from_object(obj)})"
 
 
 # --- Reading ------------------------------------------------------------------------------
@@ -156,13 +166,15 @@ def is_protected(obj):
 
 def _check_version(live, base_version):
     if base_version is not None and live.edit_version != base_version:
-        raise EditConflict(live.last_edited_by, live.updated_at)
+        revision = open_revision(live)
+        saved_at = max(live.updated_at, revision.updated_at) if revision else live.updated_at
+        raise EditConflict(live.last_edited_by, saved_at)
 
 
 def _bump_version(live, user):
-    type(live).objects.filter(pk=live.pk).update(
-        edit_version=F("edit_version") + 1, last_edited_by=user, updated_at=timezone.now()
-    )
+    # Only the version and the editor: `updated_at` is what readers see as
+    # "last updated", and a pending edit has not changed the page.
+    type(live).objects.filter(pk=live.pk).update(edit_version=F("edit_version") + 1, last_edited_by=user)
 
 
 @transaction.atomic
@@ -225,20 +237,33 @@ def submit_for_review(obj, user):
     obj.save(update_fields=["status", "last_edited_by", "updated_at"])
 
 
+KEEP = object()  # approve(): leave the current expiry as it is
+
+
 @transaction.atomic
-def approve(obj, reviewer, note="", go_live_at=None, expires_at=None):
+def approve(obj, reviewer, note="", go_live_at=None, expires_at=KEEP, seen_version=None):
     """Sign off `obj` (and its pending revision, if any) and publish it at
     `go_live_at` (now if not given). Content already live with a revision
-    scheduled for later keeps its current version until then."""
+    scheduled for later keeps its current version until then.
+
+    `seen_version` is the edit version the reviewer looked at: if anyone has
+    saved since, the approval is refused rather than publishing unseen text."""
     model = type(obj)
     require_publisher(reviewer, model)
     now = timezone.now()
     requested_go_live = go_live_at
     go_live_at = go_live_at or now
-    if expires_at is not None and expires_at <= go_live_at:
-        raise WorkflowError("The content must go live before it is hidden.")
 
     live = model.objects.select_for_update().get(pk=obj.pk)
+    if seen_version is not None and live.edit_version != seen_version:
+        raise WorkflowError(
+            "This page was changed after you opened the review. Nothing was approved: "
+            "look at the changes again before approving."
+        )
+    if expires_at is KEEP:
+        expires_at = live.expires_at
+    if expires_at is not None and expires_at <= go_live_at:
+        raise WorkflowError("The content must go live before it is hidden.")
     revision = Revision.objects.open().for_object(live).select_for_update().first()
     review = {"reviewed_by": reviewer, "reviewed_at": now, "review_note": note}
 
@@ -251,6 +276,7 @@ def approve(obj, reviewer, note="", go_live_at=None, expires_at=None):
     m2m = None
     if revision is not None:
         live, m2m = materialise(live, revision.data)
+        _check_still_valid(live, m2m)
         Revision.objects.filter(pk=revision.pk).update(status=Revision.Status.APPLIED, **review)
     if requested_go_live is None and live.status == EditorialStatus.PUBLISHED:
         # An update to published content keeps its original publication date;
@@ -259,6 +285,21 @@ def approve(obj, reviewer, note="", go_live_at=None, expires_at=None):
     _mark_approved(live, reviewer, note, go_live_at, expires_at, now)
     _save_m2m(live, m2m)
     return live
+
+
+def _check_still_valid(obj, m2m):
+    """A revision was valid when saved; since then its address may have been
+    taken or a record it points to deleted. Refuse to apply it then."""
+    try:
+        obj.full_clean(exclude=list(type(obj).WORKFLOW_FIELDS))
+        for name, values in (m2m or {}).items():
+            pks = [getattr(value, "pk", value) for value in values]
+            related = obj._meta.get_field(name).related_model
+            if related.objects.filter(pk__in=pks).count() != len(set(pks)):
+                raise ValidationError({name: "Some of the chosen records have been deleted since."})
+    except ValidationError as error:
+        problems = "; ".join(f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items())
+        raise WorkflowError(f"These changes can no longer be applied as they are ({problems}). Edit the page and save again.")
 
 
 def _mark_approved(live, reviewer, note, go_live_at, expires_at, now):
@@ -291,6 +332,9 @@ def send_back(obj, reviewer, note=""):
         obj.save(update_fields=["status", "updated_at"])
     else:
         raise WorkflowError("There is nothing waiting for review here.")
+    # An editor whose form still shows the sent-back text must be told, not
+    # quietly start a new revision from it.
+    _bump_version(obj, reviewer)
 
 
 @transaction.atomic
@@ -323,6 +367,7 @@ def restore(obj, historical_record, reviewer):
     on published content it becomes a pending revision to approve."""
     require_publisher(reviewer, type(obj))
     earlier = historical_record.instance
+    earlier._state.adding = False  # the same row, not a new one
     m2m = None
     m2m_fields = [field for field in content_fields(type(obj)) if field.many_to_many]
     if m2m_fields:
@@ -335,6 +380,7 @@ def restore(obj, historical_record, reviewer):
             m2m[field.name] = [getattr(row, target) for row in through.all()]
     for name in type(obj).WORKFLOW_FIELDS:
         setattr(earlier, name, getattr(obj, name))
+    _check_still_valid(earlier, m2m)
     return save_edit(earlier, reviewer, m2m=m2m, base_version=None)
 
 

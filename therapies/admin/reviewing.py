@@ -151,6 +151,8 @@ class ApproveForm(forms.Form):
         widget=AdminSplitDateTime,
         help_text="Optional: readers no longer see the content after this.",
     )
+    # The version the reviewer is looking at; approving refuses if it moved.
+    seen_version = forms.IntegerField(widget=forms.HiddenInput)
 
     def clean(self):
         cleaned = super().clean()
@@ -171,6 +173,11 @@ def approve_selected(modeladmin, request, queryset):
     for obj in queryset.annotate(_open=open_revision_exists(model)):
         if obj.status == EditorialStatus.PUBLISHED and not obj._open:
             skipped.append(str(obj))  # live with nothing waiting: nothing to approve
+            continue
+        if obj._open:
+            # Changes to a live page are approved on its comparison page, so
+            # the reviewer has seen every changed field.
+            skipped.append(f"{obj} (has changes to compare: use Review and approve)")
             continue
         try:
             workflow.approve(obj, request.user)
@@ -488,6 +495,7 @@ class ReviewedContentAdmin(SimpleHistoryAdmin):
         live = self.get_live_object(request, object_id)
         revision = workflow.open_revision(live)
         initial = {"expires_at": live.expires_at} if live.status == EditorialStatus.PUBLISHED else {}
+        initial["seen_version"] = live.edit_version
         form = ApproveForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
             try:
@@ -497,9 +505,16 @@ class ReviewedContentAdmin(SimpleHistoryAdmin):
                     note=form.cleaned_data["note"],
                     go_live_at=form.cleaned_data["go_live_at"],
                     expires_at=form.cleaned_data["expires_at"],
+                    seen_version=form.cleaned_data["seen_version"],
                 )
             except workflow.WorkflowError as error:
                 form.add_error(None, str(error))
+                # The page below shows the changes as they are now; approving
+                # again is approving what is on screen.
+                live = self.get_live_object(request, object_id)
+                revision = workflow.open_revision(live)
+                form.data = form.data.copy()
+                form.data["seen_version"] = live.edit_version
             else:
                 scheduled = Revision.objects.filter(pk=getattr(revision, "pk", None), status=Revision.Status.SCHEDULED)
                 if scheduled.exists():

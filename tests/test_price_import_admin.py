@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -59,7 +60,7 @@ def test_the_changelist_links_to_the_upload_page_and_has_no_add_form(editor_clie
     assert editor_client.get(reverse("admin:therapies_priceimport_add")).status_code == 403
 
 
-def test_preview_shows_the_report_and_writes_nothing(editor_client, subjects, private_staging):
+def test_preview_shows_the_report_and_writes_nothing(editor_client, editor, subjects, private_staging):
     content = (DATA / "prices-valid.csv").read_bytes()
     response = upload(editor_client, "prices.csv", content)
     assert response.status_code == 200
@@ -69,7 +70,7 @@ def test_preview_shows_the_report_and_writes_nothing(editor_client, subjects, pr
     assert 'name="apply"' in page
     sha256 = hashlib.sha256(content).hexdigest()
     assert f'value="{sha256}"' in page
-    assert (private_staging / sha256).read_bytes() == content
+    assert (private_staging / str(editor.pk) / sha256).read_bytes() == content
     assert not CostEstimate.objects.exists() and not PriceImport.objects.exists()
     assert 'class="form-control' in page  # the crispy bootstrap5 form
 
@@ -230,3 +231,22 @@ def test_ndc_mapping_admin_normalises_the_ndc(editor_client, make_therapy):
     bad = editor_client.post(reverse("admin:therapies_ndcmapping_add"), {"therapy": therapy.pk, "ndc": "12-34", "units_per_year": "0"})
     assert bad.status_code == 200 and "An NDC is 11 digits" in bad.content.decode()
     assert "more than zero" in bad.content.decode()
+
+
+def test_two_people_staging_the_same_file_keep_separate_copies(editor, django_user_model):
+    other = django_user_model.objects.create_user("other", password="a-long-test-password", is_staff=True)
+    content = b"kind,slug,low,high,currency,as_of,source\n"
+    mine = staging.stage(SimpleUploadedFile("prices.csv", content), name="prices.csv", fmt="csv", user=editor)
+    staging.stage(SimpleUploadedFile("prices.csv", content), name="theirs.csv", fmt="csv", user=other)
+    staging.discard(mine.sha256, user=other)
+    assert staging.load(mine.sha256, user=editor).name == "prices.csv"
+    assert staging.load(mine.sha256, user=other) is None
+
+
+def test_a_staging_folder_others_can_read_is_refused(settings, tmp_path):
+    shared = tmp_path / "uploads"
+    shared.mkdir(mode=0o755)
+    shared.chmod(0o755)
+    settings.PRICE_IMPORT_STAGING_DIR = str(shared)
+    with pytest.raises(ImproperlyConfigured, match="must belong to this process's user and be private"):
+        staging.staging_dir()

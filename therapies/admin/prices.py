@@ -187,7 +187,7 @@ class PriceImportAdmin(admin.ModelAdmin):
         staged = staging.stage(upload, name=upload.name, fmt=fmt, user=request.user)
         report = preview(Source(staged.path, staged.name, PriceImport.SourceKind.UPLOAD), fmt)
         if not report.can_apply:
-            staging.discard(staged.sha256)  # nothing to apply: do not keep it
+            staging.discard(staged.sha256, user=request.user)  # nothing to apply: do not keep it
         return self._render(request, form=PriceUploadForm(), report=report)
 
     def _apply(self, request):
@@ -202,7 +202,7 @@ class PriceImportAdmin(admin.ModelAdmin):
         source = Source(staged.path, staged.name, PriceImport.SourceKind.UPLOAD)
         report = apply(source, staged.format, user=request.user, expected_sha256=staged.sha256)
         if report.applied:
-            staging.discard(staged.sha256)
+            staging.discard(staged.sha256, user=request.user)
             messages.success(
                 request,
                 f"Imported {report.rows_new} new estimates from {staged.name} "
@@ -210,7 +210,7 @@ class PriceImportAdmin(admin.ModelAdmin):
             )
             return redirect("admin:therapies_priceimport_change", report.price_import.pk)
         if report.ok:  # nothing new: the same file was applied meanwhile
-            staging.discard(staged.sha256)
+            staging.discard(staged.sha256, user=request.user)
         return self._render(request, form=PriceUploadForm(), report=report, apply_refused=True)
 
     def _render(self, request, *, form, report=None, apply_refused=False):

@@ -1,7 +1,8 @@
 """Keeping an uploaded file between its preview and its apply.
 
-The upload is written under a private directory (mode 0700) named by its
-SHA-256, with a small JSON sidecar saying who uploaded it, its name and format.
+The upload is written under a private directory (mode 0700, one folder per
+user, so two people uploading the same file never touch each other's copy),
+named by its SHA-256, with a small JSON sidecar giving its name and format.
 Applying names only the hash; the file is read back, its hash checked again,
 and validated again from scratch. Files older than a day are swept away.
 
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 MAX_AGE_SECONDS = 24 * 60 * 60
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -31,18 +33,33 @@ class StagedFile:
     format: str
 
 
-def staging_dir():
-    directory = Path(
-        getattr(settings, "PRICE_IMPORT_STAGING_DIR", None) or Path(tempfile.gettempdir()) / "msinfo-price-uploads"
-    )
+def _private_dir(directory):
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # A folder in a shared temp dir could have been made by another account
+    # beforehand; uploads only go where nobody else can read or swap them.
+    info = directory.stat()
+    if info.st_uid != os.getuid() or info.st_mode & 0o077:
+        raise ImproperlyConfigured(
+            f"The price upload folder {directory} must belong to this process's user and be private "
+            "(mode 0700). Fix it, or set PRICE_IMPORT_STAGING_DIR to another folder."
+        )
     return directory
+
+
+def staging_dir():
+    return _private_dir(
+        Path(getattr(settings, "PRICE_IMPORT_STAGING_DIR", None) or Path(tempfile.gettempdir()) / "msinfo-price-uploads")
+    )
+
+
+def user_dir(user):
+    return _private_dir(staging_dir() / str(int(user.pk)))
 
 
 def stage(uploaded, *, name, fmt, user):
     """Save an UploadedFile; returns its StagedFile."""
-    directory = staging_dir()
-    _sweep(directory)
+    _sweep(staging_dir())
+    directory = user_dir(user)
     digest = hashlib.sha256()
     fd, temporary = tempfile.mkstemp(dir=directory, prefix="upload-")
     try:
@@ -68,7 +85,7 @@ def load(sha256, *, user):
     no longer match the hash)."""
     if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
         return None
-    directory = staging_dir()
+    directory = user_dir(user)
     path, meta_path = directory / sha256, directory / f"{sha256}.json"
     try:
         meta = json.loads(meta_path.read_text())
@@ -85,17 +102,17 @@ def load(sha256, *, user):
     return StagedFile(sha256, path, meta["name"], meta["format"])
 
 
-def discard(sha256):
+def discard(sha256, *, user):
     if not _SHA256.fullmatch(sha256 or ""):
         return
-    directory = staging_dir()
+    directory = user_dir(user)
     for path in (directory / sha256, directory / f"{sha256}.json"):
         path.unlink(missing_ok=True)
 
 
 def _sweep(directory):
     cutoff = time.time() - MAX_AGE_SECONDS
-    for path in directory.iterdir():
+    for path in directory.glob("*/*"):
         try:
             if path.stat().st_mtime < cutoff:
                 path.unlink()

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from articles.models import Article
 from therapies.models import Category, CostEstimate, Therapy
 
 pytestmark = pytest.mark.django_db

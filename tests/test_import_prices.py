@@ -4,7 +4,6 @@ import datetime
 import hashlib
 import http.server
 import json
-import shutil
 import threading
 from decimal import Decimal
 from io import StringIO

@@ -47,8 +47,11 @@ class ReviewedContentQuerySet(models.QuerySet):
     # the same rule so there is only one.
     published = live
 
-    def awaiting_review(self):
-        return self.filter(status=EditorialStatus.IN_REVIEW)
+    def ever_published(self):
+        """`ReviewedContent.has_been_published` as a filter."""
+        return self.filter(
+            Q(status__in=[EditorialStatus.PUBLISHED, EditorialStatus.UNPUBLISHED]) | Q(approved_at__isnull=False)
+        )
 
 
 class ReviewedContent(models.Model):

@@ -63,10 +63,6 @@ class Category(ReviewedContent):
     def get_absolute_url(self):
         return reverse("therapies:category_detail", args=[self.slug])
 
-    @property
-    def is_disease_modifying(self):
-        return self.kind == self.Kind.DISEASE_MODIFYING
-
 
 class Route(models.TextChoices):
     INJECTION = "injection", "Injection"
@@ -149,9 +145,6 @@ class Therapy(ReviewedContent):
 class CostEstimateQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-as_of", "-recorded_at", "-id")
-
-    def older_than(self, day):
-        return self.filter(as_of__lt=day)
 
 
 class CostEstimate(models.Model):

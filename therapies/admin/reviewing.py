@@ -18,7 +18,7 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -69,11 +69,6 @@ def open_revision_exists(model):
     subquery, so a changelist needs no query per row."""
     content_type = ContentType.objects.get_for_model(model)
     return Exists(Revision.objects.open().filter(content_type=content_type, object_id=OuterRef("pk")))
-
-
-def has_been_published_q():
-    """`ReviewedContent.has_been_published` as a filter."""
-    return Q(status__in=[EditorialStatus.PUBLISHED, EditorialStatus.UNPUBLISHED]) | Q(approved_at__isnull=False)
 
 
 # --- The content form ---------------------------------------------------------------------
@@ -215,7 +210,7 @@ def mark_reviewed_today(modeladmin, request, queryset):
 
 @admin.action(description="Delete the selected items (drafts that were never published)")
 def delete_unpublished_selected(modeladmin, request, queryset):
-    published = queryset.filter(has_been_published_q())
+    published = queryset.ever_published()
     if published.exists():
         names = ", ".join(str(obj) for obj in published[:10])
         modeladmin.message_user(
@@ -252,7 +247,7 @@ class ReviewedContentAdmin(SimpleHistoryAdmin):
         return workflow.can_publish(request.user, self.model)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.has_been_published:
+        if obj is not None and not workflow.is_deletable(obj):
             return False
         return super().has_delete_permission(request, obj)
 
@@ -275,7 +270,7 @@ class ReviewedContentAdmin(SimpleHistoryAdmin):
 
     def delete_queryset(self, request, queryset):
         # Whatever reaches here, published content is not deleted.
-        super().delete_queryset(request, queryset.exclude(has_been_published_q()))
+        super().delete_queryset(request, queryset.exclude(pk__in=queryset.ever_published().values("pk")))
 
     def changelist_view(self, request, extra_context=None):
         # A forged bulk review action is refused outright, not just ignored.

@@ -1,15 +1,10 @@
 """Admin for editorial articles: written by editors, signed off by medical
-reviewers (see therapies.admin.reviewing for the review workflow)."""
+reviewers (see editorial.admin for the review workflow)."""
 
 from django.contrib import admin
 
 from articles.models import Article
-from therapies.admin.content import ReferenceInline
-from therapies.admin.reviewing import ReviewedContentAdmin
-
-
-class ArticleReferenceInline(ReferenceInline):
-    fk_name = "article"
+from editorial.admin import ReferenceInline, ReviewedContentAdmin
 
 
 @admin.register(Article)
@@ -29,7 +24,7 @@ class ArticleAdmin(ReviewedContentAdmin):
     date_hierarchy = "published_at"
     ordering = ("-published_at", "-id")
     autocomplete_fields = ("related_therapies",)
-    inlines = [ArticleReferenceInline]
+    inlines = [ReferenceInline]
     fieldsets = (
         ("Content", {"fields": ("title", "slug", "standfirst", "body")}),
         ("People", {"fields": ("byline", "medical_reviewer")}),

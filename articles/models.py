@@ -1,9 +1,10 @@
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from therapies.editorial import ReviewedContent
+from editorial.models import ReviewedContent
 from therapies.markup import MARKDOWN_HELP
 from therapies.models import Therapy
 
@@ -23,6 +24,7 @@ class Article(ReviewedContent):
     byline = models.CharField(max_length=200, help_text="Who wrote it.")
     medical_reviewer = models.CharField(max_length=200, blank=True, help_text="Who checked the medical facts.")
     related_therapies = models.ManyToManyField(Therapy, blank=True, related_name="articles")
+    references = GenericRelation("editorial.Reference", related_query_name="article")
 
     history = HistoricalRecords(m2m_fields=[related_therapies])
 
@@ -41,31 +43,3 @@ class Article(ReviewedContent):
         super().clean()
         if not self.body.strip():
             raise ValidationError({"body": "An article needs a body."})
-
-
-class Reference(models.Model):
-    """A source cited by an article or a therapy page, shown to readers as a
-    numbered reference list."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, null=True, blank=True, related_name="references")
-    therapy = models.ForeignKey(Therapy, on_delete=models.CASCADE, null=True, blank=True, related_name="references")
-    position = models.PositiveSmallIntegerField(default=0, help_text="References are numbered in this order.")
-    title = models.CharField(max_length=300)
-    publisher = models.CharField(max_length=200, blank=True)
-    url = models.URLField("address", max_length=500, blank=True)
-    accessed_on = models.DateField("date accessed", null=True, blank=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["position", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=(models.Q(article__isnull=False) & models.Q(therapy__isnull=True))
-                | (models.Q(article__isnull=True) & models.Q(therapy__isnull=False)),
-                name="reference_exactly_one_citing_page",
-            ),
-        ]
-
-    def __str__(self):
-        return self.title

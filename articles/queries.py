@@ -4,7 +4,8 @@ Article.objects.published(), so drafts and future articles never show."""
 from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 
-from articles.models import Article, Reference
+from articles.models import Article
+from editorial.models import Reference
 from therapies.queries import published_therapies
 
 

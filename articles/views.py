@@ -8,7 +8,7 @@ from django.shortcuts import render
 from articles.models import Article
 from articles.queries import published_article, published_articles
 from articles.rendering import render_article_body
-from therapies.public import public_page, redirect_renamed
+from editorial.public import public_page, redirect_renamed
 
 ARTICLES_PER_PAGE = 10
 ARTICLE_TEMPLATE = "articles/article_detail.html"

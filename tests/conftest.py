@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.apps import apps as django_apps
 
 from articles.models import Article
-from articles.roles import ensure_roles
+from msinfo.roles import ensure_roles
 from therapies.models import Category, CostEstimate, Therapy
 
 _sequence = itertools.count(1)

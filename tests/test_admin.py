@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import COST_TABLE_MARKER, Article
-from therapies import workflow
-from therapies.models import Category, CostEstimate, Revision, Therapy
+from editorial import workflow
+from editorial.models import Revision
+from therapies.models import Category, CostEstimate, Therapy
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from therapies import workflow
-from therapies.editorial import add_months
+from editorial import workflow
+from editorial.models import add_months
 from therapies.models import staleness_cutoff
 from tests.admin_roles import admin_url, draft
 

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article
-from therapies.models import Revision
+from editorial.models import Revision
 
 pytest_plugins = ["tests.browser_support"]
 

@@ -5,9 +5,9 @@ input stays in the form, and nothing is overwritten."""
 import pytest
 
 from articles.models import Article
-from therapies import workflow
-from therapies.admin.reviewing import ReviewedContentForm
-from therapies.models import Revision
+from editorial import workflow
+from editorial.admin import ReviewedContentForm
+from editorial.models import Revision
 from tests.admin_roles import admin_url, draft
 from tests.test_admin import form_data
 

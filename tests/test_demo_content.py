@@ -8,7 +8,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from articles.models import COST_TABLE_MARKER, Article, Reference
+from articles.models import COST_TABLE_MARKER, Article
+from editorial.models import Reference
 from therapies.models import Category, CostEstimate, Therapy
 
 pytestmark = pytest.mark.django_db

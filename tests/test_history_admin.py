@@ -5,8 +5,8 @@ review rule (a pending revision on published content); editors only look."""
 import pytest
 
 from articles.models import Article
-from therapies import workflow
-from therapies.models import Revision
+from editorial import workflow
+from editorial.models import Revision
 from tests.admin_roles import admin_url, draft, seen_version
 from tests.test_admin import form_data
 

@@ -9,11 +9,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Reference
+from articles.models import Article
+from editorial.models import Reference
 from tests.page_helpers import assert_site_layout, page
-from therapies import workflow
-from therapies.models import Category, Revision, Therapy
-from therapies.preview import preview_url
+from editorial import workflow
+from editorial.models import Revision
+from therapies.models import Category, Therapy
+from editorial.preview import preview_url
 
 BANNER = "Preview: readers do not see this version"
 
@@ -64,7 +66,7 @@ def test_editors_and_reviewers_see_a_draft_article_as_readers_will(client, reque
     therapy = make_therapy(generic_name="natalizumab")
     draft = make_article(title="Draft title", body="The draft body text.", status="draft", published_at=None)
     draft.related_therapies.add(therapy)
-    Reference.objects.create(article=draft, title="A cited source", publisher="A publisher", position=1)
+    Reference.objects.create(cited_by=draft, title="A cited source", publisher="A publisher", position=1)
     client = client_for(client, request.getfixturevalue(role))
 
     response = client.get(preview_url(draft))

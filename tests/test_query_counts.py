@@ -9,9 +9,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from articles.models import COST_TABLE_MARKER, Reference
-from therapies import workflow
-from therapies.models import Category, Revision, Therapy
+from articles.models import COST_TABLE_MARKER
+from editorial.models import Reference
+from editorial import workflow
+from editorial.models import Revision
+from therapies.models import Category, Therapy
 
 # Per page: what each query is for. Every page starts with the one query that
 # looks for scheduled revisions whose go-live time has come ("due").
@@ -75,7 +77,7 @@ def build_site(make_category, make_therapy, make_estimate, make_article, groups,
                     approved_at=approved_at,
                 )
                 all_therapies.append(therapy)
-                cite(estimates, therapy=therapy)
+                cite(estimates, cited_by=therapy)
                 if kind == Category.Kind.DISEASE_MODIFYING:
                     for e in range(estimates):
                         make_estimate(therapy, low=Decimal(40000 + e), as_of=today - datetime.timedelta(days=90 * e))
@@ -86,10 +88,10 @@ def build_site(make_category, make_therapy, make_estimate, make_article, groups,
             approved_by=reviewers[a % groups], approved_at=approved_at,
         )
         article.related_therapies.set(all_therapies)
-        cite(estimates, article=article)
+        cite(estimates, cited_by=article)
     table_article = make_article(slug="with-table", body=f"Costs:\n\n{COST_TABLE_MARKER}\n")
     table_article.related_therapies.set(all_therapies)
-    cite(estimates, article=table_article)
+    cite(estimates, cited_by=table_article)
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -2,7 +2,7 @@
 
 import datetime
 
-from articles.models import Reference
+from editorial.models import Reference
 from tests.page_helpers import page
 
 
@@ -13,12 +13,11 @@ def reference_items(p):
 
 def test_article_references_are_numbered_in_the_editors_order(client, make_article):
     article = make_article()
-    Reference.objects.create(article=article, position=2, title="Second source", publisher="Publisher B")
-    Reference.objects.create(
-        article=article, position=1, title="First source", publisher="Publisher A",
+    Reference.objects.create(cited_by=article, position=2, title="Second source", publisher="Publisher B")
+    Reference.objects.create(cited_by=article, position=1, title="First source", publisher="Publisher A",
         url="https://example.org/first", accessed_on=datetime.date(2026, 2, 3),
     )
-    Reference.objects.create(article=article, position=3, title="Third source")
+    Reference.objects.create(cited_by=article, position=3, title="Third source")
 
     p = page(client.get(article.get_absolute_url()))
 
@@ -34,7 +33,7 @@ def test_article_references_are_numbered_in_the_editors_order(client, make_artic
 
 def test_therapy_references(client, make_therapy):
     therapy = make_therapy()
-    Reference.objects.create(therapy=therapy, position=1, title="Prescribing information", publisher="A maker",
+    Reference.objects.create(cited_by=therapy, position=1, title="Prescribing information", publisher="A maker",
                              url="https://example.org/pi")
 
     p = page(client.get(therapy.get_absolute_url()))
@@ -46,8 +45,8 @@ def test_therapy_references(client, make_therapy):
 def test_references_of_another_page_are_not_shown(client, make_therapy, make_article):
     therapy, other = make_therapy(), make_therapy()
     article = make_article()
-    Reference.objects.create(therapy=other, title="Other therapy's source")
-    Reference.objects.create(article=article, title="Article's source")
+    Reference.objects.create(cited_by=other, title="Other therapy's source")
+    Reference.objects.create(cited_by=article, title="Article's source")
 
     text = page(client.get(therapy.get_absolute_url())).text
 
@@ -56,7 +55,7 @@ def test_references_of_another_page_are_not_shown(client, make_therapy, make_art
 
 def test_a_reference_address_that_is_not_a_web_address_is_not_linked(client, make_article):
     article = make_article()
-    Reference.objects.create(article=article, title="Sneaky", url="javascript:alert(1)")
+    Reference.objects.create(cited_by=article, title="Sneaky", url="javascript:alert(1)")
 
     p = page(client.get(article.get_absolute_url()))
 

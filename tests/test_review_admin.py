@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from therapies import workflow
-from therapies.models import Revision, Therapy
+from editorial import workflow
+from editorial.models import Revision
+from therapies.models import Therapy
 from tests.admin_roles import admin_url, draft, seen_version
 from tests.conftest import logged_in
 from tests.test_admin import form_data

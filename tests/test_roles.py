@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from therapies import workflow
-from therapies.models import Category, CostEstimate, Revision, Therapy
+from editorial import workflow
+from editorial.models import Revision
+from therapies.models import Category, CostEstimate, Therapy
 from tests.admin_roles import admin_url, draft
 from tests.test_admin import form_data
 

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from articles.models import Article
 from tests.page_helpers import page
-from therapies import workflow
-from therapies.models import Category, Revision, Therapy
+from editorial import workflow
+from editorial.models import Revision
+from therapies.models import Category, Therapy
 
 
 def schedule(obj, go_live_at, reviewer=None, **changes):

@@ -3,7 +3,7 @@ readers (301) to the new one, as long as readers may see the record."""
 
 import pytest
 
-from therapies.models import SlugRedirect
+from editorial.models import SlugRedirect
 
 
 def rename(obj, new_slug):

@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from articles.models import Article
-from therapies import workflow
-from therapies.models import Category, Revision, SlugRedirect, Therapy
+from editorial import workflow
+from editorial.models import Revision, SlugRedirect
+from therapies.models import Category, Therapy
 
 
 def draft_article(make_article, **fields):

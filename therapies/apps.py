@@ -4,3 +4,17 @@ from django.apps import AppConfig
 class TherapiesConfig(AppConfig):
     name = "therapies"
     verbose_name = "Therapies and prices"
+
+    def ready(self):
+        from editorial import preview
+        from therapies import queries, views
+        from therapies.models import Category, Therapy
+
+        preview.register(
+            Therapy, views.THERAPY_TEMPLATE, lambda therapy, m2m: views.therapy_context(queries.prepare_therapy(therapy))
+        )
+        preview.register(
+            Category,
+            views.CATEGORY_TEMPLATE,
+            lambda category, m2m: views.category_context(queries.prepare_category(category)),
+        )

@@ -1,9 +1,7 @@
 import re
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
-from django.contrib.contenttypes.models import ContentType
-from django.core.serializers.json import DjangoJSONEncoder
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -15,7 +13,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from therapies.currencies import is_known_currency
-from therapies.editorial import ReviewedContent, add_months
+from editorial.models import ReviewedContent, add_months
 from therapies.markup import MARKDOWN_HELP
 
 
@@ -103,6 +101,7 @@ class Therapy(ReviewedContent):
         blank=True,
         help_text="Required for agents in an emerging-therapy section.",
     )
+    references = GenericRelation("editorial.Reference", related_query_name="therapy")
     history = HistoricalRecords()
 
     class Meta(ReviewedContent.Meta):
@@ -136,6 +135,14 @@ class Therapy(ReviewedContent):
             raise ValidationError(
                 {"development_stage": "Agents in an emerging-therapy section need a development stage."}
             )
+
+    def preview_notes(self):
+        category = getattr(self, "category", None) if self.category_id else None
+        if category is not None and not category.is_live:
+            return [
+                f"Its group, {category.name}, is not live: readers will not see this page until the group is published too."
+            ]
+        return []
 
     @property
     def brand_name_list(self):
@@ -393,111 +400,3 @@ class NdcMapping(models.Model):
             self.ndc = normalised
         if self.units_per_year is not None and self.units_per_year <= 0:
             raise ValidationError({"units_per_year": "Units a year must be more than zero."})
-
-
-# --- Review workflow ---------------------------------------------------------------------
-
-
-class RevisionQuerySet(models.QuerySet):
-    def open(self):
-        return self.filter(status__in=[Revision.Status.PENDING, Revision.Status.SCHEDULED])
-
-    def for_object(self, obj):
-        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
-
-    def due(self, now=None):
-        return self.filter(status=Revision.Status.SCHEDULED, go_live_at__lte=now or timezone.now())
-
-
-class Revision(models.Model):
-    """An edit to published content, waiting for a medical reviewer.
-
-    The live record stays exactly as approved until the revision is approved;
-    `data` holds the edited content fields (as Django's serializer writes
-    them), so applying it is a plain deserialise-and-save."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Awaiting review"
-        SCHEDULED = "scheduled", "Approved, goes live later"
-        APPLIED = "applied", "Live"
-        REJECTED = "rejected", "Sent back"
-
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
-    content_object = GenericForeignKey("content_type", "object_id")
-    data = models.JSONField(encoder=DjangoJSONEncoder)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    review_note = models.TextField(blank=True)
-    go_live_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
-
-    objects = RevisionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id", "status"], name="revision_object_status")]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=["pending", "scheduled", "applied", "rejected"]), name="revision_status_valid"
-            ),
-            # One open revision per record: later edits update it, so there is
-            # never a choice of competing versions to approve.
-            models.UniqueConstraint(
-                fields=["content_type", "object_id"],
-                condition=Q(status__in=["pending", "scheduled"]),
-                name="revision_one_open_per_object",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="scheduled") | Q(go_live_at__isnull=False), name="revision_scheduled_has_time"
-            ),
-        ]
-
-    def __str__(self):
-        return f"Revision of {self.content_type.name} #{self.object_id} ({self.get_status_display()})"
-
-
-class SlugRedirect(models.Model):
-    """An address a record used to have. Readers following an old link are
-    sent (301) to the record's current address."""
-
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
-    content_object = GenericForeignKey("content_type", "object_id")
-    old_slug = models.SlugField(max_length=200)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["content_type", "old_slug"], name="slug_redirect_unique_old_slug"),
-        ]
-
-    def __str__(self):
-        return f"{self.old_slug} → {self.content_type.name} #{self.object_id}"
-
-    @classmethod
-    def target_for(cls, model, old_slug):
-        """The record (of `model`) that once had `old_slug`, or None."""
-        redirect = (
-            cls.objects.filter(content_type=ContentType.objects.get_for_model(model), old_slug=old_slug)
-            .only("object_id")
-            .first()
-        )
-        return model.objects.filter(pk=redirect.object_id).first() if redirect else None
-
-    @classmethod
-    def record_rename(cls, obj, old_slug):
-        content_type = ContentType.objects.get_for_model(obj)
-        # The record may move back to an old address; that one is live again.
-        cls.objects.filter(content_type=content_type, old_slug=obj.slug).delete()
-        cls.objects.update_or_create(
-            content_type=content_type, old_slug=old_slug, defaults={"object_id": obj.pk}
-        )

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 
-from therapies.editorial import live_q
+from editorial.models import Reference, live_q
 from therapies.models import Category, CostEstimate, Therapy, current_estimate
 
 
@@ -40,8 +40,6 @@ def _therapies(queryset=None):
 
 def _references():
     """The sources a page cites, in the editors' order, as `.reference_list`."""
-    from articles.models import Reference  # articles.models imports therapies.models
-
     return Prefetch("references", queryset=Reference.objects.order_by("position", "id"), to_attr="reference_list")
 
 

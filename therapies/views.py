@@ -12,7 +12,7 @@ from articles.queries import latest_articles
 from therapies import queries
 from therapies.forms import RouteFilterForm
 from therapies.models import Category, Therapy
-from therapies.public import public_page, redirect_renamed
+from editorial.public import public_page, redirect_renamed
 
 THERAPY_TEMPLATE = "therapies/therapy_detail.html"
 CATEGORY_TEMPLATE = "therapies/category_detail.html"

@@ -1,19 +1,48 @@
-"""The three editorial roles, as groups every install has (see articles/roles.py).
+"""The three editorial roles, as groups every install has (see msinfo/roles.py).
 
 Permissions are normally created after all migrations have run; ensure_roles
-creates them first so the groups can be given them here."""
+creates them first so the groups can be given them here. The grants are the
+ones of this migration's time (references in articles, revisions in
+therapies); editorial/0003 and articles/0004 move them with the models."""
 
 from django.db import migrations
 
-from articles.roles import ROLES, ensure_roles
+from msinfo.roles import ensure_roles
+
+_CONTENT = [
+    ("articles", "article", ["add", "change", "delete", "view"]),
+    ("articles", "reference", ["add", "change", "delete", "view"]),
+    ("therapies", "category", ["add", "change", "delete", "view"]),
+    ("therapies", "therapy", ["add", "change", "delete", "view"]),
+    ("therapies", "costestimate", ["view"]),
+    ("therapies", "revision", ["view"]),
+]
+ROLES_THEN = {
+    "Editors": _CONTENT,
+    "Medical reviewers": _CONTENT
+    + [("articles", "article", ["publish"]), ("therapies", "therapy", ["publish"]), ("therapies", "category", ["publish"])],
+    "Price editors": [
+        ("therapies", "costestimate", ["add", "view"]),
+        ("therapies", "priceimport", ["add", "view"]),
+        ("therapies", "ndcmapping", ["add", "change", "view"]),
+        ("therapies", "category", ["view"]),
+        ("therapies", "therapy", ["view"]),
+    ],
+}
 
 
 def create_roles(apps, schema_editor):
-    ensure_roles(apps)
+    # On a new install the editorial app may already have taken references or
+    # revisions over by now; articles/0005 grants on them where they are.
+    present = {(model._meta.app_label, model._meta.model_name) for model in apps.get_models()}
+    roles = {
+        group: [grant for grant in grants if (grant[0], grant[1]) in present] for group, grants in ROLES_THEN.items()
+    }
+    ensure_roles(apps, roles)
 
 
 def remove_roles(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=ROLES).delete()
+    apps.get_model("auth", "Group").objects.filter(name__in=ROLES_THEN).delete()
 
 
 class Migration(migrations.Migration):

@@ -15,10 +15,8 @@ from django.db.models.constants import LOOKUP_SEP
 from django.utils import timezone
 from django.utils.html import format_html
 
-from articles.models import Reference
+from editorial.admin import ReferenceInline, ReviewedContentAdmin
 from therapies.admin.prices import NdcMappingForm
-from therapies import workflow
-from therapies.admin.reviewing import ReviewedContentAdmin
 from therapies.models import Category, CostEstimate, NdcMapping, Therapy, staleness_cutoff
 
 ESTIMATE_FIELDS = ("low", "high", "currency", "as_of", "source_name", "source_url", "note")
@@ -200,32 +198,6 @@ class SaveEstimatesAsUserMixin:
 # --- Categories and therapies -----------------------------------------------------------
 
 
-class ReferenceInline(admin.TabularInline):
-    """Sources the page cites, numbered for readers in `position` order.
-    Subclasses name the page's foreign key (`fk_name`)."""
-
-    model = Reference
-    fk_name = None
-    fields = ("position", "title", "publisher", "url", "accessed_on")
-    formfield_overrides = URL_OVERRIDES
-    extra = 1
-    ordering = ("position", "id")
-
-    # Readers see citations as soon as they are saved, so on live pages only
-    # a medical reviewer may change them; editors propose them in the text.
-    def _may_edit(self, request, obj):
-        return obj is None or not workflow.is_protected(obj) or workflow.can_publish(request.user, type(obj))
-
-    def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and self._may_edit(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
-
-
 class NdcMappingInline(admin.TabularInline):
     """The NDCs a NADAC price file is matched by (see Price updates)."""
 
@@ -234,10 +206,6 @@ class NdcMappingInline(admin.TabularInline):
     fields = ("ndc", "units_per_year", "note")
     extra = 0
     verbose_name_plural = "NDC mappings (for NADAC price files)"
-
-
-class TherapyReferenceInline(ReferenceInline):
-    fk_name = "therapy"
 
 
 @admin.register(Category)
@@ -296,7 +264,7 @@ class TherapyAdmin(SaveEstimatesAsUserMixin, CurrentPriceColumns, ReviewedConten
     prepopulated_fields = {"slug": ("generic_name",)}
     autocomplete_fields = ("category",)
     ordering = ("generic_name",)
-    inlines = [TherapyReferenceInline, NdcMappingInline, CostEstimateInline]
+    inlines = [ReferenceInline, NdcMappingInline, CostEstimateInline]
     fieldsets = (
         (None, {"fields": ("generic_name", "brand_names", "slug", "category")}),
         ("How it is given and how it works", {"fields": ("route", "frequency", "mechanism", "development_stage")}),

@@ -12,7 +12,10 @@ created again, as on an empty database.)
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from articles.models import Article, Reference
+from django.contrib.contenttypes.models import ContentType
+
+from articles.models import Article
+from editorial.models import Reference
 from therapies import demo_content as demo
 from therapies.models import Category, CostEstimate, Therapy
 
@@ -114,12 +117,13 @@ class Command(BaseCommand):
         return article
 
     def load_references(self, article, therapies):
-        pages = [("article", article, demo.ARTICLE_REFERENCES)] + [
-            ("therapy", therapies[slug], rows) for slug, rows in demo.THERAPY_REFERENCES.items()
+        pages = [(article, demo.ARTICLE_REFERENCES)] + [
+            (therapies[slug], rows) for slug, rows in demo.THERAPY_REFERENCES.items()
         ]
-        for field, cited_by, rows in pages:
+        for cited_by, rows in pages:
+            page = {"content_type": ContentType.objects.get_for_model(cited_by), "object_id": cited_by.pk}
             for position, row in enumerate(rows, start=1):
-                key = {field: cited_by, "title": row["title"]}
+                key = {**page, "title": row["title"]}
                 self.get_or_create(
                     Reference,
                     lookups=[key],

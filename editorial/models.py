@@ -1,17 +1,26 @@
-"""What every piece of reviewed medical content shares: its place in the
-review workflow, its schedule, who signed it off and when it is due for review.
+"""The editorial engine's records: what every piece of reviewed medical content
+shares (its place in the review workflow, its schedule, who signed it off and
+when it is due for review), the pending revisions of live pages, the old
+addresses of renamed pages and the sources pages cite.
 
-Articles, therapies and categories all inherit from ReviewedContent, so the
-rule for what readers may see lives in one queryset method, `live()`."""
+Content apps (articles, therapies) inherit from ReviewedContent, so the rule for
+what readers may see lives in one queryset method, `live()`. Nothing here
+imports a content app: revisions, redirects and references point at their page
+through its content type."""
 
 import calendar
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 
 class EditorialStatus(models.TextChoices):
@@ -37,6 +46,12 @@ def live_q(prefix="", now=None):
     return Q(**{f"{prefix}status": EditorialStatus.PUBLISHED, f"{prefix}published_at__lte": now}) & (
         Q(**{f"{prefix}expires_at__isnull": True}) | Q(**{f"{prefix}expires_at__gt": now})
     )
+
+
+def reviewed_models():
+    """Every installed model of reviewed content, found through the app
+    registry so the engine never names a content app."""
+    return [model for model in apps.get_models() if issubclass(model, ReviewedContent)]
 
 
 class ReviewedContentQuerySet(models.QuerySet):
@@ -148,8 +163,6 @@ class ReviewedContent(models.Model):
             old_slug = type(self).objects.filter(pk=self.pk).values_list("slug", flat=True).first()
         super().save(*args, **kwargs)
         if old_slug and old_slug != self.slug:
-            from therapies.models import SlugRedirect
-
             SlugRedirect.record_rename(self, old_slug)
 
     @property
@@ -176,8 +189,141 @@ class ReviewedContent(models.Model):
             and (self.expires_at is None or self.expires_at > now)
         )
 
+    def preview_notes(self):
+        """Reasons readers would not see this page even once it is live (e.g. a
+        therapy whose group is unpublished), shown on the staff preview."""
+        return []
+
     @property
     def has_been_published(self):
         """Published now or before: such content is unpublished, never deleted."""
         return self.status in (EditorialStatus.PUBLISHED, EditorialStatus.UNPUBLISHED) or self.approved_at is not None
 
+
+class RevisionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=[Revision.Status.PENDING, Revision.Status.SCHEDULED])
+
+    def for_object(self, obj):
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+
+    def due(self, now=None):
+        return self.filter(status=Revision.Status.SCHEDULED, go_live_at__lte=now or timezone.now())
+
+
+class Revision(models.Model):
+    """An edit to published content, waiting for a medical reviewer.
+
+    The live record stays exactly as approved until the revision is approved;
+    `data` holds the edited content fields (as Django's serializer writes
+    them), so applying it is a plain deserialise-and-save."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting review"
+        SCHEDULED = "scheduled", "Approved, goes live later"
+        APPLIED = "applied", "Live"
+        REJECTED = "rejected", "Sent back"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    content_object = GenericForeignKey("content_type", "object_id")
+    data = models.JSONField(encoder=DjangoJSONEncoder)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+    go_live_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "status"], name="revision_object_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "scheduled", "applied", "rejected"]), name="revision_status_valid"
+            ),
+            # One open revision per record: later edits update it, so there is
+            # never a choice of competing versions to approve.
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"],
+                condition=Q(status__in=["pending", "scheduled"]),
+                name="revision_one_open_per_object",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="scheduled") | Q(go_live_at__isnull=False), name="revision_scheduled_has_time"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Revision of {self.content_type.name} #{self.object_id} ({self.get_status_display()})"
+
+
+class SlugRedirect(models.Model):
+    """An address a record used to have. Readers following an old link are
+    sent (301) to the record's current address."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    content_object = GenericForeignKey("content_type", "object_id")
+    old_slug = models.SlugField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "old_slug"], name="slug_redirect_unique_old_slug"),
+        ]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.content_type.name} #{self.object_id}"
+
+    @classmethod
+    def target_for(cls, model, old_slug):
+        """The record (of `model`) that once had `old_slug`, or None."""
+        redirect = (
+            cls.objects.filter(content_type=ContentType.objects.get_for_model(model), old_slug=old_slug)
+            .only("object_id")
+            .first()
+        )
+        return model.objects.filter(pk=redirect.object_id).first() if redirect else None
+
+    @classmethod
+    def record_rename(cls, obj, old_slug):
+        content_type = ContentType.objects.get_for_model(obj)
+        # The record may move back to an old address; that one is live again.
+        cls.objects.filter(content_type=content_type, old_slug=obj.slug).delete()
+        cls.objects.update_or_create(
+            content_type=content_type, old_slug=old_slug, defaults={"object_id": obj.pk}
+        )
+
+
+class Reference(models.Model):
+    """A source that a page (an article, a therapy, any reviewed content) cites,
+    shown to readers as a numbered reference list. The page is found through
+    its content type, so the editorial engine needs to know no content app."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    cited_by = GenericForeignKey("content_type", "object_id")
+    position = models.PositiveSmallIntegerField(default=0, help_text="References are numbered in this order.")
+    title = models.CharField(max_length=300)
+    publisher = models.CharField(max_length=200, blank=True)
+    url = models.URLField("address", max_length=500, blank=True)
+    accessed_on = models.DateField("date accessed", null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "position"], name="reference_cited_by_position")]
+
+    def __str__(self):
+        return self.title

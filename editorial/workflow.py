@@ -15,8 +15,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from therapies.editorial import EditorialStatus
-from therapies.models import Revision
+from editorial.models import EditorialStatus, Revision
 
 logger = logging.getLogger(__name__)
 

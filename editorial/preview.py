@@ -23,12 +23,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from articles import views as article_views
-from articles.models import Article
-from articles.queries import prepare_article
-from therapies import queries, views as therapy_views, workflow
-from therapies.editorial import EditorialStatus
-from therapies.models import Category, Revision, Therapy
+from editorial import workflow
+from editorial.models import EditorialStatus, Revision
 
 
 @dataclass(frozen=True)
@@ -38,24 +34,15 @@ class PreviewPage:
     build: object  # (working copy, m2m or None) -> template context
 
 
-def _article(article, m2m):
-    related = m2m.get("related_therapies") if m2m is not None else None
-    return article_views.article_context(prepare_article(article, related))
+# Filled by each content app's AppConfig.ready() through register(): the
+# engine knows how to preview a page without importing the app that owns it.
+PAGES = {}
 
 
-def _therapy(therapy, m2m):
-    return therapy_views.therapy_context(queries.prepare_therapy(therapy))
-
-
-def _category(category, m2m):
-    return therapy_views.category_context(queries.prepare_category(category))
-
-
-PAGES = {
-    ("articles", "article"): PreviewPage(Article, article_views.ARTICLE_TEMPLATE, _article),
-    ("therapies", "therapy"): PreviewPage(Therapy, therapy_views.THERAPY_TEMPLATE, _therapy),
-    ("therapies", "category"): PreviewPage(Category, therapy_views.CATEGORY_TEMPLATE, _category),
-}
+def register(model, template, build):
+    """Let staff preview `model` with the public page's `template`, its context
+    made by `build(working_copy, m2m)` exactly as the public view makes it."""
+    PAGES[(model._meta.app_label, model._meta.model_name)] = PreviewPage(model, template, build)
 
 
 def preview_url(obj):
@@ -94,11 +81,7 @@ def preview_state(live, copy, revision):
         status = live.get_status_display()
         if live.status == EditorialStatus.IN_REVIEW:
             status += ": waiting for a medical reviewer"
-    category = getattr(copy, "category", None) if isinstance(copy, Therapy) else None
-    if category is not None and not category.is_live:
-        notes.append(
-            f"Its group, {category.name}, is not live: readers will not see this page until the group is published too."
-        )
+    notes.extend(copy.preview_notes())
     hidden = revision is not None or not live.is_live or bool(notes)
     try:
         admin_url = reverse(f"admin:{live._meta.app_label}_{live._meta.model_name}_change", args=[live.pk])

@@ -19,8 +19,8 @@ import functools
 
 from django.http import Http404, HttpResponsePermanentRedirect
 
-from therapies import workflow
-from therapies.models import SlugRedirect
+from editorial import workflow
+from editorial.models import SlugRedirect
 
 
 def public_page(view):

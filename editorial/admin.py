@@ -1,7 +1,7 @@
 """The admin side of the review workflow, shared by articles, therapies and
 categories.
 
-`ReviewedContentAdmin` is a thin layer over `therapies.workflow`: the form
+`ReviewedContentAdmin` is a thin layer over `editorial.workflow`: the form
 saves through `workflow.save_edit` (so an edit to published content becomes a
 pending revision), and the review actions (approve, send back, unpublish,
 restore an earlier version) are POST-only views that check the publishing
@@ -15,20 +15,23 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminSplitDateTime
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from therapies import workflow
-from therapies.editorial import EditorialStatus
-from therapies.models import Revision
+from editorial import workflow
+from editorial.preview import preview_url
+from editorial.models import EditorialStatus, Reference, Revision
 
 PENDING_REVISION_BANNER = (
     "This page is live. Your changes are saved as a pending revision and readers keep seeing the "
@@ -53,15 +56,6 @@ REVIEW_FIELDS = (
     "edit_version",
 )
 READ_ONLY_REVIEW_FIELDS = tuple(name for name in REVIEW_FIELDS if name != "review_interval_months")
-
-
-def preview_url(obj):
-    """The staff-only page that shows a draft or pending revision as readers would see it."""
-    args = [obj._meta.app_label, obj._meta.model_name, obj.pk]
-    try:
-        return reverse("preview", args=args)
-    except NoReverseMatch:
-        return "/preview/{}/{}/{}/".format(*args)
 
 
 def open_revision_exists(model):
@@ -224,6 +218,41 @@ def delete_unpublished_selected(modeladmin, request, queryset):
 
 
 PUBLISHER_ACTIONS = (approve_selected, unpublish_selected, mark_reviewed_today)
+
+
+# --- Citations ------------------------------------------------------------------------------
+
+
+class ReferenceFormSet(BaseGenericInlineFormSet):
+    @classmethod
+    def get_default_prefix(cls):
+        return "references"  # as a page's own inline would be named, not by content type
+
+
+class ReferenceInline(GenericTabularInline):
+    """Sources the page cites, numbered for readers in `position` order."""
+
+    model = Reference
+    formset = ReferenceFormSet
+    fields = ("position", "title", "publisher", "url", "accessed_on")
+    # A source address typed without a scheme gets https://, not http://.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    extra = 1
+    ordering = ("position", "id")
+
+    # Readers see citations as soon as they are saved, so on live pages only
+    # a medical reviewer may change them; editors propose them in the text.
+    def _may_edit(self, request, obj):
+        return obj is None or not workflow.is_protected(obj) or workflow.can_publish(request.user, type(obj))
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
 
 
 # --- The mixin --------------------------------------------------------------------------------

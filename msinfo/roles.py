@@ -1,19 +1,21 @@
 """The three editorial roles and what each may do.
 
-Used by the data migration that creates the groups on every install, and by
-the tests, which need the groups again after a test flushes the database.
-Existing installs only pick up a change to ROLES through a new data migration
-that calls ensure_roles (it only adds, so it is safe to run again)."""
+The project, not an app, defines them because they cut across apps: content
+(articles, therapies), the editorial engine's records (references, revisions)
+and prices. Used by the data migrations that create the groups on every
+install, and by the tests, which need the groups again after a test flushes
+the database. Existing installs only pick up a change to ROLES through a new
+data migration that calls ensure_roles (it only adds, so it is safe to run again)."""
 
 from django.contrib.auth.management import create_permissions
 
 CONTENT = [
     ("articles", "article", ["add", "change", "delete", "view"]),
-    ("articles", "reference", ["add", "change", "delete", "view"]),
+    ("editorial", "reference", ["add", "change", "delete", "view"]),
     ("therapies", "category", ["add", "change", "delete", "view"]),
     ("therapies", "therapy", ["add", "change", "delete", "view"]),
     ("therapies", "costestimate", ["view"]),
-    ("therapies", "revision", ["view"]),
+    ("editorial", "revision", ["view"]),
 ]
 PUBLISHING = [
     ("articles", "article", ["publish"]),
@@ -36,8 +38,11 @@ ROLES = {
 }
 
 
-def ensure_roles(apps):
-    """Create the groups (and any missing permissions) and grant them; safe to repeat."""
+def ensure_roles(apps, roles=None):
+    """Create the groups (and any missing permissions) and grant them `roles`
+    (by default ROLES, as they are now); safe to repeat. A migration passes
+    the roles as they were when it was written."""
+    roles = ROLES if roles is None else roles
     for app_config in apps.get_app_configs():
         # In a migration the app configs are stubs without a models module,
         # which create_permissions would skip; the real registry has one.
@@ -48,7 +53,7 @@ def ensure_roles(apps):
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for group_name, grants in ROLES.items():
+    for group_name, grants in roles.items():
         group, _ = Group.objects.get_or_create(name=group_name)
         for app_label, model_name, actions in grants:
             for action in actions:

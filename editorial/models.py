@@ -14,7 +14,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -211,6 +211,13 @@ class RevisionQuerySet(models.QuerySet):
         return self.filter(status=Revision.Status.SCHEDULED, go_live_at__lte=now or timezone.now())
 
 
+def open_revision_exists(model):
+    """An annotation: does the row have a pending or scheduled revision? One
+    subquery, so a changelist needs no query per row."""
+    content_type = ContentType.objects.get_for_model(model)
+    return models.Exists(Revision.objects.open().filter(content_type=content_type, object_id=models.OuterRef("pk")))
+
+
 class Revision(models.Model):
     """An edit to published content, waiting for a medical reviewer.
 
@@ -241,6 +248,9 @@ class Revision(models.Model):
     review_note = models.TextField(blank=True)
     go_live_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
+    # Who wrote each changed field, {field name: user id}, so a revision two
+    # editors worked on credits each of them for their part.
+    contributions = models.JSONField(default=dict, blank=True)
 
     objects = RevisionQuerySet.as_manager()
 
@@ -327,3 +337,126 @@ class Reference(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# --- People and the record of who decided what ------------------------------------------------
+
+
+class StaffProfile(models.Model):
+    """How a member of staff is named to readers and colleagues. "Reviewed by"
+    on a public page is built from the approving reviewer's profile, never from
+    text an editor types."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
+    display_name = models.CharField(
+        max_length=150, help_text="The name readers see, e.g. 'Dr A. Example'. Empty: the account's full name."
+    )
+    credentials = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Shown after the name on pages this person reviewed, e.g. 'consultant neurologist'.",
+    )
+
+    class Meta:
+        verbose_name = "staff profile"
+        constraints = [
+            models.CheckConstraint(condition=~Q(display_name=""), name="staff_profile_has_display_name"),
+        ]
+
+    def __str__(self):
+        return self.credited_name
+
+    @property
+    def credited_name(self):
+        return f"{self.display_name}, {self.credentials}" if self.credentials else self.display_name
+
+
+def person_name(user):
+    """The name a member of staff goes by: their profile's display name, else
+    their full name, else their user name. '' for no one."""
+    if user is None:
+        return ""
+    try:
+        return user.staff_profile.display_name
+    except (AttributeError, ObjectDoesNotExist):
+        return user.get_full_name() or user.get_username()
+
+
+def credited_name(user):
+    """The reviewer credit readers see: the display name with credentials."""
+    if user is None:
+        return ""
+    try:
+        return user.staff_profile.credited_name
+    except (AttributeError, ObjectDoesNotExist):
+        return user.get_full_name() or user.get_username()
+
+
+class ReviewDecisionQuerySet(models.QuerySet):
+    def for_object(self, obj):
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+
+
+class ReviewDecision(models.Model):
+    """One step of the review workflow, kept for good: who did what to which
+    page, when, and why. Rows are only ever added. The person's name is
+    copied onto the row so the record outlives their account."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted for review"
+        APPROVED = "approved", "Approved and published"
+        SCHEDULED = "scheduled", "Approved to go live later"
+        WENT_LIVE = "went_live", "Went live as scheduled"
+        SENT_BACK = "sent_back", "Sent back"
+        UNPUBLISHED = "unpublished", "Unpublished"
+        RESTORED = "restored", "Restored an earlier version"
+        OVERWROTE = "overwrote", "Saved over someone else's changes"
+
+    # A decision that takes something away from an editor or readers must say why.
+    NEEDS_NOTE = (Action.SENT_BACK, Action.UNPUBLISHED)
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    content_object = GenericForeignKey("content_type", "object_id")
+    object_repr = models.CharField("page", max_length=300)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="review_decisions"
+    )
+    actor_name = models.CharField("by", max_length=150)
+    note = models.TextField(blank=True)
+    revision = models.ForeignKey(
+        Revision, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions"
+    )
+    go_live_at = models.DateTimeField("goes live at", null=True, blank=True)
+    created_at = models.DateTimeField("when", default=timezone.now, db_index=True)
+
+    objects = ReviewDecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        get_latest_by = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-created_at"], name="decision_object_when"),
+            models.Index(fields=["actor", "-created_at"], name="decision_actor_when"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    action__in=[
+                        "submitted", "approved", "scheduled", "went_live", "sent_back", "unpublished", "restored",
+                        "overwrote",
+                    ]
+                ),
+                name="decision_action_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(action__in=["sent_back", "unpublished"]) | ~Q(note=""), name="decision_reason_given"
+            ),
+            models.CheckConstraint(
+                condition=~Q(action="scheduled") | Q(go_live_at__isnull=False), name="decision_scheduled_has_time"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.object_repr} by {self.actor_name}"

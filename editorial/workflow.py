@@ -9,13 +9,15 @@ live record change. The admin and the public views both call these functions.
 import logging
 from dataclasses import dataclass
 
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from editorial.models import EditorialStatus, Revision
+from editorial.models import EditorialStatus, ReviewDecision, Revision, person_name
 
 logger = logging.getLogger(__name__)
 
@@ -26,11 +28,10 @@ class EditConflict(Exception):
     def __init__(self, saved_by, saved_at):
         self.saved_by = saved_by
         self.saved_at = saved_at
-        who = (saved_by.get_full_name() or saved_by.get_username()) if saved_by else "Someone else"
+        who = person_name(saved_by) or "Someone else"
         super().__init__(
             f"{who} saved this page at {timezone.localtime(saved_at):%H:%M on %d %b %Y} after you opened it. "
-            "Your changes are still in the form below and have not been saved: compare them with the "
-            "current version (open the page again in a new tab), then save again."
+            "Your changes are still in the form below and have not been saved."
         )
 
 
@@ -49,6 +50,58 @@ def can_publish(user, model):
 def require_publisher(user, model):
     if not can_publish(user, model):
         raise PermissionDenied("Only a medical reviewer can approve, publish or unpublish this.")
+
+
+# --- The record of decisions -------------------------------------------------------------
+
+
+def record(obj, action, actor, note="", revision=None, go_live_at=None):
+    """Keep one review decision: in the editorial log (for good, with the
+    person's name) and in the admin's "Recent actions"."""
+    note = (note or "").strip()
+    if action in ReviewDecision.NEEDS_NOTE and not note:
+        raise WorkflowError("Please say why: the editors and the record need the reason.")
+    decision = ReviewDecision.objects.create(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        object_repr=str(obj)[:300],
+        action=action,
+        actor=actor,
+        actor_name=person_name(actor) or "the site",
+        note=note,
+        revision=revision,
+        go_live_at=go_live_at,
+    )
+    if actor is not None:
+        message = decision.get_action_display() + (f": {note}" if note else "")
+        LogEntry.objects.log_actions(actor.pk, [obj], CHANGE, change_message=message[:2000], single_object=True)
+    return decision
+
+
+def latest_send_back(obj):
+    """The reviewer's latest note, if the item is back with its editors now:
+    sent back, and not submitted or approved since."""
+    latest = ReviewDecision.objects.for_object(obj).exclude(action=ReviewDecision.Action.OVERWROTE).first()
+    return latest if latest is not None and latest.action == ReviewDecision.Action.SENT_BACK else None
+
+
+def _credit(revision, reviewer):
+    """(author, change reason) for the history row an approval writes: the
+    text is credited to whoever wrote it, field by field, not to the reviewer."""
+    contributions = (revision.contributions or {}) if revision is not None else {}
+    if not contributions:
+        author = revision.created_by if revision is not None else None
+        return author or reviewer, f"Approved by {person_name(reviewer)}."
+    people = {user.pk: user for user in get_user_model().objects.filter(pk__in=set(contributions.values()))}
+    fields_by_person = {}
+    for field_name, user_pk in contributions.items():
+        fields_by_person.setdefault(user_pk, []).append(field_name)
+    parts = [
+        f"{person_name(people.get(pk)) or 'a deleted account'} ({', '.join(sorted(names))})"
+        for pk, names in sorted(fields_by_person.items(), key=lambda item: -len(item[1]))
+    ]
+    main_author = people.get(max(fields_by_person, key=lambda pk: len(fields_by_person[pk])))
+    return main_author or reviewer, f"Written by {'; '.join(parts)}. Approved by {person_name(reviewer)}."
 
 
 # --- What a revision holds -------------------------------------------------------------
@@ -206,11 +259,21 @@ def save_edit(obj, user, m2m=None, base_version=None):
     data = _serialisable(snapshot(obj, m2m))
     revision = Revision.objects.open().for_object(live).select_for_update().first()
     if revision is None:
-        if data == _serialisable(snapshot(live)):
+        before = _serialisable(snapshot(live))
+        if data == before:
             return None
         revision = Revision(
             content_type=ContentType.objects.get_for_model(model), object_id=live.pk, created_by=user
         )
+    else:
+        before = revision.data
+    contributions = dict(revision.contributions or {})
+    for name, value in data.items():
+        if before.get(name) != value and user is not None:
+            contributions[name] = user.pk
+    # A field set back to its live value is no one's change.
+    live_data = _serialisable(snapshot(live))
+    revision.contributions = {name: pk for name, pk in contributions.items() if data.get(name) != live_data.get(name)}
     revision.data = data
     # An edit to an approved-but-scheduled revision needs approving again.
     revision.status = Revision.Status.PENDING
@@ -227,13 +290,15 @@ def _save_m2m(obj, m2m):
 
 
 @transaction.atomic
-def submit_for_review(obj, user):
+def submit_for_review(obj, user, note=""):
     if obj.status not in (EditorialStatus.DRAFT, EditorialStatus.UNPUBLISHED):
         raise WorkflowError("Only a draft or unpublished page can be sent for review.")
     obj.status = EditorialStatus.IN_REVIEW
     obj.last_edited_by = user
     obj._history_user = user
+    obj._change_reason = "Submitted for review."
     obj.save(update_fields=["status", "last_edited_by", "updated_at"])
+    record(obj, ReviewDecision.Action.SUBMITTED, user, note)
 
 
 KEEP = object()  # approve(): leave the current expiry as it is
@@ -270,9 +335,11 @@ def approve(obj, reviewer, note="", go_live_at=None, expires_at=KEEP, seen_versi
         Revision.objects.filter(pk=revision.pk).update(
             status=Revision.Status.SCHEDULED, go_live_at=go_live_at, expires_at=expires_at, **review
         )
+        record(live, ReviewDecision.Action.SCHEDULED, reviewer, note, revision=revision, go_live_at=go_live_at)
         return live
 
     m2m = None
+    author, reason = _credit(revision, reviewer)
     if revision is not None:
         live, m2m = materialise(live, revision.data)
         _check_still_valid(live, m2m)
@@ -281,8 +348,17 @@ def approve(obj, reviewer, note="", go_live_at=None, expires_at=KEEP, seen_versi
         # An update to published content keeps its original publication date;
         # readers see when it was last updated and reviewed instead.
         go_live_at = live.published_at
-    _mark_approved(live, reviewer, note, go_live_at, expires_at, now)
+    _mark_approved(live, reviewer, note, go_live_at, expires_at, now, author=author, reason=reason)
     _save_m2m(live, m2m)
+    later = go_live_at > now
+    record(
+        live,
+        ReviewDecision.Action.SCHEDULED if later else ReviewDecision.Action.APPROVED,
+        reviewer,
+        note,
+        revision=revision,
+        go_live_at=go_live_at if later else None,
+    )
     return live
 
 
@@ -301,7 +377,7 @@ def _check_still_valid(obj, m2m):
         raise WorkflowError(f"These changes can no longer be applied as they are ({problems}). Edit the page and save again.")
 
 
-def _mark_approved(live, reviewer, note, go_live_at, expires_at, now):
+def _mark_approved(live, reviewer, note, go_live_at, expires_at, now, author=None, reason=""):
     live.status = EditorialStatus.PUBLISHED
     live.published_at = go_live_at
     live.expires_at = expires_at
@@ -310,16 +386,20 @@ def _mark_approved(live, reviewer, note, go_live_at, expires_at, now):
     live.approval_note = note
     live.last_reviewed = timezone.localdate(now)
     live.edit_version = live.edit_version + 1
-    live._history_user = reviewer
+    live._history_user = author or reviewer
+    live._change_reason = reason or f"Approved by {person_name(reviewer)}."
     live.save()
 
 
 @transaction.atomic
-def send_back(obj, reviewer, note=""):
-    """A reviewer declines: a pending revision is closed unapplied, content in
-    review returns to draft. The live version is untouched."""
+def send_back(obj, reviewer, note):
+    """A reviewer declines, saying why: a pending revision is closed unapplied,
+    content in review returns to draft. The live version is untouched. The
+    note is kept in the decision record, where the editor sees it."""
     model = type(obj)
     require_publisher(reviewer, model)
+    if not (note or "").strip():
+        raise WorkflowError("Please add a note for the editors: say what needs changing.")
     revision = Revision.objects.open().for_object(obj).select_for_update().first()
     if revision is not None:
         revision.status = Revision.Status.REJECTED
@@ -328,19 +408,23 @@ def send_back(obj, reviewer, note=""):
     elif obj.status == EditorialStatus.IN_REVIEW:
         obj.status = EditorialStatus.DRAFT
         obj._history_user = reviewer
+        obj._change_reason = "Sent back to the editors."
         obj.save(update_fields=["status", "updated_at"])
     else:
         raise WorkflowError("There is nothing waiting for review here.")
+    record(obj, ReviewDecision.Action.SENT_BACK, reviewer, note, revision=revision)
     # An editor whose form still shows the sent-back text must be told, not
     # quietly start a new revision from it.
     _bump_version(obj, reviewer)
 
 
 @transaction.atomic
-def unpublish(obj, reviewer):
+def unpublish(obj, reviewer, reason):
     require_publisher(reviewer, type(obj))
     if obj.status != EditorialStatus.PUBLISHED:
         raise WorkflowError("Only published content can be unpublished.")
+    if not (reason or "").strip():
+        raise WorkflowError("Please give the reason for unpublishing: it is kept in the record.")
     live = type(obj).objects.select_for_update().get(pk=obj.pk)
     # Unpublished content is edited directly, so pending edits move into the
     # record now; otherwise a later approval would lay them over newer work.
@@ -357,8 +441,10 @@ def unpublish(obj, reviewer):
     live.status = EditorialStatus.UNPUBLISHED
     live.edit_version += 1
     live._history_user = reviewer
+    live._change_reason = f"Unpublished: {reason.strip()}"
     live.save()
     _save_m2m(live, m2m)
+    record(live, ReviewDecision.Action.UNPUBLISHED, reviewer, reason, revision=revision)
 
 
 def restore(obj, historical_record, reviewer):
@@ -377,10 +463,15 @@ def restore(obj, historical_record, reviewer):
                 continue
             target = field.m2m_reverse_field_name()
             m2m[field.name] = [getattr(row, target) for row in through.all()]
-    for name in type(obj).WORKFLOW_FIELDS:
+    for name in type(obj).WORKFLOW_FIELDS | {"last_reviewed", "review_interval_months"}:
         setattr(earlier, name, getattr(obj, name))
     _check_still_valid(earlier, m2m)
-    return save_edit(earlier, reviewer, m2m=m2m, base_version=None)
+    when = timezone.localtime(historical_record.history_date)
+    earlier._change_reason = f"Restored the version of {when:%H:%M on %d %b %Y}."
+    with transaction.atomic():
+        revision = save_edit(earlier, reviewer, m2m=m2m, base_version=None)
+        record(obj, ReviewDecision.Action.RESTORED, reviewer, f"The version of {when:%H:%M on %d %b %Y}.", revision=revision)
+    return revision
 
 
 def publish_due_revisions(now=None):
@@ -411,6 +502,7 @@ def _apply_scheduled(pk, now):
             return  # Another request applied it first.
         model = revision.content_type.model_class()
         live = model.objects.select_for_update().get(pk=revision.object_id)
+        author, reason = _credit(revision, revision.reviewed_by) if revision.reviewed_by else (None, "")
         live, m2m = materialise(live, revision.data)
         _mark_approved(
             live,
@@ -419,10 +511,14 @@ def _apply_scheduled(pk, now):
             revision.go_live_at if live.status != EditorialStatus.PUBLISHED else live.published_at,
             revision.expires_at,
             revision.reviewed_at or now,
+            author=author,
+            reason=reason,
         )
         _save_m2m(live, m2m)
         revision.status = Revision.Status.APPLIED
         revision.save(update_fields=["status", "updated_at"])
+        # No one acted at this moment: the record names the reviewer who set the time.
+        record(live, ReviewDecision.Action.WENT_LIVE, revision.reviewed_by, revision=revision, go_live_at=revision.go_live_at)
 
 
 def _return_to_review(pk, error):

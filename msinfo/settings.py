@@ -127,6 +127,9 @@ STORAGES = {
     },
 }
 
+# History rows say in full who wrote a text and who approved it.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -57,7 +57,6 @@ def test_a_database_from_before_the_move_upgrades_with_nothing_lost():
     old = executor.loader.project_state(LAST_BEFORE_THE_MOVE).apps
     ContentTypeThen = old.get_model("contenttypes", "ContentType")
     therapy_type = ContentTypeThen.objects.get_or_create(app_label="therapies", model="therapy")[0]
-    article_type = ContentTypeThen.objects.get_or_create(app_label="articles", model="article")[0]
     live = {"status": "published", "published_at": datetime.datetime(2026, 1, 15, 9, tzinfo=datetime.UTC)}
 
     category = old.get_model("therapies", "Category").objects.create(

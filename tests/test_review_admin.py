@@ -121,7 +121,7 @@ def test_unpublishing(reviewer_web, make_category, client):
     category = make_category(slug="oral")
     assert reviewer_web.get(admin_url(category, "unpublish")).status_code == 405
     assert status_of(category) == "published"
-    response = reviewer_web.post(admin_url(category, "unpublish"))
+    response = reviewer_web.post(admin_url(category, "unpublish"), {"reason": "Superseded by the 2026 guidance."})
     assert response.status_code == 302
     assert status_of(category) == "unpublished"
     # Unpublished content is still not deletable, and can be sent for review again.
@@ -145,23 +145,23 @@ def test_sending_back_a_revision_keeps_the_live_version(reviewer_web, edited_art
 def test_sending_back_content_in_review_returns_it_to_draft(reviewer_web, make_therapy, editor_user):
     therapy = draft(make_therapy)
     workflow.submit_for_review(therapy, editor_user)
-    assert reviewer_web.post(admin_url(therapy, "send_back")).status_code == 302
+    assert reviewer_web.post(admin_url(therapy, "send_back"), {"note": "Add the dosing."}).status_code == 302
     assert Therapy.objects.get(pk=therapy.pk).status == "draft"
 
 
 def test_a_review_action_that_does_not_fit_is_a_message_not_an_error(reviewer_web, make_therapy):
     therapy = draft(make_therapy)
-    response = reviewer_web.post(admin_url(therapy, "unpublish"), follow=True)
+    response = reviewer_web.post(admin_url(therapy, "unpublish"), {"reason": "Out of date."}, follow=True)
     assert response.status_code == 200
     assert "Only published content can be unpublished." in response.content.decode()
-    response = reviewer_web.post(admin_url(therapy, "send_back"), follow=True)
+    response = reviewer_web.post(admin_url(therapy, "send_back"), {"note": "Check it."}, follow=True)
     assert "There is nothing waiting for review here." in response.content.decode()
 
 
 def test_review_actions_need_the_csrf_token(reviewer, make_category):
     category = make_category()
     strict = logged_in(reviewer, enforce_csrf_checks=True)
-    assert strict.post(admin_url(category, "unpublish")).status_code == 403
+    assert strict.post(admin_url(category, "unpublish"), {"reason": "Out of date."}).status_code == 403
     assert status_of(category) == "published"
 
 

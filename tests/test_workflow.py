@@ -127,9 +127,9 @@ def test_a_stale_form_is_refused_and_names_who_saved_first(make_article, editor_
 def test_unpublishing_hides_content_and_needs_a_reviewer(make_category, editor_user, reviewer):
     category = make_category()
     with pytest.raises(PermissionDenied):
-        workflow.unpublish(category, editor_user)
+        workflow.unpublish(category, editor_user, "Out of date.")
     assert Category.objects.live().filter(pk=category.pk).exists()
-    workflow.unpublish(category, reviewer)
+    workflow.unpublish(category, reviewer, "Out of date.")
     assert not Category.objects.live().filter(pk=category.pk).exists()
     assert not workflow.is_deletable(Category.objects.get(pk=category.pk))
 
@@ -197,7 +197,7 @@ def test_unpublishing_keeps_pending_edits_in_the_page(make_article, editor_user,
     article.body = "Pending text."
     workflow.save_edit(article, editor_user)
 
-    workflow.unpublish(Article.objects.get(pk=article.pk), reviewer)
+    workflow.unpublish(Article.objects.get(pk=article.pk), reviewer, "Needs rework.")
     unpublished = Article.objects.get(pk=article.pk)
     assert (unpublished.status, unpublished.body) == ("unpublished", "Pending text.")
     assert not Revision.objects.open().for_object(unpublished).exists()

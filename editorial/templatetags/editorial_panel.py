@@ -11,8 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from editorial.admin import open_revision_exists
-from editorial.models import EditorialStatus, add_months, reviewed_models
+from editorial.models import EditorialStatus, add_months, open_revision_exists, reviewed_models
 
 register = template.Library()
 

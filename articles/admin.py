@@ -3,23 +3,33 @@ reviewers (see editorial.admin for the review workflow)."""
 
 from django.contrib import admin
 
-from articles.models import Article
+from articles.models import Article, SitePage
 from editorial.admin import ReferenceInline, ReviewedContentAdmin
+from editorial.models import person_name
 
 
 @admin.register(Article)
 class ArticleAdmin(ReviewedContentAdmin):
     list_display = (
         "title",
+        "byline",
+        "last_edited_by_name",
         "status_display",
         "go_live_display",
         "is_live_display",
-        "last_reviewed",
         "next_review_due_display",
         "updated_at",
     )
-    list_filter = ("status", "last_reviewed")
-    search_fields = ("title", "standfirst", "body")
+    list_filter = (
+        "status",
+        "byline",
+        ("last_edited_by", admin.RelatedOnlyFieldListFilter),
+        ("approved_by", admin.RelatedOnlyFieldListFilter),
+        "last_reviewed",
+    )
+    # The editor's name comes with the row: no query per row.
+    list_select_related = ("last_edited_by__staff_profile",)
+    search_fields = ("title", "standfirst", "body", "byline")
     prepopulated_fields = {"slug": ("title",)}
     date_hierarchy = "published_at"
     ordering = ("-published_at", "-id")
@@ -27,7 +37,7 @@ class ArticleAdmin(ReviewedContentAdmin):
     inlines = [ReferenceInline]
     fieldsets = (
         ("Content", {"fields": ("title", "slug", "standfirst", "body")}),
-        ("People", {"fields": ("byline", "medical_reviewer")}),
+        ("People", {"fields": ("byline",)}),
         ("Relations", {"fields": ("related_therapies",)}),
     )
     review_fieldset_title = "Publishing and review"
@@ -35,3 +45,19 @@ class ArticleAdmin(ReviewedContentAdmin):
     @admin.display(description="live?", boolean=True)
     def is_live_display(self, obj):
         return obj.is_live
+
+    @admin.display(description="last edited by", ordering="last_edited_by__first_name")
+    def last_edited_by_name(self, obj):
+        return person_name(obj.last_edited_by) or "—"
+
+
+@admin.register(SitePage)
+class SitePageAdmin(ReviewedContentAdmin):
+    """The texts of the site's own pages (the home page's "What is MS?", the
+    introductions of the emerging therapies and supportive care pages)."""
+
+    list_display = ("key", "title", "status_display", "go_live_display", "last_reviewed", "next_review_due_display")
+    list_display_links = ("key", "title")
+    search_fields = ("title", "body")
+    ordering = ("key",)
+    fieldsets = ((None, {"fields": ("key", "title", "body")}),)

@@ -4,7 +4,7 @@ Article.objects.published(), so drafts and future articles never show."""
 from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 
-from articles.models import Article
+from articles.models import Article, SitePage
 from editorial.models import Reference
 from therapies.queries import published_therapies
 
@@ -15,6 +15,11 @@ def published_articles():
 
 def latest_articles(count):
     return list(published_articles()[:count])
+
+
+def live_site_page(key):
+    """The live site text for `key` (a SitePage.Key), or None. One query."""
+    return SitePage.objects.live().filter(key=key).first()
 
 
 def _references():
@@ -29,7 +34,7 @@ def published_article(slug):
     """One article readers may see (with its approver), with the related
     therapies readers may see and the sources it cites; or 404. Three queries."""
     queryset = (
-        published_articles().select_related("approved_by").prefetch_related(_related_therapies(), _references())
+        published_articles().select_related("approved_by__staff_profile").prefetch_related(_related_therapies(), _references())
     )
     return get_object_or_404(queryset, slug=slug)
 

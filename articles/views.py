@@ -35,5 +35,5 @@ def article_detail(request, slug):
     try:
         article = published_article(slug)
     except Http404:
-        return redirect_renamed(Article, slug, published_articles())
+        return redirect_renamed(request, Article, slug, published_articles())
     return render(request, ARTICLE_TEMPLATE, article_context(article))

@@ -50,8 +50,10 @@ def live_q(prefix="", now=None):
 
 def reviewed_models():
     """Every installed model of reviewed content, found through the app
-    registry so the engine never names a content app."""
-    return [model for model in apps.get_models() if issubclass(model, ReviewedContent)]
+    registry so the engine never names a content app. Proxies (one kind of
+    category under its own name) are left out: their rows are the concrete
+    model's, and would otherwise be listed twice."""
+    return [model for model in apps.get_models() if issubclass(model, ReviewedContent) and not model._meta.proxy]
 
 
 class ReviewedContentQuerySet(models.QuerySet):

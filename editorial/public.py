@@ -34,13 +34,16 @@ def public_page(view):
     return wrapper
 
 
-def redirect_renamed(model, slug, live_queryset):
+def redirect_renamed(request, model, slug, live_queryset):
     """A 301 to the current address of the record that used to live at `slug`,
-    if readers may see it (it is in `live_queryset`); otherwise 404.
+    if readers may see it (it is in `live_queryset`); otherwise 404. The query
+    string goes along (a page number, a filter, a campaign tag in a link).
 
     Only called once the normal lookup has failed, so a page found at its
     current address never pays for it."""
     target = SlugRedirect.target_for(model, slug)
     if target is None or not live_queryset.filter(pk=target.pk).exists():
         raise Http404(f"No {model._meta.verbose_name} is published at {slug!r}.")
-    return HttpResponsePermanentRedirect(target.get_absolute_url())
+    url = target.get_absolute_url()
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)

@@ -14,9 +14,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import F
+from django.db.models import F, JSONField, OuterRef, Subquery
 from django.utils import timezone
 
+from editorial import diffing
 from editorial.models import EditorialStatus, ReviewDecision, Revision, person_name
 
 logger = logging.getLogger(__name__)
@@ -25,12 +26,13 @@ logger = logging.getLogger(__name__)
 class EditConflict(Exception):
     """Someone saved the record after this editor opened it."""
 
-    def __init__(self, saved_by, saved_at):
+    def __init__(self, saved_by, saved_at, who=""):
         self.saved_by = saved_by
         self.saved_at = saved_at
-        who = person_name(saved_by) or "Someone else"
+        # `who`: the name kept on the record when the account itself is gone.
+        self.who = person_name(saved_by) or who or "Someone else"
         super().__init__(
-            f"{who} saved this page at {timezone.localtime(saved_at):%H:%M on %d %b %Y} after you opened it. "
+            f"{self.who} saved this page at {timezone.localtime(saved_at):%H:%M on %d %b %Y} after you opened it. "
             "Your changes are still in the form below and have not been saved."
         )
 
@@ -85,6 +87,53 @@ def latest_send_back(obj):
     return latest if latest is not None and latest.action == ReviewDecision.Action.SENT_BACK else None
 
 
+def with_latest_decision(queryset):
+    """`queryset` (of one kind of reviewed content) with each item's latest
+    review decision as annotations (latest_action, latest_note, latest_by,
+    latest_actor_id, latest_at), the revision it was about and who wrote it
+    (latest_revision_id, latest_revision_author_id,
+    latest_revision_contributions), and who last submitted the item
+    (latest_submitter_id). Subqueries: a list of any length is one query."""
+    content_type = ContentType.objects.get_for_model(queryset.model)
+    decisions = ReviewDecision.objects.filter(content_type=content_type, object_id=OuterRef("pk")).order_by(
+        "-created_at", "-id"
+    )
+    latest = decisions.exclude(action=ReviewDecision.Action.OVERWROTE)
+    submitted = decisions.filter(action=ReviewDecision.Action.SUBMITTED)
+
+    def latest_value(name, output_field=None):
+        return Subquery(latest.values(name)[:1], output_field=output_field)
+
+    return queryset.annotate(
+        latest_action=latest_value("action"),
+        latest_note=latest_value("note"),
+        latest_by=latest_value("actor_name"),
+        latest_actor_id=latest_value("actor"),
+        latest_at=latest_value("created_at"),
+        latest_revision_id=latest_value("revision"),
+        latest_revision_author_id=latest_value("revision__created_by"),
+        latest_revision_contributions=latest_value("revision__contributions", JSONField()),
+        latest_submitter_id=Subquery(submitted.values("actor")[:1]),
+    )
+
+
+def is_sent_back_to(item, user):
+    """Is `item` (annotated by with_latest_decision, without an open revision)
+    back with `user` to fix? It is if a reviewer sent it back and `user` wrote
+    the text sent back (started the revision or wrote part of it), submitted
+    the draft, or has edited it since."""
+    if item.latest_action != ReviewDecision.Action.SENT_BACK:
+        return False
+    authors = {item.latest_revision_author_id, *(item.latest_revision_contributions or {}).values()}
+    if item.latest_revision_id is None:
+        authors.add(item.latest_submitter_id)
+    # Sending back marks the reviewer as the record's last editor; that does
+    # not make the text theirs.
+    if item.last_edited_by_id != item.latest_actor_id:
+        authors.add(item.last_edited_by_id)
+    return user.pk in authors
+
+
 def _credit(revision, reviewer):
     """(author, change reason) for the history row an approval writes: the
     text is credited to whoever wrote it, field by field, not to the reviewer."""
@@ -119,12 +168,13 @@ def content_fields(model):
 
 def snapshot(obj, m2m=None):
     """The content of `obj` as JSON-ready data. `m2m` gives many-to-many
-    values from a form (field name to objects) where they are not saved yet."""
+    values from a form or a revision (field name to objects or pks) where
+    they are not saved yet."""
     data = {}
     for field in content_fields(type(obj)):
         if field.many_to_many:
             values = m2m[field.name] if m2m and field.name in m2m else getattr(obj, field.name).all()
-            data[field.name] = sorted(item.pk for item in values)
+            data[field.name] = sorted(getattr(item, "pk", item) for item in values)
         else:
             value = field.value_from_object(obj)
             # Browsers send textarea text with CRLF line ends; stored text has
@@ -156,9 +206,19 @@ def materialise(obj, data):
 
 @dataclass
 class FieldChange:
+    """One changed field: its value before (`live`) and after (`pending`),
+    and `diff`, the word-by-word difference as safe HTML (`diff.before`,
+    `diff.after`, `diff.inline`)."""
+
     label: str
     live: object
     pending: object
+    name: str = ""
+    diff: diffing.WordDiff = None
+
+    def __post_init__(self):
+        if self.diff is None:
+            self.diff = diffing.word_diff(self.live, self.pending)
 
 
 def changes(live, revision):
@@ -171,7 +231,9 @@ def changes(live, revision):
             before = list(getattr(live, field.name).all())
             after = list(field.related_model.objects.filter(pk__in=pending_m2m.get(field.name, [])))
             if {item.pk for item in before} != {item.pk for item in after}:
-                result.append(FieldChange(field.verbose_name, ", ".join(map(str, before)), ", ".join(map(str, after))))
+                result.append(
+                    FieldChange(field.verbose_name, ", ".join(map(str, before)), ", ".join(map(str, after)), field.name)
+                )
             continue
         before, after = field.value_from_object(live), field.value_from_object(pending)
         if before != after:
@@ -179,7 +241,7 @@ def changes(live, revision):
                 before, after = dict(field.flatchoices).get(before, before), dict(field.flatchoices).get(after, after)
             elif field.is_relation:
                 before, after = _related_or_gone(live, field), _related_or_gone(pending, field)
-            result.append(FieldChange(field.verbose_name, before, after))
+            result.append(FieldChange(field.verbose_name, before, after, field.name))
     return result
 
 
@@ -197,10 +259,26 @@ def open_revision(obj):
     return Revision.objects.open().for_object(obj).first()
 
 
-def working_copy(obj):
+def sent_back_revision(obj):
+    """The revision a reviewer has just sent back, while that is still the
+    latest word on the item (nothing submitted, approved or reopened since):
+    the editor's text, to fix and save again."""
+    decision = latest_send_back(obj)
+    if decision is None or decision.revision_id is None:
+        return None
+    return Revision.objects.filter(pk=decision.revision_id, status=Revision.Status.REJECTED).first()
+
+
+def working_copy(obj, sent_back=False):
     """The version an editor works on: the open revision if there is one
-    (applied in memory), else the record itself. Returns (obj, m2m, revision)."""
+    (applied in memory), else the record itself. Returns (obj, m2m, revision).
+
+    With `sent_back`, a revision just sent back counts too, so the editor
+    fixes their own text rather than starting again from the live version;
+    it is no longer open, so saving it makes a new pending revision."""
     revision = open_revision(obj)
+    if revision is None and sent_back:
+        revision = sent_back_revision(obj)
     if revision is None:
         return obj, None, None
     copy, m2m = materialise(type(obj).objects.get(pk=obj.pk), revision.data)
@@ -216,11 +294,30 @@ def is_protected(obj):
 # --- Editing -----------------------------------------------------------------------------
 
 
+def last_saved(live):
+    """(user, when, name) of the latest change to `live`'s edit version: a save
+    of the record, a save of its open revision (both leave their editor in
+    `last_edited_by`), or a review decision such as an approval or a send-back
+    (which leaves `last_edited_by` alone or names someone else)."""
+    saved_by_id, saved_at = live.last_edited_by_id, live.updated_at
+    revision = open_revision(live)
+    if revision is not None and revision.updated_at > saved_at:
+        saved_at = revision.updated_at
+    decision = (
+        ReviewDecision.objects.for_object(live)
+        .exclude(action=ReviewDecision.Action.SUBMITTED)  # a submission leaves the version as it is
+        .select_related("actor")
+        .first()
+    )
+    if decision is not None and decision.created_at >= saved_at:
+        return decision.actor, decision.created_at, decision.actor_name
+    saved_by = get_user_model().objects.filter(pk=saved_by_id).first() if saved_by_id else None
+    return saved_by, saved_at, ""
+
+
 def _check_version(live, base_version):
     if base_version is not None and live.edit_version != base_version:
-        revision = open_revision(live)
-        saved_at = max(live.updated_at, revision.updated_at) if revision else live.updated_at
-        raise EditConflict(live.last_edited_by, saved_at)
+        raise EditConflict(*last_saved(live))
 
 
 def _bump_version(live, user):

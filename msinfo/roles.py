@@ -14,13 +14,25 @@ CONTENT = [
     ("editorial", "reference", ["add", "change", "delete", "view"]),
     ("therapies", "category", ["add", "change", "delete", "view"]),
     ("therapies", "therapy", ["add", "change", "delete", "view"]),
+    # Each kind of category is edited under its own name (proxy models, with
+    # their own permissions); "category" covers the links that name no kind.
+    ("therapies", "dmtgroup", ["add", "change", "delete", "view"]),
+    ("therapies", "emergingsection", ["add", "change", "delete", "view"]),
+    ("therapies", "supportivesection", ["add", "change", "delete", "view"]),
+    ("articles", "sitepage", ["add", "change", "delete", "view"]),
     ("therapies", "costestimate", ["view"]),
     ("editorial", "revision", ["view"]),
+    ("editorial", "reviewdecision", ["view"]),
+    ("editorial", "staffprofile", ["view"]),
 ]
 PUBLISHING = [
     ("articles", "article", ["publish"]),
     ("therapies", "therapy", ["publish"]),
     ("therapies", "category", ["publish"]),
+    ("therapies", "dmtgroup", ["publish"]),
+    ("therapies", "emergingsection", ["publish"]),
+    ("therapies", "supportivesection", ["publish"]),
+    ("articles", "sitepage", ["publish"]),
 ]
 PRICES = [
     ("therapies", "costestimate", ["add", "view"]),
@@ -28,6 +40,7 @@ PRICES = [
     ("therapies", "ndcmapping", ["add", "change", "view"]),
     # To pick the category or therapy an estimate belongs to.
     ("therapies", "category", ["view"]),
+    ("therapies", "dmtgroup", ["view"]),
     ("therapies", "therapy", ["view"]),
 ]
 

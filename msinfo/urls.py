@@ -11,3 +11,6 @@ urlpatterns = [
     path("articles/", include("articles.urls")),
     path("", include("therapies.urls")),
 ]
+
+# A refusal inside the admin is shown in the admin, not on the public site.
+handler403 = "msinfo.errors.permission_denied"

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from django.apps import apps as django_apps
 
-from articles.models import Article
+from articles.models import Article, SitePage
 from msinfo.roles import ensure_roles
 from therapies.models import Category, CostEstimate, Therapy
 
@@ -103,13 +103,30 @@ def make_article(db):
             "standfirst": f"Standfirst of article {n}.",
             "body": f"Body of article {n}.",
             "byline": "A. Writer",
-            "medical_reviewer": "Dr B. Reviewer",
             "status": Article.Status.PUBLISHED,
             "published_at": timezone.now() - datetime.timedelta(days=n),
             "last_reviewed": datetime.date(2026, 1, 10),
         }
         values.update(fields)
         return Article.objects.create(**values)
+
+    return make
+
+
+@pytest.fixture
+def make_site_page(db):
+    """A live site text (the home page's "What is MS?" unless `key` says otherwise)."""
+
+    def make(**fields):
+        values = {
+            "key": SitePage.Key.HOME_INTRODUCTION,
+            "title": "What is MS?",
+            "body": "MS is an autoimmune disease: the immune system damages **myelin**.",
+            **LIVE,
+            "last_reviewed": datetime.date(2026, 1, 10),
+        }
+        values.update(_published_flag(fields))
+        return SitePage.objects.create(**values)
 
     return make
 

@@ -128,7 +128,10 @@ def test_anonymous_admin_redirects_to_login(client):
 def test_admin_index_lists_every_model(editor_client):
     response = editor_client.get("/admin/")
     assert response.status_code == 200
-    for name in ("Categories", "Therapies", "Cost estimates", "Articles"):
+    for name in (
+        "Disease-modifying therapy groups", "Emerging therapy sections", "Supportive care sections",
+        "Therapies", "Cost estimates", "Articles", "Site texts",
+    ):
         assert name in response.content.decode()
 
 

@@ -70,10 +70,10 @@ def test_an_editor_records_a_new_price_and_a_reader_sees_it(
     page.locator('input[type="submit"], button[type="submit"]').first.click()
     expect(page).to_have_url(re.compile(r"/admin/$"))
 
-    # ...finds the category...
-    page.get_by_role("link", name="Categories", exact=True).first.click()
+    # ...finds the group under the name the site's menu gives it...
+    page.get_by_role("link", name="Disease-modifying therapy groups", exact=True).first.click()
     page.get_by_role("link", name="Oral DMTs", exact=True).first.click()
-    expect(page).to_have_url(re.compile(rf"/admin/therapies/category/{oral.pk}/change/"))
+    expect(page).to_have_url(re.compile(rf"/admin/therapies/dmtgroup/{oral.pk}/change/"))
 
     # ...and records the new estimate in the blank cost-estimate form.
     prefix = blank_estimate_form_prefix(page)

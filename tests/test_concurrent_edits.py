@@ -1,6 +1,8 @@
 """No lost edits: when two people edit the same record at once, the second
 save is refused with a message naming who saved first, the second person's
-input stays in the form, and nothing is overwritten."""
+input stays in the form, and nothing is overwritten: not by that save, nor by
+pressing Save again. Saving over it is an explicit choice (see
+test_edit_conflicts.py for the choices in detail)."""
 
 import pytest
 
@@ -43,16 +45,29 @@ def test_the_second_save_is_refused_and_keeps_its_input(editor_web, reviewer_web
     else:
         assert (live.body, live.standfirst) == ("Rita's fix.", article.standfirst)
 
-    # Having compared, Edna saves again on purpose: now it is based on Rita's version.
+    # A plain Save again is refused again: Rita's change is never overwritten
+    # by a second press of the same button.
     again = form_data(response)
-    assert again["base_version"] == str(Article.objects.get(pk=article.pk).edit_version)
+    assert again["base_version"] == first["base_version"]
     again["body"] = "Edna's rewrite, with Rita's fix."
-    assert editor_web.post(url, {**again, "_save": "Save"}).status_code == 302
+    refused = editor_web.post(url, {**again, "_save": "Save"})
+    assert refused.status_code == 200 and "Rita Reviewer saved this page at" in refused.content.decode()
     if published:
-        assert Revision.objects.open().for_object(article).get().data["body"] == "Edna's rewrite, with Rita's fix."
+        assert Revision.objects.open().for_object(article).get().data["body"] == "Rita's fix."
+    else:
+        assert Article.objects.get(pk=article.pk).body == "Rita's fix."
+
+    # Saving is an explicit choice: keep Rita's version, and for the body they
+    # both changed, use Edna's (which now includes Rita's fix).
+    chosen = {**form_data(refused), "conflict_keep__body": "mine", "_merge_theirs": "Keep their version and apply mine on top"}
+    assert editor_web.post(url, chosen).status_code == 302
+    if published:
+        revision = Revision.objects.open().for_object(article).get()
+        assert (revision.data["body"], revision.data["standfirst"]) == ("Edna's rewrite, with Rita's fix.", "Edna's standfirst.")
         assert Article.objects.get(pk=article.pk).body == "Original."
     else:
-        assert Article.objects.get(pk=article.pk).body == "Edna's rewrite, with Rita's fix."
+        live = Article.objects.get(pk=article.pk)
+        assert (live.body, live.standfirst) == ("Edna's rewrite, with Rita's fix.", "Edna's standfirst.")
 
 
 def test_a_save_by_the_same_person_in_another_tab_is_a_conflict_too(editor_web, make_therapy):
@@ -71,19 +86,18 @@ def test_a_conflict_between_the_check_and_the_save_is_refused_too(editor_web, re
     article = draft(make_article, body="Original.")
     url = admin_url(article, "change")
     data = open_form(editor_web, article)
-    real_clean = ReviewedContentForm.clean
+    real_post_clean = ReviewedContentForm._post_clean
     calls = []
 
-    def clean_then_someone_saves(form):
-        cleaned = real_clean(form)
+    def check_then_someone_saves(form):
+        real_post_clean(form)
         if not calls:
             calls.append(1)
             other = Article.objects.get(pk=article.pk)
             other.body = "Rita's fix."
             workflow.save_edit(other, reviewer)
-        return cleaned
 
-    monkeypatch.setattr(ReviewedContentForm, "clean", clean_then_someone_saves)
+    monkeypatch.setattr(ReviewedContentForm, "_post_clean", check_then_someone_saves)
     response = editor_web.post(url, {**data, "body": "Edna's rewrite."})
     assert response.status_code == 200
     page = response.content.decode()

@@ -8,8 +8,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from articles.models import COST_TABLE_MARKER, Article
-from editorial.models import Reference
+from django.contrib.auth import get_user_model
+
+from articles.models import COST_TABLE_MARKER, Article, SitePage
+from editorial.models import Reference, StaffProfile
 from therapies.models import Category, CostEstimate, Therapy
 
 pytestmark = pytest.mark.django_db
@@ -43,9 +45,13 @@ def load():
 
 
 def snapshot():
+    User = get_user_model()
     return {
         model.__name__: list(model.objects.order_by("pk").values())
-        for model in (Category, Therapy, CostEstimate, Article, Article.related_therapies.through, Reference)
+        for model in (
+            Category, Therapy, CostEstimate, Article, Article.related_therapies.through, Reference, SitePage,
+            User, User.groups.through, StaffProfile,
+        )
     }
 
 
@@ -139,7 +145,6 @@ def test_launch_article(loaded):
     assert article.is_live
     assert article.published_at < datetime.datetime(2026, 2, 1, tzinfo=datetime.UTC)
     assert article.byline == "MS Info editorial team"
-    assert article.medical_reviewer == "Medical editor"
     assert COST_TABLE_MARKER in article.body.splitlines()  # on a line of its own
     for fact in ("myelin", "relapse", "lesions", "MRI", "BTK", "aHSCT", "Occupational therapy"):
         assert fact in article.body, fact
@@ -152,6 +157,34 @@ def test_launch_article(loaded):
     assert CostEstimate.objects.first().source_name in [r.title for r in references]
     for reference in references:
         reference.full_clean()
+
+
+def test_a_demo_medical_reviewer_approved_the_demo_pages_and_says_it_is_demo_data(loaded, client):
+    reviewer = get_user_model().objects.get(username="demo-medical-reviewer")
+    assert not reviewer.has_usable_password(), "the demo reviewer is not a login"
+    assert list(reviewer.groups.values_list("name", flat=True)) == ["Medical reviewers"]
+    assert reviewer.staff_profile.display_name == "Demo medical reviewer"
+    assert "not a real person" in reviewer.staff_profile.credentials
+    pages = [*Category.objects.all(), *Therapy.objects.all(), *Article.objects.all(), *SitePage.objects.all()]
+    assert all(page.approved_by == reviewer and page.approved_at for page in pages)
+    # Readers see whose approval it was, and that it is demo data.
+    for url in ("/therapies/ocrelizumab/", "/categories/oral-dmts/", "/care/", "/articles/ms-treatment-explained/"):
+        text = client.get(url).content.decode()
+        assert "Reviewed by Demo medical reviewer, demo account, not a real person: replace before launch" in text, url
+
+
+def test_site_texts_carry_todays_introductions(loaded, client):
+    texts = {page.key: page for page in SitePage.objects.all()}
+    assert sorted(texts) == ["care", "emerging", "home"]
+    assert all(page.is_live for page in texts.values())
+    assert texts["home"].title == "What is MS?"
+    for fact in ("autoimmune", "myelin", "young adults"):
+        assert fact in texts["home"].body
+    assert "may never be approved" in texts["emerging"].body
+    home = client.get("/").content.decode()
+    assert "What is MS?" in home and "autoimmune disease" in home
+    assert "may never be approved" in client.get("/emerging/").content.decode()
+    assert "Medicines are only part of living well with MS" in client.get("/care/").content.decode()
 
 
 def test_therapy_pages_cite_the_source_of_the_prices_they_show(loaded):
@@ -199,6 +232,14 @@ def test_an_editors_changes_survive_a_second_run(loaded, editor):
     care = Category.objects.get(slug="care-team")
     care.slug = "your-care-team"
     care.save()
+    # Before launch the demo reviewer is taken out of the reviewers' group.
+    demo_reviewer = get_user_model().objects.get(username="demo-medical-reviewer")
+    demo_reviewer.groups.clear()
+    demo_reviewer.staff_profile.credentials = "retired demo account"
+    demo_reviewer.staff_profile.save()
+    home = SitePage.objects.get(key="home")
+    home.title = "MS in a nutshell"
+    home.save()
     before = snapshot()
 
     load()
@@ -212,6 +253,8 @@ def test_an_editors_changes_survive_a_second_run(loaded, editor):
     assert not Article.objects.get().related_therapies.filter(slug="tolebrutinib").exists()
     assert oral.cost_estimates.count() == 2 and CostEstimate.objects.filter(pk=new_price.pk).exists()
     assert not Category.objects.filter(slug="care-team").exists()
+    assert not demo_reviewer.groups.exists()
+    assert SitePage.objects.get(key="home").title == "MS in a nutshell"
 
 
 def test_it_runs_in_one_transaction(monkeypatch):

@@ -30,8 +30,8 @@ def test_the_history_page_lists_changes_by_user_with_the_differences(editor_web,
     response = editor_web.get(admin_url(article, "history"))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "edna" in page and "rita" in page
-    assert "First words." in page and "Second words." in page  # the difference shown for the edit
+    assert "Edna Editor" in page and "Rita Reviewer" in page
+    assert "<del>First</del> <ins>Second</ins> words." in page  # the difference shown for the edit
     assert "View history" in page  # editors cannot revert
 
 

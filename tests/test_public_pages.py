@@ -99,12 +99,13 @@ def test_pages_without_prices_have_no_price_disclaimer(client, site, url):
     assert PRICE_DISCLAIMER not in page(client.get(url)).text
 
 
-def test_home_explains_ms_lists_the_five_goals_and_shows_the_cost_table(client, site, make_article):
+def test_home_explains_ms_lists_the_five_goals_and_shows_the_cost_table(client, site, make_article, make_site_page):
     newest = [make_article(title=f"Recent {n}", published_at=timezone.now() - datetime.timedelta(minutes=n)) for n in range(3)]
+    make_site_page(title="What is MS?", body="MS is an autoimmune disease.\n\nIt damages **myelin**.")
 
     p = page(client.get("/"))
 
-    assert "autoimmune" in p.text and "myelin" in p.text
+    assert "What is MS?" in p.text and "autoimmune" in p.text and "<strong>myelin</strong>" in p.html
     goals = p.html.split('class="goals"', 1)[1].split("</ol>", 1)[0]
     assert goals.count("<li>") == 5
     for goal in ("Fewer relapses", "Slower build-up of disability", "Fewer new lesions", "brain", "MRI"):

@@ -9,23 +9,26 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from articles.models import COST_TABLE_MARKER
-from editorial.models import Reference
+from articles.models import COST_TABLE_MARKER, SitePage
+from editorial.models import Reference, StaffProfile
+from tests.conftest import LIVE
 from editorial import workflow
 from editorial.models import Revision
 from therapies.models import Category, Therapy
 
 # Per page: what each query is for. Every page starts with the one query that
-# looks for scheduled revisions whose go-live time has come ("due").
+# looks for scheduled revisions whose go-live time has come ("due"). The home,
+# emerging and care pages open with a reviewed site text ("intro"): one query,
+# added when that text moved out of the templates into the admin.
 EXPECTED_QUERIES = {
-    "/": 5,  # due, DMT groups, their therapies, their estimates, latest articles
+    "/": 6,  # due, intro, DMT groups, their therapies, their estimates, latest articles
     "/therapies/": 5,  # due, routes in use, DMT groups, their therapies, their estimates
     "/therapies/?route=injection": 5,  # the same, therapies filtered
     "/therapies/therapy-0-0/": 6,  # due, therapy + group + approver, its estimates, group's estimates, articles, references
     "/categories/group-0/": 4,  # due, group + approver, its therapies, its estimates
     "/categories/emerging-0/": 4,
-    "/emerging/": 3,  # due, sections + approvers, their therapies
-    "/care/": 3,
+    "/emerging/": 4,  # due, intro, sections + approvers (with profiles), their therapies
+    "/care/": 4,
     "/articles/": 3,  # due, count, one page
     "/articles/article-0/": 4,  # due, article + approver, its related therapies, its references
     "/articles/with-table/": 7,  # the same + the cost table's three
@@ -35,6 +38,7 @@ EXPECTED_QUERIES = {
 CREDITED = ["/therapies/therapy-0-0/", "/categories/group-0/", "/categories/emerging-0/", "/emerging/", "/care/",
             "/articles/article-0/"]
 CITING = ["/therapies/therapy-0-0/", "/articles/article-0/", "/articles/with-table/"]
+INTRODUCED = {"/": "home", "/emerging/": "emerging", "/care/": "care"}
 
 SIZES = {"small": (1, 1, 1), "large": (5, 6, 4)}
 
@@ -49,10 +53,16 @@ def cite(count, **subject):
 
 def build_site(make_category, make_therapy, make_estimate, make_article, groups, therapies, estimates):
     """Every record signed off by one of several reviewers (each credit is
-    shown), with `estimates` references each on therapy and article pages."""
+    shown; on the large site from their staff profiles), with `estimates`
+    references each on therapy and article pages, and the three site texts live."""
     today = timezone.localdate()
     User = get_user_model()
     reviewers = [User.objects.create_user(f"reviewer{n}", first_name="Rev", last_name=f"Iewer {n}") for n in range(groups)]
+    if groups > 1:
+        for n, reviewer in enumerate(reviewers):
+            StaffProfile.objects.create(user=reviewer, display_name=f"Dr Rev {n}", credentials="neurologist")
+    for key in SitePage.Key.values:
+        SitePage.objects.create(key=key, title=f"Intro {key}", body=f"The {key} text.", **LIVE)
     approved_at = timezone.now() - datetime.timedelta(days=3)
     all_therapies = []
     for g in range(groups):
@@ -107,7 +117,13 @@ def test_query_count_does_not_grow_with_rows(
     assert response.status_code == 200
     text = response.content.decode()
     if url in CREDITED:
-        assert "Reviewed by Rev Iewer 0" in text, "the approver came with the record, not in a query of its own"
+        # The approver (and their profile) came with the record, not in a query of their own.
+        credit = "Reviewed by Rev Iewer 0" if size == "small" else "Reviewed by Dr Rev 0, neurologist"
+        assert credit in text
+    if url in ("/emerging/", "/care/") and size == "large":
+        assert "Reviewed by Dr Rev 4, neurologist" in text
+    if url in INTRODUCED:
+        assert f"The {INTRODUCED[url]} text." in text
     if url in CITING:
         assert text.count("https://example.org/source-") == SIZES[size][2]
 

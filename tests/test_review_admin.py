@@ -1,6 +1,6 @@
 """A medical reviewer's side of the admin: the comparison of a pending
 revision with the live version, approving (now, later, with an expiry),
-sending back and unpublishing, all through POST-only views."""
+sending back and unpublishing (which asks for confirmation and a reason first)."""
 
 import datetime
 
@@ -55,7 +55,10 @@ def test_the_review_page_compares_the_pending_revision_with_the_live_version(rev
     changes = {change.label: (change.live, change.pending) for change in response.context["changes"]}
     assert changes == {"body": ("Old advice.", "New advice."), "byline": ("A. Writer", "B. Writer")}
     page = response.content.decode()
-    for text in ("Old advice.", "New advice.", "A. Writer", "B. Writer", "Approve and publish", "Edna Editor"):
+    table = page.split('id="review-changes"')[1].split("</table>")[0]
+    assert "<del>Old</del> advice." in table and "<ins>New</ins> advice." in table  # word by word
+    assert "<del>A.</del> Writer" in table and "<ins>B.</ins> Writer" in table
+    for text in ("Approve and publish", "Edna Editor"):
         assert text in page
     assert "Standfirst" not in page.split('id="review-changes"')[1].split("</table>")[0]  # unchanged fields are left out
 
@@ -119,7 +122,8 @@ def test_an_expiry_before_going_live_is_a_form_error(reviewer_web, make_article)
 
 def test_unpublishing(reviewer_web, make_category, client):
     category = make_category(slug="oral")
-    assert reviewer_web.get(admin_url(category, "unpublish")).status_code == 405
+    confirmation = reviewer_web.get(admin_url(category, "unpublish"))
+    assert confirmation.status_code == 200 and "Reason for unpublishing" in confirmation.content.decode()
     assert status_of(category) == "published"
     response = reviewer_web.post(admin_url(category, "unpublish"), {"reason": "Superseded by the 2026 guidance."})
     assert response.status_code == 302

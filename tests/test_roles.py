@@ -18,7 +18,7 @@ from tests.test_admin import form_data
 
 pytestmark = pytest.mark.django_db
 
-REVIEWER_BUTTONS = ("Review and approve…", 'value="Unpublish"', 'value="Send back"')
+REVIEWER_BUTTONS = ("Review and approve…", "Unpublish…", 'value="Send back"')
 
 
 def row(obj):

@@ -8,13 +8,16 @@ class TherapiesConfig(AppConfig):
     def ready(self):
         from editorial import preview
         from therapies import queries, views
-        from therapies.models import Category, Therapy
+        from therapies.models import CATEGORY_PROXIES, Category, Therapy
 
         preview.register(
             Therapy, views.THERAPY_TEMPLATE, lambda therapy, m2m: views.therapy_context(queries.prepare_therapy(therapy))
         )
-        preview.register(
-            Category,
-            views.CATEGORY_TEMPLATE,
-            lambda category, m2m: views.category_context(queries.prepare_category(category)),
-        )
+        # Each kind of category is edited under its own name (a proxy), and
+        # its change page links to the preview under that name.
+        for model in (Category, *CATEGORY_PROXIES.values()):
+            preview.register(
+                model,
+                views.CATEGORY_TEMPLATE,
+                lambda category, m2m: views.category_context(queries.prepare_category(category)),
+            )

@@ -14,13 +14,32 @@ from decimal import Decimal
 from articles.models import COST_TABLE_MARKER
 
 REVIEWED = datetime.date(2026, 1, 15)
-# Launch content counts as published and reviewed on the review date; the
-# demo names no reviewer, as no real person signed it off.
+REVIEWED_AT = datetime.datetime.combine(REVIEWED, datetime.time(9, 0), tzinfo=datetime.timezone.utc)
+# Launch content counts as published and reviewed on the review date, and
+# approved by the demo reviewer account below (the command adds approved_by),
+# so "Reviewed by" shows on the public pages from the start.
 PUBLISHED = {
     "status": "published",
-    "published_at": datetime.datetime.combine(REVIEWED, datetime.time(9, 0), tzinfo=datetime.timezone.utc),
+    "published_at": REVIEWED_AT,
     "last_reviewed": REVIEWED,
+    "approved_at": REVIEWED_AT,
 }
+
+# --- The demo medical reviewer ---------------------------------------------------------
+# Not a person and not a login (no usable password): its profile says so on
+# every page it "reviewed". Before launch, a real medical reviewer approves
+# the pages again, and this account can then be deactivated.
+
+DEMO_REVIEWER = {
+    "username": "demo-medical-reviewer",
+    "first_name": "Demo",
+    "last_name": "medical reviewer",
+}
+DEMO_REVIEWER_PROFILE = {
+    "display_name": "Demo medical reviewer",
+    "credentials": "demo account, not a real person: replace before launch",
+}
+DEMO_REVIEWER_GROUP = "Medical reviewers"
 PRICES_AS_OF = datetime.date(2026, 1, 15)
 PRICE_SOURCE = "MS treatment cost brief: editors' compilation of US list prices"
 PRICE_NOTE = (
@@ -513,7 +532,6 @@ LAUNCH_ARTICLE = {
     ),
     "body": ARTICLE_BODY,
     "byline": "MS Info editorial team",
-    "medical_reviewer": "Medical editor",
     **PUBLISHED,
     "published_at": ARTICLE_PUBLISHED_AT,
     "related_therapies": [
@@ -538,3 +556,40 @@ ARTICLE_REFERENCES = [PRICE_REFERENCE]
 
 # Therapy slug -> its references, in order.
 THERAPY_REFERENCES = {therapy["slug"]: [PRICE_REFERENCE] for therapy in APPROVED_THERAPIES}
+
+
+# --- Site texts ---------------------------------------------------------------------------
+# The texts the home, emerging therapies and supportive care pages open with,
+# reviewed like any page (articles.SitePage), keyed by SitePage.Key.
+
+SITE_PAGES = [
+    {
+        "key": "home",
+        "title": "What is MS?",
+        "body": (
+            "Multiple sclerosis, or MS, is a long-term illness of the brain and the spinal cord. "
+            "Together they are called the central nervous system. In MS, the body's own defence "
+            "system, the immune system, attacks it by mistake. That is why MS is called an "
+            "autoimmune disease.\n\n"
+            "Nerves carry messages between the brain and the rest of the body. Many nerve fibres "
+            "have a protective coat called myelin. In MS the immune system damages this coat, so "
+            "messages travel badly or get stuck.\n\n"
+            "MS often starts when people are young adults, and millions of people around the world "
+            "live with it. Nobody can say in advance how it will change over time or which symptoms "
+            "someone will get, so each person's treatment is planned for them."
+        ),
+    },
+    {
+        "key": "emerging",
+        "title": "Emerging therapies",
+        "body": (
+            "Researchers are testing new ways to treat MS. Most of these are not yet approved. "
+            "Trials take years, and a medicine in a trial may never be approved."
+        ),
+    },
+    {
+        "key": "care",
+        "title": "Supportive care",
+        "body": "Medicines are only part of living well with MS. These kinds of care help alongside them.",
+    },
+]

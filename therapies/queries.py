@@ -9,8 +9,9 @@ asked for row by row. Only published content ever leaves this module, except thr
 editor previews (which need not be live), so the preview page is built exactly
 like the public one.
 
-Pages that show review dates and reviewer credit select `approved_by` in the
-same query as the record, so the credit costs no query of its own.
+Pages that show review dates and reviewer credit select `approved_by` and its
+staff profile (the reviewer's display name and credentials) in the same query
+as the record, so the credit costs no query of its own.
 """
 
 from dataclasses import dataclass, field
@@ -87,7 +88,7 @@ def sections(kind):
     return list(
         Category.objects.published()
         .filter(kind=kind)
-        .select_related("approved_by")
+        .select_related("approved_by__staff_profile")
         .order_by("display_order", "name")
         .prefetch_related(_therapies())
     )
@@ -100,7 +101,11 @@ def _category_prefetches(therapies=None):
 def published_category(slug):
     """One published category (with its approver) with its therapies and price
     history, or 404. Three queries."""
-    queryset = Category.objects.published().select_related("approved_by").prefetch_related(*_category_prefetches())
+    queryset = (
+        Category.objects.published()
+        .select_related("approved_by__staff_profile")
+        .prefetch_related(*_category_prefetches())
+    )
     category = get_object_or_404(queryset, slug=slug)
     return _with_current_estimate([category])[0]
 
@@ -151,7 +156,11 @@ def published_therapy(slug):
     """One published therapy in a published category (with its approver), with
     both price histories (its own and its category's), the articles readers may
     see that mention it and the sources it cites; or 404. Five queries."""
-    queryset = published_therapies().select_related("category", "approved_by").prefetch_related(*_therapy_prefetches())
+    queryset = (
+        published_therapies()
+        .select_related("category", "approved_by__staff_profile")
+        .prefetch_related(*_therapy_prefetches())
+    )
     return get_object_or_404(queryset, slug=slug)
 
 

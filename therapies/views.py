@@ -8,7 +8,8 @@ view and by the staff preview alike, so a preview is the public page."""
 from django.http import Http404
 from django.shortcuts import render
 
-from articles.queries import latest_articles
+from articles.models import SitePage
+from articles.queries import latest_articles, live_site_page
 from therapies import queries
 from therapies.forms import RouteFilterForm
 from therapies.models import Category, Therapy
@@ -16,6 +17,9 @@ from editorial.public import public_page, redirect_renamed
 
 THERAPY_TEMPLATE = "therapies/therapy_detail.html"
 CATEGORY_TEMPLATE = "therapies/category_detail.html"
+HOME_TEMPLATE = "therapies/home.html"
+EMERGING_TEMPLATE = "therapies/emerging.html"
+CARE_TEMPLATE = "therapies/care.html"
 
 
 def therapy_context(therapy):
@@ -35,13 +39,43 @@ def category_context(category):
     return {"category": category}
 
 
+# The pages a site text introduces: {key: (template, context from the text)}.
+# `introduction` is the live SitePage, an editor's working copy in the
+# preview, or None: the page then shows its heading without the text, as
+# nothing unreviewed reaches readers.
+
+
+def home_context(introduction):
+    return {
+        "introduction": introduction,
+        "categories": queries.dmt_categories(),
+        "latest_articles": latest_articles(3),
+    }
+
+
+def emerging_context(introduction):
+    return {"introduction": introduction, "sections": queries.sections(Category.Kind.EMERGING)}
+
+
+def care_context(introduction):
+    return {"introduction": introduction, "sections": queries.sections(Category.Kind.SUPPORTIVE)}
+
+
+INTRODUCED_PAGES = {
+    SitePage.Key.HOME_INTRODUCTION: (HOME_TEMPLATE, home_context),
+    SitePage.Key.EMERGING_INTRODUCTION: (EMERGING_TEMPLATE, emerging_context),
+    SitePage.Key.CARE_INTRODUCTION: (CARE_TEMPLATE, care_context),
+}
+
+
+def introduced_page(request, key):
+    template, context = INTRODUCED_PAGES[key]
+    return render(request, template, context(live_site_page(key)))
+
+
 @public_page
 def home(request):
-    return render(
-        request,
-        "therapies/home.html",
-        {"categories": queries.dmt_categories(), "latest_articles": latest_articles(3)},
-    )
+    return introduced_page(request, SitePage.Key.HOME_INTRODUCTION)
 
 
 @public_page
@@ -60,7 +94,7 @@ def therapy_detail(request, slug):
     try:
         therapy = queries.published_therapy(slug)
     except Http404:
-        return redirect_renamed(Therapy, slug, queries.published_therapies())
+        return redirect_renamed(request, Therapy, slug, queries.published_therapies())
     return render(request, THERAPY_TEMPLATE, therapy_context(therapy))
 
 
@@ -69,15 +103,15 @@ def category_detail(request, slug):
     try:
         category = queries.published_category(slug)
     except Http404:
-        return redirect_renamed(Category, slug, Category.objects.live())
+        return redirect_renamed(request, Category, slug, Category.objects.live())
     return render(request, CATEGORY_TEMPLATE, category_context(category))
 
 
 @public_page
 def emerging(request):
-    return render(request, "therapies/emerging.html", {"sections": queries.sections(Category.Kind.EMERGING)})
+    return introduced_page(request, SitePage.Key.EMERGING_INTRODUCTION)
 
 
 @public_page
 def care(request):
-    return render(request, "therapies/care.html", {"sections": queries.sections(Category.Kind.SUPPORTIVE)})
+    return introduced_page(request, SitePage.Key.CARE_INTRODUCTION)

@@ -13,8 +13,11 @@ person is shown; the workflow decides what an action does.
     reviewing.py  the review, send-back and unpublish pages, and history restore
     actions.py    bulk actions for reviewers
     references.py the citations inline
+    decisions.py  every review decision across the site (read-only)
+    people.py     staff accounts: kept, not deleted, once they did editorial work; their profile
 """
 
+from editorial.admin import decisions, people  # noqa: F401  (register their admins)
 from editorial.admin.content import ReviewedContentAdmin  # noqa: F401
 from editorial.admin.forms import ReviewedContentForm  # noqa: F401
 from editorial.admin.references import ReferenceInline  # noqa: F401

@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +13,7 @@ from editorial import workflow
 from editorial.admin.actions import PUBLISHER_ACTIONS, delete_unpublished_selected
 from editorial.admin.forms import ReviewedContentForm
 from editorial.admin.reviewing import ReviewActionsMixin
-from editorial.models import EditorialStatus, open_revision_exists
+from editorial.models import EditorialStatus, ReviewDecision, Revision, open_revision_exists, person_name
 from editorial.preview import preview_url
 
 PENDING_REVISION_BANNER = (
@@ -28,13 +28,13 @@ REVIEW_FIELDS = (
     "status",
     "published_at",
     "expires_at",
-    "approved_by",
+    "approved_by_name",
     "approved_at",
     "approval_note",
     "last_reviewed",
     "review_interval_months",
     "next_review_due_display",
-    "last_edited_by",
+    "last_edited_by_name",
     "updated_at",
     "edit_version",
 )
@@ -117,6 +117,17 @@ class ReviewedContentAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
     def go_live_display(self, obj):
         return obj.published_at
 
+    # People are named, not linked: the link Django puts on a user field leads
+    # to the user admin, which only superusers may open.
+
+    @admin.display(description="approved by")
+    def approved_by_name(self, obj):
+        return person_name(obj.approved_by) or "—"
+
+    @admin.display(description="last edited by")
+    def last_edited_by_name(self, obj):
+        return person_name(obj.last_edited_by) or "—"
+
     @admin.display(description="next review due")
     def next_review_due_display(self, obj):
         due = obj.next_review_due
@@ -130,6 +141,10 @@ class ReviewedContentAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [fs for fs in super().get_fieldsets(request, obj) if fs[0] != self.review_fieldset_title]
+        if getattr(request, "_viewing_history", False):
+            # "Revert" brings back content only: the earlier status and review
+            # dates shown beside it would read as if they came back too.
+            return fieldsets
         fields = REVIEW_FIELDS if obj is not None else ("review_interval_months",)
         return [*fieldsets, (self.review_fieldset_title, {"fields": fields})]
 
@@ -144,27 +159,35 @@ class ReviewedContentAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
         return tuple(dict.fromkeys([*readonly, *READ_ONLY_REVIEW_FIELDS]))
 
     def get_object(self, request, object_id, from_field=None):
-        """Published content with a pending revision is edited as that revision."""
+        """Published content with a pending revision is edited as that revision;
+        one just sent back is edited as the text that was sent back."""
         obj = super().get_object(request, object_id, from_field)
         if obj is None or not workflow.is_protected(obj):
             return obj
-        copy, m2m, revision = workflow.working_copy(obj)
+        copy, m2m, revision = workflow.working_copy(obj, sent_back=True)
         if revision is not None:
             copy._revision_m2m = m2m
-            copy._open_revision = revision
-            copy.has_open_revision = True
+            if revision.status == Revision.Status.REJECTED:
+                copy._sent_back_revision = revision
+            else:
+                copy._open_revision = revision
+                copy.has_open_revision = True
         return copy
 
     def get_live_object(self, request, object_id):
-        obj = self.get_queryset(request).filter(pk=unquote(object_id)).first()
+        try:
+            obj = self.get_queryset(request).filter(pk=unquote(object_id)).first()
+        except (ValueError, ValidationError):  # an address with a malformed id
+            obj = None
         if obj is None:
             raise Http404(f"No {self.opts.verbose_name} with this id.")
         return obj
 
     def save_model(self, request, obj, form, change):
-        if change and not form.has_changed():
+        if change and not form.has_changed() and not hasattr(obj, "_sent_back_revision"):
             # Only an inline changed (or nothing): the record, and a revision
-            # approved for later, stay exactly as they are.
+            # approved for later, stay exactly as they are. (Text that was sent
+            # back and is saved unchanged goes back for review as it is.)
             form.save_m2m = lambda: None
             return
         if change and not hasattr(obj, "_open_revision"):
@@ -178,12 +201,22 @@ class ReviewedContentAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
             if field.name in form.cleaned_data:
                 m2m[field.name] = list(form.cleaned_data[field.name])
         base_version = form.cleaned_data.get("base_version") if "base_version" in form.fields else None
+        # The editor chose how to save over someone else's change (the form
+        # merged it, or they confirmed overwriting): based on the version they saw.
+        resolution = getattr(form, "resolution", None)
+        if resolution is not None:
+            base_version = resolution.version
         revision = workflow.save_edit(obj, request.user, m2m=m2m or None, base_version=base_version)
         # save_edit has saved the many-to-many values (or put them in the revision):
         # the admin (and simple-history's revert view) must not save them again.
         form.save_m2m = lambda: None
         if revision is not None:
             request._workflow_message = (SAVED_AS_REVISION, messages.WARNING)
+        if resolution is not None and resolution.overwrote:
+            workflow.record(obj, ReviewDecision.Action.OVERWROTE, request.user, resolution.note, revision=revision)
+            messages.warning(request, f"{resolution.note} This is kept in the page's history.")
+        elif resolution is not None:
+            messages.success(request, f"Saved: {form.conflict.who}'s changes are kept and yours are applied on top.")
 
     def _merge_into_open_revision(self, obj, form):
         revision = workflow.open_revision(obj)

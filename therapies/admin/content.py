@@ -8,6 +8,7 @@ the current price.
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import CheckConstraint, F, OuterRef, Q, Subquery, UniqueConstraint
@@ -16,8 +17,19 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from editorial.admin import ReferenceInline, ReviewedContentAdmin
+from editorial.models import person_name
 from therapies.admin.prices import NdcMappingForm
-from therapies.models import Category, CostEstimate, NdcMapping, Therapy, staleness_cutoff
+from therapies.models import (
+    CATEGORY_PROXIES,
+    Category,
+    CostEstimate,
+    DmtGroup,
+    EmergingSection,
+    NdcMapping,
+    SupportiveSection,
+    Therapy,
+    staleness_cutoff,
+)
 
 ESTIMATE_FIELDS = ("low", "high", "currency", "as_of", "source_name", "source_url", "note")
 # A source address typed without a scheme gets https://, not http://.
@@ -145,8 +157,8 @@ class CostEstimateInline(admin.TabularInline):
     model = CostEstimate
     form = EstimateInlineForm
     formset = EstimateInlineFormSet
-    fields = (*ESTIMATE_FIELDS, "recorded_by", "recorded_at")
-    readonly_fields = ("recorded_by", "recorded_at")
+    fields = (*ESTIMATE_FIELDS, "recorded_by_name", "recorded_at")
+    readonly_fields = ("recorded_by_name", "recorded_at")
     formfield_overrides = URL_OVERRIDES
     extra = 1
     can_delete = False
@@ -158,7 +170,16 @@ class CostEstimateInline(admin.TabularInline):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("recorded_by").order_by("-as_of", "-recorded_at", "-id")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("recorded_by__staff_profile")
+            .order_by("-as_of", "-recorded_at", "-id")
+        )
+
+    @admin.display(description="recorded by")
+    def recorded_by_name(self, obj):
+        return recorded_by_name(obj)
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -172,6 +193,14 @@ class CostEstimateInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def recorded_by_name(estimate):
+    """The name, without the link to the user account Django would add: most
+    editors may not open accounts, and the link only led them to a refusal."""
+    if estimate.recorded_by_id is None:
+        return "a price import" if estimate.price_import_id else "—"
+    return person_name(estimate.recorded_by)
 
 
 class SaveEstimatesAsUserMixin:
@@ -228,6 +257,7 @@ class CategoryAdmin(SaveEstimatesAsUserMixin, CurrentPriceColumns, ReviewedConte
     prepopulated_fields = {"slug": ("name",)}
     ordering = ("kind", "display_order", "name")
     inlines = [CostEstimateInline]
+    unpublish_notes = ("The therapies in it are hidden from readers too, for as long as it is unpublished.",)
     fieldsets = (
         (None, {"fields": ("kind", "name", "slug", "display_order")}),
         ("Content", {"fields": ("summary", "administration", "body")}),
@@ -236,6 +266,101 @@ class CategoryAdmin(SaveEstimatesAsUserMixin, CurrentPriceColumns, ReviewedConte
     def get_queryset(self, request):
         return with_current_price(super().get_queryset(request), "category")
 
+    # Editors find categories under the names the site's menu uses (the admins
+    # of each kind, below). This admin of every category stays, out of the
+    # menu, for the links that name a category without its kind (recent
+    # actions, the editors' panel, review decisions, the therapy form's category
+    # search): a category's own pages there are served by the admin of its
+    # kind, so they carry its name and its form, at the address the link had.
+
+    def has_module_permission(self, request):
+        return self.model is not Category and super().has_module_permission(request)
+
+    def _kind_admin(self, request, object_id):
+        """The admin of the category's kind, if this is the admin of every
+        category and the person may use that one; else None."""
+        if self.model is not Category:
+            return None
+        try:
+            category = Category.objects.filter(pk=unquote(object_id)).only("kind").first()
+        except (ValueError, ValidationError):
+            return None
+        proxy = CATEGORY_PROXIES.get(category.kind) if category else None
+        if proxy is None or not self.admin_site.is_registered(proxy):
+            return None
+        kind_admin = self.admin_site.get_model_admin(proxy)
+        return kind_admin if kind_admin.has_view_or_change_permission(request, category) else None
+
+    def _serve(self, view, request, object_id, *args, **kwargs):
+        kind_admin = self._kind_admin(request, object_id)
+        if kind_admin is not None:
+            return getattr(kind_admin, view)(request, object_id, *args, **kwargs)
+        return getattr(super(), view)(request, object_id, *args, **kwargs)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return self._serve("change_view", request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        return self._serve("delete_view", request, object_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        return self._serve("history_view", request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        return self._serve("history_form_view", request, object_id, version_id, extra_context)
+
+    def review_view(self, request, object_id):
+        return self._serve("review_view", request, object_id)
+
+    def compare_view(self, request, object_id):
+        return self._serve("compare_view", request, object_id)
+
+    def send_back_view(self, request, object_id):
+        return self._serve("send_back_view", request, object_id)
+
+    def unpublish_view(self, request, object_id):
+        return self._serve("unpublish_view", request, object_id)
+
+
+class CategoryKindAdmin(CategoryAdmin):
+    """One kind of category, under its name in the site's menu: lists only
+    that kind, and makes new ones of that kind (the kind is not on the form)."""
+
+    list_display = tuple(name for name in CategoryAdmin.list_display if name != "kind")
+    list_filter = ("status",)
+    ordering = ("display_order", "name")
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "display_order")}),
+        ("Content", {"fields": ("summary", "administration", "body")}),
+    )
+
+
+@admin.register(DmtGroup)
+class DmtGroupAdmin(CategoryKindAdmin):
+    pass
+
+
+class SectionAdmin(CategoryKindAdmin):
+    """Sections carry no prices of their own (the DMT groups do), so the lists
+    leave the price columns out; a price recorded on a section still shows on its page."""
+
+    list_display = tuple(name for name in CategoryKindAdmin.list_display if name not in ("current_price", "current_as_of"))
+    search_fields = ("name", "slug", "summary", "body")
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "display_order")}),
+        ("Content", {"fields": ("summary", "body")}),
+    )
+
+
+@admin.register(EmergingSection)
+class EmergingSectionAdmin(SectionAdmin):
+    pass
+
+
+@admin.register(SupportiveSection)
+class SupportiveSectionAdmin(SectionAdmin):
+    pass
+
 
 @admin.register(Therapy)
 class TherapyAdmin(SaveEstimatesAsUserMixin, CurrentPriceColumns, ReviewedContentAdmin):
@@ -243,21 +368,22 @@ class TherapyAdmin(SaveEstimatesAsUserMixin, CurrentPriceColumns, ReviewedConten
         "generic_name",
         "brand_names",
         "category",
-        "route",
-        "development_stage",
+        "stage_display",
         "current_price",
         "current_as_of",
         "status_display",
         "go_live_display",
-        "last_reviewed",
         "next_review_due_display",
     )
+    # How it is given and when it was last reviewed are filters (and on the
+    # change page), not columns, so the list fits a laptop screen.
     list_filter = (
         ("category__kind", admin.ChoicesFieldListFilter),
         "status",
         "category",
         "route",
         "development_stage",
+        "last_reviewed",
     )
     list_select_related = ("category",)
     search_fields = ("generic_name", "brand_names", "slug", "summary", "mechanism")
@@ -273,6 +399,10 @@ class TherapyAdmin(SaveEstimatesAsUserMixin, CurrentPriceColumns, ReviewedConten
 
     def get_queryset(self, request):
         return with_current_price(super().get_queryset(request), "therapy")
+
+    @admin.display(description="stage", ordering="development_stage")
+    def stage_display(self, obj):
+        return obj.get_development_stage_display() or "—"
 
 
 # --- Cost estimates on their own page ---------------------------------------------------
@@ -299,11 +429,11 @@ class CostEstimateAdmin(admin.ModelAdmin):
         "currency",
         "as_of",
         "source_name",
-        "recorded_by",
+        "recorded_by_name",
         "recorded_at",
     )
-    list_filter = ("currency", "category__kind", "category", "recorded_by")
-    list_select_related = ("category", "therapy", "recorded_by")
+    list_filter = ("currency", "category__kind", "category", ("recorded_by", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("category", "therapy", "recorded_by__staff_profile")
     search_fields = ("category__name", "therapy__generic_name", "therapy__brand_names", "source_name", "note")
     date_hierarchy = "as_of"
     ordering = ("-as_of", "-recorded_at", "-id")
@@ -318,15 +448,19 @@ class CostEstimateAdmin(admin.ModelAdmin):
     def subject_display(self, obj):
         return obj.subject
 
+    @admin.display(description="recorded by", ordering="recorded_by__first_name")
+    def recorded_by_name(self, obj):
+        return recorded_by_name(obj)
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is not None:
-            fieldsets = (*fieldsets, ("Recorded", {"fields": ("recorded_by", "recorded_at")}))
+            fieldsets = (*fieldsets, ("Recorded", {"fields": ("recorded_by_name", "recorded_at")}))
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:
-            return ("category", "therapy", *ESTIMATE_FIELDS, "recorded_by", "recorded_at")
+            return ("category", "therapy", *ESTIMATE_FIELDS, "recorded_by_name", "recorded_at")
         return ()
 
     def has_change_permission(self, request, obj=None):

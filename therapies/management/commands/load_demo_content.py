@@ -4,33 +4,42 @@
 
 Safe to run again: every row is looked up by its natural key (slug or name;
 for an estimate its subject, currency and as-of date; for a reference the page
-citing it and its title) and only created when it is missing. Rows that already exist are left exactly as they are, so an
+citing it and its title; for a site text its key; for the demo reviewer the
+user name) and only created when it is missing. Rows that already exist are left exactly as they are, so an
 editor's later changes are never overwritten. (A row an editor deleted is
 created again, as on an empty database.)
 """
 
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from django.contrib.contenttypes.models import ContentType
-
-from articles.models import Article
-from editorial.models import Reference
+from articles.models import Article, SitePage
+from editorial.models import Reference, StaffProfile
+from msinfo.roles import ensure_roles
 from therapies import demo_content as demo
 from therapies.models import Category, CostEstimate, Therapy
 
 
 class Command(BaseCommand):
-    help = "Load the site's starting content (categories, therapies, prices, launch article) where missing."
+    help = (
+        "Load the site's starting content (categories, therapies, prices, launch article, site texts, "
+        "and the demo medical reviewer who approved them) where missing."
+    )
 
     def handle(self, *args, **options):
         self.created = 0
         self.existing = 0
         with transaction.atomic():
+            self.reviewer = self.load_demo_reviewer()
             categories = self.load_categories()
             therapies = self.load_therapies(categories)
             article = self.load_article(therapies)
             self.load_references(article, therapies)
+            self.load_site_pages()
         self.stdout.write(
             self.style.SUCCESS(f"Done: {self.created} created, {self.existing} already there (left unchanged).")
         )
@@ -52,6 +61,36 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"  created: {label}"))
         return obj, True
 
+    def load_demo_reviewer(self):
+        """The account the demo pages are approved by: in the Medical reviewers
+        group, with no usable password (it is not a login), and a profile that
+        tells readers it is demo data."""
+        User = get_user_model()
+        values = {**demo.DEMO_REVIEWER, "is_staff": False}
+        reviewer = User.objects.filter(username=values["username"]).first()
+        if reviewer is not None:
+            self.existing += 1
+            self.stdout.write(f"  already there: demo medical reviewer {reviewer.get_username()!r}")
+        else:
+            reviewer = User(**values)
+            reviewer.set_unusable_password()
+            reviewer.full_clean()
+            reviewer.save()
+            group = Group.objects.filter(name=demo.DEMO_REVIEWER_GROUP).first()
+            if group is None:
+                ensure_roles(apps)  # the roles' data migration has been undone, or a test flushed it
+                group = Group.objects.get(name=demo.DEMO_REVIEWER_GROUP)
+            reviewer.groups.add(group)
+            self.created += 1
+            self.stdout.write(self.style.SUCCESS(f"  created: demo medical reviewer {reviewer.get_username()!r}"))
+        self.get_or_create(
+            StaffProfile,
+            lookups=[{"user": reviewer}],
+            values={"user": reviewer, **demo.DEMO_REVIEWER_PROFILE},
+            label=f"staff profile {demo.DEMO_REVIEWER_PROFILE['display_name']!r}",
+        )
+        return reviewer
+
     def load_categories(self):
         categories = {}
         sections = [
@@ -65,7 +104,7 @@ class Command(BaseCommand):
                 category, _ = self.get_or_create(
                     Category,
                     lookups=[{"slug": row["slug"]}, {"name": row["name"]}],
-                    values={**fields, "kind": kind, **demo.PUBLISHED},
+                    values={**fields, "kind": kind, **demo.PUBLISHED, "approved_by": self.reviewer},
                     label=f"category {row['name']!r}",
                 )
                 categories[row["slug"]] = category
@@ -96,6 +135,7 @@ class Command(BaseCommand):
                 **row,
                 "category": categories[row["category"]],
                 **demo.PUBLISHED,
+                "approved_by": self.reviewer,
             }
             therapy, _ = self.get_or_create(
                 Therapy,
@@ -110,7 +150,10 @@ class Command(BaseCommand):
         row = demo.LAUNCH_ARTICLE
         fields = {key: value for key, value in row.items() if key != "related_therapies"}
         article, created = self.get_or_create(
-            Article, lookups=[{"slug": row["slug"]}], values=fields, label=f"article {row['title']!r}"
+            Article,
+            lookups=[{"slug": row["slug"]}],
+            values={**fields, "approved_by": self.reviewer},
+            label=f"article {row['title']!r}",
         )
         if created:
             article.related_therapies.set([therapies[slug] for slug in row["related_therapies"]])
@@ -130,3 +173,12 @@ class Command(BaseCommand):
                     values={**key, "position": position, **row},
                     label=f"reference {row['title']!r} on {cited_by}",
                 )
+
+    def load_site_pages(self):
+        for row in demo.SITE_PAGES:
+            self.get_or_create(
+                SitePage,
+                lookups=[{"key": row["key"]}],
+                values={**row, **demo.PUBLISHED, "approved_by": self.reviewer},
+                label=f"site text {row['title']!r}",
+            )

@@ -1,0 +1,24 @@
+"""Existing installs get the roles as msinfo/roles.py now has them: site texts
+and each kind of category (editors edit, medical reviewers also publish),
+and, for editors and reviewers, reading review decisions and staff profiles."""
+
+from django.db import migrations
+
+from msinfo.roles import ROLES, ensure_roles
+
+
+def grant_roles(apps, schema_editor):
+    # As in 0005: grants on models a later migration adds are left to it.
+    present = {(model._meta.app_label, model._meta.model_name) for model in apps.get_models()}
+    roles = {group: [grant for grant in grants if grant[:2] in present] for group, grants in ROLES.items()}
+    ensure_roles(apps, roles)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("articles", "0009_site_texts_slug_help_no_images"),
+        ("therapies", "0007_category_kinds_slug_help_no_images"),
+        ("editorial", "0003_decisions_profiles_contributions"),
+    ]
+
+    operations = [migrations.RunPython(grant_roles, migrations.RunPython.noop)]

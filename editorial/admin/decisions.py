@@ -1,0 +1,97 @@
+"""Every review decision across the site, newest first: who submitted,
+approved, scheduled, sent back, unpublished or restored which page, when and
+why. The record is only ever added to by the workflow, so the page is
+read-only for everyone, superusers included."""
+
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+
+from editorial.models import ReviewDecision, reviewed_models
+
+
+class PersonFilter(admin.SimpleListFilter):
+    """By the person who decided. The name is kept on each row, so people
+    whose account has since been deleted can be found too."""
+
+    title = "person"
+    parameter_name = "person"
+    DELETED = "deleted:"
+
+    def lookups(self, request, model_admin):
+        people = {}
+        # Newest first, so a person who changed their display name is listed by the current one.
+        for actor_id, name in ReviewDecision.objects.values_list("actor", "actor_name").order_by("-created_at", "-id"):
+            if actor_id is not None:
+                people.setdefault(str(actor_id), name)
+            else:
+                people.setdefault(self.DELETED + name, f"{name} (no account)")
+        return sorted(people.items(), key=lambda item: item[1].casefold())
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if value.startswith(self.DELETED):
+            return queryset.filter(actor__isnull=True, actor_name=value.removeprefix(self.DELETED))
+        if value.isdigit():
+            return queryset.filter(actor_id=int(value))
+        return queryset.none()
+
+
+class ContentKindFilter(admin.SimpleListFilter):
+    """By kind of content, named as the admin names it (articles, therapies…)."""
+
+    title = "kind of page"
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        types = ContentType.objects.get_for_models(*reviewed_models())
+        return sorted(
+            ((str(ct.pk), model._meta.verbose_name_plural.capitalize()) for model, ct in types.items()),
+            key=lambda item: item[1],
+        )
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        return queryset.filter(content_type_id=int(value)) if value.isdigit() else queryset.none()
+
+
+@admin.register(ReviewDecision)
+class ReviewDecisionAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "action", "page", "kind", "actor_name", "note")
+    list_display_links = ("created_at",)
+    list_filter = (PersonFilter, "action", ContentKindFilter)
+    search_fields = ("object_repr", "note")
+    search_help_text = "Search by page name or note."
+    list_select_related = ("content_type",)
+    fields = ("created_at", "action", "page", "kind", "actor_name", "note", "go_live_at")
+    readonly_fields = fields
+    list_per_page = 50
+
+    # The record is kept as the workflow wrote it.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="page", ordering="object_repr")
+    def page(self, obj):
+        content_type = obj.content_type
+        try:
+            url = reverse(f"admin:{content_type.app_label}_{content_type.model}_change", args=[obj.object_id])
+        except NoReverseMatch:
+            return obj.object_repr
+        return format_html('<a href="{}">{}</a>', url, obj.object_repr)
+
+    @admin.display(description="kind", ordering="content_type")
+    def kind(self, obj):
+        model = obj.content_type.model_class()
+        return model._meta.verbose_name if model is not None else obj.content_type.model

@@ -354,22 +354,27 @@ def save_edit(obj, user, m2m=None, base_version=None):
         return None
 
     data = _serialisable(snapshot(obj, m2m))
+    live_data = _serialisable(snapshot(live))
     revision = Revision.objects.open().for_object(live).select_for_update().first()
+    resubmitted = None
     if revision is None:
-        before = _serialisable(snapshot(live))
-        if data == before:
+        if data == live_data:
             return None
         revision = Revision(
             content_type=ContentType.objects.get_for_model(model), object_id=live.pk, created_by=user
         )
+        # Fixing a sent-back revision: its writers keep the credit for the
+        # fields this save leaves as they wrote them.
+        resubmitted = sent_back_revision(live)
+        before = resubmitted.data if resubmitted else live_data
+        contributions = dict(resubmitted.contributions or {}) if resubmitted else {}
     else:
         before = revision.data
-    contributions = dict(revision.contributions or {})
+        contributions = dict(revision.contributions or {})
     for name, value in data.items():
         if before.get(name) != value and user is not None:
             contributions[name] = user.pk
     # A field set back to its live value is no one's change.
-    live_data = _serialisable(snapshot(live))
     revision.contributions = {name: pk for name, pk in contributions.items() if data.get(name) != live_data.get(name)}
     revision.data = data
     # An edit to an approved-but-scheduled revision needs approving again.
@@ -378,6 +383,10 @@ def save_edit(obj, user, m2m=None, base_version=None):
     revision.expires_at = None
     revision.save()
     _bump_version(live, user)
+    if resubmitted is not None:
+        # The reviewer's send-back has been answered: the item is waiting for
+        # review again, and no longer "sent back" to its editors.
+        record(live, ReviewDecision.Action.SUBMITTED, user, "Changed after it was sent back.", revision=revision)
     return revision
 
 

@@ -54,8 +54,13 @@ ROLES = {
 def ensure_roles(apps, roles=None):
     """Create the groups (and any missing permissions) and grant them `roles`
     (by default ROLES, as they are now); safe to repeat. A migration passes
-    the roles as they were when it was written."""
+    the roles as they were when it was written.
+
+    Grants on models that `apps` does not have yet are left out: on a new
+    install, migrations of different apps interleave, and the migration that
+    adds a model (or a later roles migration) grants on it."""
     roles = ROLES if roles is None else roles
+    present = {(model._meta.app_label, model._meta.model_name) for model in apps.get_models()}
     for app_config in apps.get_app_configs():
         # In a migration the app configs are stubs without a models module,
         # which create_permissions would skip; the real registry has one.
@@ -69,6 +74,8 @@ def ensure_roles(apps, roles=None):
     for group_name, grants in roles.items():
         group, _ = Group.objects.get_or_create(name=group_name)
         for app_label, model_name, actions in grants:
+            if (app_label, model_name) not in present:
+                continue
             for action in actions:
                 permission = Permission.objects.get(
                     content_type__app_label=app_label, codename=f"{action}_{model_name}"

@@ -159,8 +159,13 @@ def test_saving_the_sent_back_text_again_makes_a_new_pending_revision(editor_web
     revision = Revision.objects.open().for_object(edited_therapy).get()
     assert (revision.data["summary"], revision.created_by) == ("Edna's new summary, with the trial cited.", editor_user)
     assert fresh(edited_therapy).summary == "Live summary."
-    banner = section(editor_web.get(admin_url(edited_therapy, "change")).content.decode(), 'id="sent-back-banner"', "</div>")
-    assert "Cite the trial." in banner and "The changes saved since are waiting for a medical reviewer." in banner
+    # The send-back is answered: the banner goes, the thread says so, and the
+    # item waits for review again rather than being "sent back" to Edna.
+    page = editor_web.get(admin_url(edited_therapy, "change")).content.decode()
+    assert 'id="sent-back-banner"' not in page
+    assert "Changed after it was sent back." in page and "Cite the trial." in page
+    latest = ReviewDecision.objects.for_object(edited_therapy).first()
+    assert (latest.action, latest.actor, latest.revision) == ("submitted", editor_user, revision)
 
 
 def test_the_banner_shows_only_the_latest_note_and_goes_once_resubmitted(editor_web, editor_user, reviewer, therapy_in_review):
@@ -375,3 +380,15 @@ def test_the_staff_profile_is_edited_on_the_user_page(editor, reviewer):
     response = superuser.post(admin_url(reviewer, "change"), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert fresh(reviewer).staff_profile.credited_name == "Dr R. Reviewer, consultant neurologist"
+
+
+def test_fixing_sent_back_text_keeps_each_writer_credited(second_editor, editor_user, reviewer, edited_therapy):
+    workflow.send_back(edited_therapy, reviewer, "Add how often it is taken.")
+    pending_edit(fresh(edited_therapy), second_editor, summary="Edna's new summary.", frequency="Every six months")
+
+    workflow.approve(fresh(edited_therapy), reviewer, seen_version=fresh(edited_therapy).edit_version)
+
+    latest = edited_therapy.history.first()
+    assert (latest.summary, latest.frequency) == ("Edna's new summary.", "Every six months")
+    assert "Edna Editor (summary)" in latest.history_change_reason
+    assert "Eddie Second (frequency)" in latest.history_change_reason

@@ -32,13 +32,7 @@ ROLES_THEN = {
 
 
 def create_roles(apps, schema_editor):
-    # On a new install the editorial app may already have taken references or
-    # revisions over by now; articles/0005 grants on them where they are.
-    present = {(model._meta.app_label, model._meta.model_name) for model in apps.get_models()}
-    roles = {
-        group: [grant for grant in grants if (grant[0], grant[1]) in present] for group, grants in ROLES_THEN.items()
-    }
-    ensure_roles(apps, roles)
+    ensure_roles(apps, ROLES_THEN)
 
 
 def remove_roles(apps, schema_editor):

@@ -3,15 +3,11 @@ editorial app (msinfo/roles.py as it is now)."""
 
 from django.db import migrations
 
-from msinfo.roles import ROLES, ensure_roles
+from msinfo.roles import ensure_roles
 
 
 def grant_roles(apps, schema_editor):
-    # ROLES may since grant on models that do not exist yet at this point;
-    # the migration that adds them (or a later one) grants those.
-    present = {(model._meta.app_label, model._meta.model_name) for model in apps.get_models()}
-    roles = {group: [grant for grant in grants if grant[:2] in present] for group, grants in ROLES.items()}
-    ensure_roles(apps, roles)
+    ensure_roles(apps)
 
 
 class Migration(migrations.Migration):

@@ -4,14 +4,11 @@ and, for editors and reviewers, reading review decisions and staff profiles."""
 
 from django.db import migrations
 
-from msinfo.roles import ROLES, ensure_roles
+from msinfo.roles import ensure_roles
 
 
 def grant_roles(apps, schema_editor):
-    # As in 0005: grants on models a later migration adds are left to it.
-    present = {(model._meta.app_label, model._meta.model_name) for model in apps.get_models()}
-    roles = {group: [grant for grant in grants if grant[:2] in present] for group, grants in ROLES.items()}
-    ensure_roles(apps, roles)
+    ensure_roles(apps)
 
 
 class Migration(migrations.Migration):

@@ -223,9 +223,11 @@ class ReviewActionsMixin:
         live = self._object_or_none(object_id)
         extra = {}
         if live is not None:
+            revision = workflow.open_revision(live)
             extra = {
                 "compare_url": self._compare_url(live),
-                "has_pending": workflow.open_revision(live) is not None,
+                "has_pending": revision is not None,
+                "pending_revision": revision,
                 "live_label": versions.of_live_label(live),
                 "decisions": list(ReviewDecision.objects.for_object(live)),
             }

@@ -413,9 +413,11 @@ class ReviewDecision(models.Model):
         UNPUBLISHED = "unpublished", "Unpublished"
         RESTORED = "restored", "Restored an earlier version"
         OVERWROTE = "overwrote", "Saved over someone else's changes"
+        WITHDREW = "withdrew", "Withdrew a price"
+        CORRECTED = "corrected", "Corrected a price"
 
     # A decision that takes something away from an editor or readers must say why.
-    NEEDS_NOTE = (Action.SENT_BACK, Action.UNPUBLISHED)
+    NEEDS_NOTE = (Action.SENT_BACK, Action.UNPUBLISHED, Action.WITHDREW, Action.CORRECTED)
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()
@@ -447,13 +449,14 @@ class ReviewDecision(models.Model):
                 condition=Q(
                     action__in=[
                         "submitted", "approved", "scheduled", "went_live", "sent_back", "unpublished", "restored",
-                        "overwrote",
+                        "overwrote", "withdrew", "corrected",
                     ]
                 ),
                 name="decision_action_valid",
             ),
             models.CheckConstraint(
-                condition=~Q(action__in=["sent_back", "unpublished"]) | ~Q(note=""), name="decision_reason_given"
+                condition=~Q(action__in=["sent_back", "unpublished", "withdrew", "corrected"]) | ~Q(note=""),
+                name="decision_reason_given",
             ),
             models.CheckConstraint(
                 condition=~Q(action="scheduled") | Q(go_live_at__isnull=False), name="decision_scheduled_has_time"

@@ -244,16 +244,31 @@ class Therapy(ReviewedContent):
         return [name.strip() for name in self.brand_names.split(",") if name.strip()]
 
 
+class EstimateState(models.TextChoices):
+    ACTIVE = "active", "In use"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    SUPERSEDED = "superseded", "Replaced by a correction"
+
+
 class CostEstimateQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-as_of", "-recorded_at", "-id")
+
+    def active(self):
+        """Estimates readers may see: neither withdrawn nor replaced by a correction."""
+        return self.filter(state=EstimateState.ACTIVE)
 
 
 class CostEstimate(models.Model):
     """An annual cost range for one category or one therapy, as of a date.
 
-    Estimates are never overwritten: a new price is a new row, so the history
-    stays, and the row with the newest as-of date is the current one."""
+    Estimates are never overwritten or deleted: a new price is a new row, so
+    the history stays, and the active row with the newest as-of date is the
+    current one. A wrong figure is withdrawn (with who, when and why) or
+    replaced by a correction that points to it; either way it leaves every
+    public page and stays in the admin's history."""
+
+    State = EstimateState
 
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, null=True, blank=True, related_name="cost_estimates"
@@ -269,6 +284,13 @@ class CostEstimate(models.Model):
     )
     currency = models.CharField(max_length=3, default="USD", help_text="ISO 4217 code, e.g. USD, EUR, GBP.")
     as_of = models.DateField("as of", help_text="The date the figures were true.")
+    product = models.CharField(
+        "product priced",
+        max_length=120,
+        blank=True,
+        help_text="Which product the figures are for, e.g. 'brand (Gilenya)' or 'generic fingolimod'. "
+        "Leave empty when they are for the medicine or group as a whole.",
+    )
     source_name = models.CharField("source", max_length=200)
     source_url = models.URLField("source address", blank=True, max_length=500)
     note = models.TextField(blank=True)
@@ -290,6 +312,22 @@ class CostEstimate(models.Model):
         editable=False,
         help_text="The price file this estimate came from; empty when it was typed in.",
     )
+    state = models.CharField(max_length=12, choices=EstimateState.choices, default=EstimateState.ACTIVE, editable=False)
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    withdrawal_reason = models.TextField(blank=True, editable=False)
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        editable=False,
+        help_text="The estimate this one corrects.",
+    )
+    correction_reason = models.TextField(blank=True, editable=False)
 
     objects = CostEstimateQuerySet.as_manager()
     # Estimates recorded in the admin are kept with who and when; estimates
@@ -309,17 +347,30 @@ class CostEstimate(models.Model):
                 | (Q(category__isnull=True) & Q(therapy__isnull=False)),
                 name="cost_estimate_exactly_one_subject",
             ),
+            # One estimate in use per subject, product, currency and date; a
+            # withdrawn or replaced one leaves room for its successor.
             models.UniqueConstraint(
-                fields=["category", "currency", "as_of"],
-                condition=Q(category__isnull=False),
+                fields=["category", "product", "currency", "as_of"],
+                condition=Q(category__isnull=False, state="active"),
                 name="cost_estimate_unique_category_currency_date",
                 violation_error_message="This category already has an estimate in this currency for this date.",
             ),
             models.UniqueConstraint(
-                fields=["therapy", "currency", "as_of"],
-                condition=Q(therapy__isnull=False),
+                fields=["therapy", "product", "currency", "as_of"],
+                condition=Q(therapy__isnull=False, state="active"),
                 name="cost_estimate_unique_therapy_currency_date",
                 violation_error_message="This therapy already has an estimate in this currency for this date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["active", "withdrawn", "superseded"]), name="cost_estimate_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="withdrawn") | (Q(withdrawn_at__isnull=False) & ~Q(withdrawal_reason="")),
+                name="cost_estimate_withdrawal_has_time_and_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(replaces__isnull=True) | ~Q(correction_reason=""),
+                name="cost_estimate_correction_has_reason",
             ),
         ]
         indexes = [
@@ -348,6 +399,11 @@ class CostEstimate(models.Model):
             errors["__all__"] = "An estimate belongs to exactly one category or one therapy."
         if errors:
             raise ValidationError(errors)
+
+    def validate_constraints(self, exclude=None):
+        # The uniqueness rules depend on the state and the product, which are
+        # set on the row even where a form does not show them.
+        super().validate_constraints(exclude=set(exclude or ()) - {"state", "product"})
 
     def is_stale(self, today=None):
         return self.as_of < staleness_cutoff(today)

@@ -30,7 +30,7 @@ def published_therapies():
 
 def _estimates(lookup="cost_estimates"):
     """The whole price history of `lookup`'s rows, newest first, as `.estimate_list`."""
-    return Prefetch(lookup, queryset=CostEstimate.objects.newest_first(), to_attr="estimate_list")
+    return Prefetch(lookup, queryset=CostEstimate.objects.active().newest_first(), to_attr="estimate_list")
 
 
 def _therapies(queryset=None):

@@ -43,7 +43,7 @@ def with_current_price(queryset, subject_field):
     """Annotate each row with its newest estimate (as-of date, then recording
     time, then id: the same order as `current_estimate`), one subquery per
     column, so a changelist runs the same number of queries for any number of rows."""
-    newest = CostEstimate.objects.filter(**{subject_field: OuterRef("pk")}).order_by(
+    newest = CostEstimate.objects.active().filter(**{subject_field: OuterRef("pk")}).order_by(
         "-as_of", "-recorded_at", "-id"
     )
     return queryset.annotate(

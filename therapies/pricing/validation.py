@@ -193,7 +193,8 @@ def existing_estimates(rows):
     if not subjects:
         return {}
     found = (
-        CostEstimate.objects.filter(subjects, as_of__in={row.as_of for row in rows})
+        CostEstimate.objects.active()
+        .filter(subjects, product="", as_of__in={row.as_of for row in rows})
         .values_list("therapy_id", "category_id", "currency", "as_of", "id", "low", "high")
         .order_by()
     )

@@ -25,9 +25,9 @@ def stale_estimates(today):
     cutoff = staleness_cutoff(today)
     found = []
     for subject in ("therapy", "category"):
-        newest = CostEstimate.objects.filter(**{subject: OuterRef(subject)}).order_by("-as_of", "-recorded_at", "-id")
+        newest = CostEstimate.objects.active().filter(**{subject: OuterRef(subject)}).order_by("-as_of", "-recorded_at", "-id")
         rows = (
-            CostEstimate.objects.filter(**{f"{subject}__isnull": False, "as_of__lt": cutoff})
+            CostEstimate.objects.active().filter(**{f"{subject}__isnull": False, "as_of__lt": cutoff})
             .filter(pk=Subquery(newest.values("pk")[:1]))
             .select_related(subject)
             .order_by("as_of")[: PANEL_LIMIT + 1]

@@ -35,7 +35,7 @@ PUBLISHING = [
     ("articles", "sitepage", ["publish"]),
 ]
 PRICES = [
-    ("therapies", "costestimate", ["add", "view"]),
+    ("therapies", "costestimate", ["add", "view", "correct"]),
     ("therapies", "priceimport", ["add", "view"]),
     ("therapies", "ndcmapping", ["add", "change", "view"]),
     # To pick the category or therapy an estimate belongs to.
@@ -44,9 +44,16 @@ PRICES = [
     ("therapies", "therapy", ["view"]),
 ]
 
+# Medical reviewers may take a wrong price out of use (withdraw or correct it,
+# one estimate or a whole import) without recording or importing prices.
+PRICE_CORRECTIONS = [
+    ("therapies", "costestimate", ["correct"]),
+    ("therapies", "priceimport", ["view"]),
+]
+
 ROLES = {
     "Editors": CONTENT,
-    "Medical reviewers": CONTENT + PUBLISHING,
+    "Medical reviewers": CONTENT + PUBLISHING + PRICE_CORRECTIONS,
     "Price editors": PRICES,
 }
 
@@ -56,11 +63,18 @@ def ensure_roles(apps, roles=None):
     (by default ROLES, as they are now); safe to repeat. A migration passes
     the roles as they were when it was written.
 
-    Grants on models that `apps` does not have yet are left out: on a new
-    install, migrations of different apps interleave, and the migration that
-    adds a model (or a later roles migration) grants on it."""
+    Grants that `apps` cannot have yet (the model or its permission comes in a
+    later migration) are left out: on a new install, migrations of different
+    apps interleave, and a later roles migration grants them."""
     roles = ROLES if roles is None else roles
-    present = {(model._meta.app_label, model._meta.model_name) for model in apps.get_models()}
+    defined = {
+        (model._meta.app_label, codename)
+        for model in apps.get_models()
+        for codename in [
+            *(f"{action}_{model._meta.model_name}" for action in model._meta.default_permissions),
+            *(codename for codename, _ in model._meta.permissions),
+        ]
+    }
     for app_config in apps.get_app_configs():
         # In a migration the app configs are stubs without a models module,
         # which create_permissions would skip; the real registry has one.
@@ -74,9 +88,9 @@ def ensure_roles(apps, roles=None):
     for group_name, grants in roles.items():
         group, _ = Group.objects.get_or_create(name=group_name)
         for app_label, model_name, actions in grants:
-            if (app_label, model_name) not in present:
-                continue
             for action in actions:
+                if (app_label, f"{action}_{model_name}") not in defined:
+                    continue
                 permission = Permission.objects.get(
                     content_type__app_label=app_label, codename=f"{action}_{model_name}"
                 )

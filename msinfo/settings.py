@@ -6,6 +6,7 @@ to start without a secret key. `make run` sets what local development needs.
 """
 
 import os
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import dj_database_url
@@ -23,6 +24,17 @@ def env_bool(name, default=False):
 
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_decimal(name, default):
+    value = os.environ.get(name) or default
+    try:
+        number = Decimal(value.strip())
+    except InvalidOperation:
+        raise ImproperlyConfigured(f"{name} must be a plain number, such as {default}; it is {value!r}.") from None
+    if not number.is_finite() or number < 0:
+        raise ImproperlyConfigured(f"{name} must be a number of zero or more, such as {default}; it is {value!r}.")
+    return number
 
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -153,9 +165,26 @@ X_FRAME_OPTIONS = "DENY"
 # An estimate whose as-of date is older than this is flagged to readers and
 # editors as possibly out of date.
 PRICE_STALENESS_MONTHS = int(os.environ.get("MSINFO_PRICE_STALENESS_MONTHS", "12"))
+# A price file's new row is flagged, and must be confirmed before it is applied,
+# when its low or high differs from the current estimate by more than this
+# percentage (up or down), or when its amounts (a year, in its own currency)
+# fall outside the plausible range. A typo of 10× or a missing zero shows.
+PRICE_CHANGE_THRESHOLD_PERCENT = env_decimal("MSINFO_PRICE_CHANGE_THRESHOLD_PERCENT", "50")
+PRICE_PLAUSIBLE_MIN = env_decimal("MSINFO_PRICE_PLAUSIBLE_MIN", "100")
+PRICE_PLAUSIBLE_MAX = env_decimal("MSINFO_PRICE_PLAUSIBLE_MAX", "1000000")
 # Medical content is due for review this many months after its last review;
 # editors may shorten it per item, never lengthen it.
 REVIEW_INTERVAL_MONTHS = int(os.environ.get("MSINFO_REVIEW_INTERVAL_MONTHS", "12"))
+# Admin price uploads wait here between their preview and their apply. A folder
+# of this install (all web workers must share it), never a fixed /tmp path that
+# two installs on one machine would share.
+PRICE_IMPORT_STAGING_DIR = Path(os.environ.get("MSINFO_PRICE_UPLOAD_DIR") or BASE_DIR / "var" / "price-uploads")
+# Request bodies: form fields past this much are refused, and an uploaded file
+# past FILE_UPLOAD_MAX_MEMORY_SIZE is spooled to a temporary file. The price
+# upload page also stops reading a file at its own limit as it streams in
+# (therapies/admin/uploads.py); the proxy in front should cap bodies too.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,5 @@
-"""Speed and memory of the price importer: `make bench` (python -m tests.bench).
+"""Speed and memory of the price importer, and page speed at scale: `make bench`
+(python -m tests.bench; `--scale-only` or `--import-only` runs one part).
 
 Builds a throwaway SQLite database in a temporary folder (never db.sqlite3),
 migrates it, creates 1,040 categories and therapies and 200 NDC mappings, and
@@ -14,6 +15,14 @@ memory over the same process just before the step), and once under
 tracemalloc (peak Python allocations; tracemalloc slows Python, so its times
 are not reported). Targets on 2 cores: 100,000 rows applied in under 10 s,
 peak memory under 200 MB.
+
+The scale run loads the demo content into another throwaway SQLite database,
+times seven pages (median of SCALE_REQUESTS requests each, Django's test
+client, a superuser for the admin pages), then adds 250,000 estimates spread
+over the demo's categories and therapies (older than their demo prices, so
+the figures shown stay the same) and times the same pages again. Targets: every
+page within 1.5x of its demo-data time, admin pages under 1 s, public pages
+under 100 KB.
 """
 
 import argparse
@@ -163,6 +172,184 @@ def step_in_child(db_path, file_path, fmt, do_apply, trace):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+# --- Pages at scale ---------------------------------------------------------------------------
+
+SCALE_ESTIMATES = 250_000
+SCALE_REQUESTS = 15
+SCALE_RATIO_TARGET = 1.5
+ADMIN_MS_TARGET = 1000
+PUBLIC_KB_TARGET = 100
+
+
+def scale_pages():
+    """(label, url, admin?) for the pages the scale run times."""
+    from django.urls import reverse
+
+    from articles.models import COST_TABLE_MARKER, Article
+    from therapies import demo_content as demo
+    from therapies.models import Category, Therapy
+
+    therapy = Therapy.objects.get(slug="fingolimod")
+    category = Category.objects.get(slug="oral-dmts")
+    article = Article.objects.filter(slug=demo.LAUNCH_ARTICLE["slug"], body__contains=COST_TABLE_MARKER).get()
+    return [
+        ("/", "/", False),
+        ("/therapies/", "/therapies/", False),
+        ("therapy page", therapy.get_absolute_url(), False),
+        ("category page", category.get_absolute_url(), False),
+        ("article with cost table", article.get_absolute_url(), False),
+        ("therapy admin change", reverse("admin:therapies_therapy_change", args=[therapy.pk]), True),
+        ("category admin change", reverse("admin:therapies_category_change", args=[category.pk]), True),
+    ]
+
+
+def scale_build(db_path):
+    setup_django(db_path)
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("load_demo_content", verbosity=0)
+    get_user_model().objects.create_superuser("bench", "bench@example.org", "bench-password-not-secret")
+
+
+def scale_grow(db_path):
+    """Add SCALE_ESTIMATES estimates over every demo category and therapy, one
+    a day going back from the day before each one's oldest estimate (so the
+    current prices stay the demo's): plain multi-row INSERTs, for speed."""
+    setup_django(db_path)
+    from django.db import connection, transaction
+    from django.db.models import Min
+    from django.utils import timezone
+
+    from therapies.models import Category, CostEstimate, Therapy
+
+    subjects = []
+    for model, field in ((Category, "category"), (Therapy, "therapy")):
+        for pk, oldest in model.objects.annotate(oldest=Min("cost_estimates__as_of")).values_list("pk", "oldest"):
+            subjects.append((field, pk, oldest or timezone.localdate()))
+    set_by_us = {"category", "therapy", "low", "high", "currency", "as_of", "source_name", "source_url", "note",
+                 "recorded_at"}
+    fields = [f for f in CostEstimate._meta.concrete_fields if not f.primary_key]
+    defaults = {f.attname: f.get_db_prep_save(f.get_default(), connection) for f in fields if f.name not in set_by_us}
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(CostEstimate._meta.db_table)
+    recorded_at = timezone.now()
+    per_subject, extra = divmod(SCALE_ESTIMATES, len(subjects))
+
+    def rows():
+        for i, (field, pk, oldest) in enumerate(subjects):
+            for n in range(per_subject + (1 if i < extra else 0)):
+                low = 10000 + (n * 37) % 50000
+                values = {
+                    "category_id": pk if field == "category" else None,
+                    "therapy_id": pk if field == "therapy" else None,
+                    "low": f"{low}.00",
+                    "high": f"{low + 15000}.00",
+                    "currency": "USD",
+                    "as_of": oldest - datetime.timedelta(days=n + 1),
+                    "source_name": "Bench price survey",
+                    "source_url": "https://example.org/bench",
+                    "note": "",
+                    "recorded_at": recorded_at,
+                    **defaults,
+                }
+                yield tuple(values[f.attname] for f in fields)
+
+    batch, per_statement = [], max(1, 10_000 // len(fields))  # SQLite allows 32,766 parameters a statement
+    with transaction.atomic(), connection.cursor() as cursor:
+        def flush():
+            placeholders = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(batch))
+            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {placeholders}", [v for row in batch for v in row])
+            batch.clear()
+
+        for row in rows():
+            batch.append(row)
+            if len(batch) >= per_statement:
+                flush()
+        if batch:
+            flush()
+    return CostEstimate.objects.count()
+
+
+def scale_measure(db_path):
+    """Median time and size of each page, in this (fresh) process."""
+    setup_django(db_path)
+    import statistics
+
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="bench"))
+    results = {}
+    for label, url, admin in scale_pages():
+        for _ in range(2):  # warm the caches (templates, content types) first
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+        times = []
+        for _ in range(SCALE_REQUESTS):
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+        results[label] = {"ms": statistics.median(times), "bytes": len(response.content), "admin": admin}
+    return results
+
+
+def scale_in_child(action, db_path):
+    command = [sys.executable, "-m", "tests.bench", "--scale-step", action, str(db_path)]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
+    if result.returncode != 0:
+        sys.exit(f"Scale step failed: {' '.join(command)}\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def run_scale_step(action, db_path):
+    if action == "build":
+        scale_build(db_path)
+        print(json.dumps(None))
+    elif action == "grow":
+        print(json.dumps(scale_grow(db_path)))
+    else:
+        print(json.dumps(scale_measure(db_path)))
+
+
+def scale_main():
+    workdir = Path(tempfile.mkdtemp(prefix="msinfo-bench-scale-"))
+    try:
+        db_path = workdir / "scale.sqlite3"
+        print(f"Scale run: demo content in {workdir} ...", flush=True)
+        started = time.perf_counter()
+        scale_in_child("build", db_path)
+        demo = scale_in_child("measure", db_path)
+        grown = time.perf_counter()
+        total = scale_in_child("grow", db_path)
+        print(f"  added {SCALE_ESTIMATES:,} estimates in {time.perf_counter() - grown:.1f} s ({total:,} in all)", flush=True)
+        scale = scale_in_child("measure", db_path)
+
+        print()
+        print(f"{'page':26} {'demo ms':>8} {'scale ms':>9} {'ratio':>6} {'size KB':>8}  targets")
+        all_met = True
+        for label, figures in scale.items():
+            before = demo[label]
+            ratio = figures["ms"] / before["ms"]
+            kb = figures["bytes"] / 1024
+            checks = [f"ratio <= {SCALE_RATIO_TARGET}" if ratio <= SCALE_RATIO_TARGET else f"RATIO > {SCALE_RATIO_TARGET}"]
+            if figures["admin"]:
+                checks.append("< 1 s" if figures["ms"] < ADMIN_MS_TARGET else "OVER 1 s")
+            else:
+                checks.append(f"< {PUBLIC_KB_TARGET} KB" if kb < PUBLIC_KB_TARGET else f"OVER {PUBLIC_KB_TARGET} KB")
+            met = all(c[0].islower() or c[0] == "<" for c in checks)
+            all_met &= met
+            print(f"{label:26} {before['ms']:>8.1f} {figures['ms']:>9.1f} {ratio:>6.2f} {kb:>8.1f}  "
+                  f"{'OK' if met else 'MISSED'} ({', '.join(checks)})")
+        print(f"Scale targets (every page within {SCALE_RATIO_TARGET}x of demo, admin < 1 s, public < "
+              f"{PUBLIC_KB_TARGET} KB): {'all met' if all_met else 'NOT all met'}; median of {SCALE_REQUESTS} "
+              f"requests, {total:,} estimates, run in {time.perf_counter() - started:.0f} s on {os.cpu_count()} CPUs")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 def mb(size_bytes):
     return f"{size_bytes / 1024 / 1024:7.1f} MB"
 
@@ -217,8 +404,17 @@ if __name__ == "__main__":
     parser.add_argument("--step", nargs=3, metavar=("DB", "FILE", "FORMAT"), help=argparse.SUPPRESS)
     parser.add_argument("--apply", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--scale-step", nargs=2, metavar=("ACTION", "DB"), help=argparse.SUPPRESS)
+    parser.add_argument("--scale-only", action="store_true", help="only the pages-at-scale run")
+    parser.add_argument("--import-only", action="store_true", help="only the importer run")
     args = parser.parse_args()
     if args.step:
         run_step(*args.step, args.apply, args.trace)
+    elif args.scale_step:
+        run_scale_step(*args.scale_step)
     else:
-        main()
+        if not args.scale_only:
+            main()
+        if not args.import_only:
+            print()
+            scale_main()

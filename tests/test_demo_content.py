@@ -83,8 +83,8 @@ def test_three_published_dmt_categories_with_their_prices(loaded):
     assert "1 to 7 times a week" in Category.objects.get(slug="injectable-dmts").administration
     assert "every day" in Category.objects.get(slug="oral-dmts").administration
     assert "4 to 24 weeks" in Category.objects.get(slug="infusion-therapies").administration
-    # Only the three DMT categories carry prices.
-    assert CostEstimate.objects.count() == 3
+    # Of the categories, only the three DMT groups carry prices (medicines carry their own).
+    assert CostEstimate.objects.filter(category__isnull=False).count() == 3
 
 
 def test_ten_approved_therapies_with_brand_names(loaded):
@@ -190,7 +190,11 @@ def test_site_texts_carry_todays_introductions(loaded, client):
 def test_therapy_pages_cite_the_source_of_the_prices_they_show(loaded):
     for slug in BRAND_NAMES:
         therapy = Therapy.objects.get(slug=slug)
-        assert [r.title for r in therapy.references.all()] == [therapy.category.cost_estimates.get().source_name]
+        titles = [r.title for r in therapy.references.all()]
+        assert titles[0] == therapy.category.cost_estimates.get().source_name
+        own_sources = set(therapy.cost_estimates.values_list("source_url", flat=True))
+        cited = {r.url for r in therapy.references.all()}
+        assert own_sources <= cited
     assert not Reference.objects.filter(url__gt="").exclude(url__startswith="https://").exists()
 
 
@@ -270,3 +274,29 @@ def test_it_runs_in_one_transaction(monkeypatch):
     assert not Category.objects.exists()
     assert not Therapy.objects.exists()
     assert not CostEstimate.objects.exists()
+
+
+def test_each_medicine_has_its_us_list_prices_from_the_two_studies(loaded, client):
+    gilenya = CostEstimate.objects.filter(therapy__slug="fingolimod", product="Gilenya (brand)").order_by("as_of")
+    assert [(e.as_of, e.low, e.high) for e in gilenya] == [
+        (datetime.date(2017, 6, 1), Decimal("86966"), Decimal("86966")),
+        (datetime.date(2020, 1, 1), Decimal("105390"), Decimal("105390")),
+    ]
+    assert gilenya[0].source_url == "https://pmc.ncbi.nlm.nih.gov/articles/PMC5722771/"
+    assert gilenya[1].source_url == "https://pmc.ncbi.nlm.nih.gov/articles/PMC7894590/"
+    # Brand and generic side by side; the generic 40 mg is in the 2020 study only.
+    glatiramer = CostEstimate.objects.filter(therapy__slug="glatiramer-acetate")
+    assert set(glatiramer.values_list("product", flat=True)) == {
+        "Copaxone 20 mg (brand)", "Copaxone 40 mg (brand)", "Glatopa 20 mg (generic)", "Glatopa 40 mg (generic)",
+    }
+    assert list(glatiramer.filter(product="Glatopa 40 mg (generic)").values_list("as_of", flat=True)) == [
+        datetime.date(2020, 1, 1)
+    ]
+    # Ozanimod is in neither study: no figure of its own.
+    assert not CostEstimate.objects.filter(therapy__slug="ozanimod").exists()
+    # The studies are cited on the pages whose prices come from them.
+    fingolimod = Therapy.objects.get(slug="fingolimod")
+    assert any("Hartung" in r.title for r in fingolimod.references.all())
+    assert not any("Hartung" in r.title for r in Therapy.objects.get(slug="ozanimod").references.all())
+    page = client.get("/therapies/fingolimod/").content.decode()
+    assert "US list price" in page

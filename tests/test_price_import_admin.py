@@ -104,7 +104,8 @@ def test_the_estimates_list_filters_by_import(editor_client, subjects, make_esti
     make_estimate(subjects[1], as_of=datetime.date(2020, 1, 1))
     content = (DATA / "prices-valid.csv").read_bytes()
     upload(editor_client, "prices.csv", content)
-    editor_client.post(UPLOAD_URL, {"sha256": hashlib.sha256(content).hexdigest(), "apply": "1"})
+    # 1,500 against the current low of 60,000 is flagged: confirmed here.
+    editor_client.post(UPLOAD_URL, {"sha256": hashlib.sha256(content).hexdigest(), "apply": "1", "confirm_flagged": "1"})
     record = PriceImport.objects.get()
     listing = editor_client.get(reverse("admin:therapies_costestimate_changelist") + f"?price_import__id__exact={record.pk}")
     assert listing.status_code == 200
@@ -190,8 +191,13 @@ def test_the_format_is_asked_for_when_the_name_does_not_say(editor_client, subje
 
 def test_an_upload_over_the_size_limit_is_refused_clearly(editor_client, subjects, monkeypatch):
     monkeypatch.setattr(prices_admin, "MAX_UPLOAD_BYTES", 100)
-    page = upload(editor_client, "prices.csv", (DATA / "prices-valid.csv").read_bytes()).content.decode()
-    assert "This file is 348 bytes; the limit is 100 bytes. Split it into smaller files" in page
+    response = editor_client.post(
+        UPLOAD_URL,
+        {"file": SimpleUploadedFile("prices.csv", (DATA / "prices-valid.csv").read_bytes()), "preview": "Check the file"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "The file is larger than the 100 bytes limit, so it was not read. Split it into smaller files" in page
     assert 'name="apply"' not in page
     assert not CostEstimate.objects.exists()
 

@@ -21,12 +21,16 @@ from therapies.models import Category, Therapy
 # emerging and care pages open with a reviewed site text ("intro"): one query,
 # added when that text moved out of the templates into the admin.
 EXPECTED_QUERIES = {
-    "/": 6,  # due, intro, DMT groups, their therapies, their estimates, latest articles
-    "/therapies/": 5,  # due, routes in use, DMT groups, their therapies, their estimates
+    "/": 6,  # due, intro, DMT groups, their therapies, their current estimates (one query), latest articles
+    "/therapies/": 5,  # due, routes in use, DMT groups, their therapies, their current estimates
     "/therapies/?route=injection": 5,  # the same, therapies filtered
-    "/therapies/therapy-0-0/": 6,  # due, therapy + group + approver, its estimates, group's estimates, articles, references
-    "/categories/group-0/": 4,  # due, group + approver, its therapies, its estimates
-    "/categories/emerging-0/": 4,
+    # A price history is a bounded summary (issue 8): its most recent estimates
+    # (the first is the current one) and the chart's month points, one query
+    # each, whatever the length of the history. The therapy page shows its own
+    # (a group's only when it has none); the category page gained the chart's query.
+    "/therapies/therapy-0-0/": 6,  # due, therapy + group + approver, articles, references, its recent estimates, its chart
+    "/categories/group-0/": 5,  # due, group + approver, its therapies, its recent estimates, its chart
+    "/categories/emerging-0/": 5,
     "/emerging/": 4,  # due, intro, sections + approvers (with profiles), their therapies
     "/care/": 4,
     "/articles/": 3,  # due, count, one page

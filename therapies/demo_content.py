@@ -554,8 +554,64 @@ PRICE_REFERENCE = {
 
 ARTICLE_REFERENCES = [PRICE_REFERENCE]
 
+# --- Per-medicine US list prices from two published studies -------------------------------
+# Each figure is a single US list price for a year (low = high), as of the
+# study's date, with the study as its source. They are older than the
+# staleness limit, so pages show them as history marked "may be out of date";
+# the group ranges above stay the current group figures. Ozanimod (approved in
+# 2020) is in neither study: its page falls back to its group's range.
+
+HARTUNG_2017 = {
+    "source_name": "Hartung DM. Economics and cost-effectiveness of multiple sclerosis therapies in the USA. "
+    "Neurotherapeutics 2017;14(4):1018-1026, Table 1",
+    "source_url": "https://pmc.ncbi.nlm.nih.gov/articles/PMC5722771/",
+    "as_of": datetime.date(2017, 6, 1),
+}
+TAND_2020 = {
+    "source_name": "Annual price per patient in January 2020, Therapeutic Advances in Neurological Disorders "
+    "2021, Table 1",
+    "source_url": "https://pmc.ncbi.nlm.nih.gov/articles/PMC7894590/",
+    "as_of": datetime.date(2020, 1, 1),
+}
+STUDY_PRICE_NOTE = "US list price for a year of treatment, before insurance, rebates or assistance programmes."
+
+# (therapy slug, product, US dollars a year as of June 2017, as of January 2020); None: not in that study.
+MEDICINE_PRICES = [
+    ("interferon-beta-1b", "Betaseron (brand)", 86421, 103302),
+    ("interferon-beta-1b", "Extavia (brand)", 72160, 81079),
+    ("interferon-beta-1a", "Avonex, weekly into muscle (brand)", 81731, 91835),
+    ("interferon-beta-1a", "Rebif, under the skin (brand)", 86179, 103647),
+    ("peginterferon-beta-1a", "Plegridy (brand)", 81731, 91835),
+    ("glatiramer-acetate", "Copaxone 20 mg (brand)", 86554, 86554),
+    ("glatiramer-acetate", "Copaxone 40 mg (brand)", 75816, 75816),
+    ("glatiramer-acetate", "Glatopa 20 mg (generic)", 63193, 18250),
+    ("glatiramer-acetate", "Glatopa 40 mg (generic)", None, 19500),
+    ("fingolimod", "Gilenya (brand)", 86966, 105390),
+    ("dimethyl-fumarate", "Tecfidera (brand)", 82977, 100690),
+    ("natalizumab", "Tysabri (brand)", 78000, 89074),
+    ("alemtuzumab", "Lemtrada (brand)", 69166, 80320),
+    ("ocrelizumab", "Ocrevus (brand)", 65000, 65000),
+]
+
+STUDY_REFERENCES = [
+    {
+        "title": "Economics and cost-effectiveness of multiple sclerosis therapies in the USA (Hartung DM, 2017)",
+        "publisher": "Neurotherapeutics 14(4):1018-1026, doi:10.1007/s13311-017-0566-3",
+        "url": HARTUNG_2017["source_url"],
+    },
+    {
+        "title": "Annual prices of disease-modifying therapies for MS in the USA, January 2020 (Table 1)",
+        "publisher": "Therapeutic Advances in Neurological Disorders, 2021",
+        "url": TAND_2020["source_url"],
+    },
+]
+
 # Therapy slug -> its references, in order.
-THERAPY_REFERENCES = {therapy["slug"]: [PRICE_REFERENCE] for therapy in APPROVED_THERAPIES}
+THERAPY_REFERENCES = {
+    therapy["slug"]: [PRICE_REFERENCE]
+    + (STUDY_REFERENCES if any(row[0] == therapy["slug"] for row in MEDICINE_PRICES) else [])
+    for therapy in APPROVED_THERAPIES
+}
 
 
 # --- Site texts ---------------------------------------------------------------------------

@@ -337,6 +337,9 @@ class CostEstimate(models.Model):
     class Meta:
         ordering = ["-as_of", "-recorded_at", "-id"]
         get_latest_by = ["as_of", "recorded_at", "id"]
+        # Not "change": a recorded estimate is never edited, only taken out of
+        # use (withdrawn) or replaced by a correction, both kept in the history.
+        permissions = [("correct_costestimate", "Can withdraw or correct cost estimates")]
         constraints = [
             models.CheckConstraint(condition=Q(low__gte=0), name="cost_estimate_low_non_negative"),
             models.CheckConstraint(condition=Q(high__gte=0), name="cost_estimate_high_non_negative"),
@@ -373,9 +376,12 @@ class CostEstimate(models.Model):
                 name="cost_estimate_correction_has_reason",
             ),
         ]
+        # A subject's estimates in the order "current" is defined by, so the
+        # current one, the most recent ones and a month's latest are each an
+        # index seek, however long the history.
         indexes = [
-            models.Index(fields=["category", "-as_of"], name="cost_estimate_category_date"),
-            models.Index(fields=["therapy", "-as_of"], name="cost_estimate_therapy_date"),
+            models.Index(fields=["category", "-as_of", "-recorded_at", "-id"], name="cost_estimate_category_newest"),
+            models.Index(fields=["therapy", "-as_of", "-recorded_at", "-id"], name="cost_estimate_therapy_newest"),
         ]
 
     def __str__(self):
@@ -395,6 +401,12 @@ class CostEstimate(models.Model):
             errors["high"] = "The highest cost cannot be below the lowest cost."
         if self.as_of and self.as_of > timezone.localdate():
             errors["as_of"] = "The as-of date cannot be in the future."
+        # URLField also accepts ftp:// and ftps://; readers follow these links
+        # in a browser, and the importer takes http(s) only. (Checked here,
+        # not as a field validator, which would need a migration.)
+        scheme, sep, _rest = (self.source_url or "").partition("://")
+        if sep and scheme.lower() not in ("http", "https"):
+            errors["source_url"] = "Give a web address starting with http:// or https://."
         if bool(self.category_id) == bool(self.therapy_id):
             errors["__all__"] = "An estimate belongs to exactly one category or one therapy."
         if errors:

@@ -2,9 +2,11 @@
 
 Each function returns everything one page (or one block of a page) needs in a
 fixed number of SQL queries, whatever the number of rows: related rows come
-through prefetch_related with explicit querysets, and the current estimate is
-derived in Python from the prefetched history (newest first) instead of being
-asked for row by row. Only published content ever leaves this module, except through the
+through prefetch_related with explicit querysets. Prices are found by the
+database, so what a page loads does not grow with the price history: the
+current estimate of many subjects comes in one query (a subquery picks each
+subject's newest active estimate), and a price history is a bounded summary
+(`PriceHistory`: the most recent entries and one chart point a month). Only published content ever leaves this module, except through the
 `prepare_*` functions: they attach the same related rows to a record an
 editor previews (which need not be live), so the preview page is built exactly
 like the public one.
@@ -16,11 +18,18 @@ as the record, so the credit costs no query of its own.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.core.paginator import Paginator
+from django.db.models import DateField, Max, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.db.models.functions import Trunc
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
-from editorial.models import Reference, live_q
-from therapies.models import Category, CostEstimate, Therapy, current_estimate
+from editorial.models import Reference, add_months, live_q
+from therapies.models import Category, CostEstimate, Therapy
+
+RECENT_ESTIMATES = 12  # rows in a page's price history table
+CHART_MONTHS = 120  # the chart's reach: ten years, at most one point a month
+FULL_HISTORY_PAGE_SIZE = 50
 
 
 def published_therapies():
@@ -28,9 +37,150 @@ def published_therapies():
     return Therapy.objects.live().filter(live_q("category__")).order_by("generic_name")
 
 
-def _estimates(lookup="cost_estimates"):
-    """The whole price history of `lookup`'s rows, newest first, as `.estimate_list`."""
-    return Prefetch(lookup, queryset=CostEstimate.objects.active().newest_first(), to_attr="estimate_list")
+# --- Prices -------------------------------------------------------------------------------
+
+
+def _subject_field(subject):
+    return "therapy" if isinstance(subject, Therapy) else "category"
+
+
+def _subject_estimates(subject):
+    """The estimates readers may see for one category or therapy (no query yet)."""
+    return CostEstimate.objects.active().filter(**{_subject_field(subject): subject.pk})
+
+
+def current_estimate_ids(model, pks):
+    """A subquery: the id of the current estimate (newest active by as-of
+    date, recording time, id) of each row of `model` among `pks`. Each is one
+    index seek, so the cost does not grow with the history."""
+    subject_field = "therapy" if issubclass(model, Therapy) else "category"
+    newest = (
+        CostEstimate.objects.active()
+        .filter(**{subject_field: OuterRef("pk")})
+        .newest_first()
+        .values("id")[:1]
+    )
+    return model._base_manager.filter(pk__in=pks).annotate(current_id=Subquery(newest)).values("current_id")
+
+
+def attach_current_estimates(subjects):
+    """Set `.current_estimate` (or None) on each category or therapy in
+    `subjects`, which may mix the two: one query, whatever the history."""
+    subjects = [subject for subject in subjects if subject is not None]
+    for subject in subjects:
+        subject.current_estimate = None
+    condition = Q()
+    for model in (Category, Therapy):
+        pks = [subject.pk for subject in subjects if isinstance(subject, model) and subject.pk is not None]
+        if pks:
+            condition |= Q(id__in=current_estimate_ids(model, pks))
+    if not condition:
+        return subjects
+    found = {}
+    for estimate in CostEstimate.objects.filter(condition):
+        found[("therapy", estimate.therapy_id) if estimate.therapy_id else ("category", estimate.category_id)] = estimate
+    for subject in subjects:
+        subject.current_estimate = found.get((_subject_field(subject), subject.pk))
+    return subjects
+
+
+class MonthOf(Trunc):
+    """The month of a date (its first day), to group by. Django's Trunc calls
+    a Python function for every row on SQLite; there the month is the date
+    text's first seven characters (only grouping uses it: its type does not
+    matter)."""
+
+    def __init__(self, expression):
+        super().__init__(expression, "month", output_field=DateField())
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"substr({sql}, 1, 7)", params  # SQLite keeps dates as 'YYYY-MM-DD' text
+
+
+def month_points(subject, current, months=CHART_MONTHS):
+    """The chart's points, oldest first: the latest active estimate of each
+    month in the current estimate's currency, over the `months` months up to
+    the current one (so the current estimate is always the last point).
+
+    The database finds each month's latest as-of date (GROUP BY month over the
+    subject's index), then returns only the estimates of those dates: at most
+    `months` dates, each with one estimate per product, the newest of which is
+    kept here."""
+    if current is None:
+        return []
+    since = add_months(current.as_of.replace(day=1), -(months - 1))
+    same_currency = _subject_estimates(subject).filter(currency=current.currency)
+    month_latest = (
+        same_currency.filter(as_of__gte=since, as_of__lte=current.as_of)
+        .annotate(month=MonthOf("as_of"))
+        .values("month")
+        .annotate(latest=Max("as_of"))
+    )
+    # No date range here: the database then looks each date up in the index
+    # rather than scanning the whole range again.
+    rows = (
+        same_currency.filter(as_of__in=Subquery(month_latest.values("latest")))
+        .only("id", "as_of", "recorded_at", "low", "high", "currency")
+        .order_by("as_of", "recorded_at", "id")
+    )
+    by_month = {}
+    for estimate in rows:  # oldest first: each month ends with its latest
+        by_month[(estimate.as_of.year, estimate.as_of.month)] = estimate
+    return list(by_month.values())
+
+
+@dataclass
+class PriceHistory:
+    """What a page shows of a subject's price history: the most recent
+    estimates (newest first; `recent[0]` is the current one), whether there are
+    older ones, and the chart's points (one a month, oldest first)."""
+
+    recent: list = field(default_factory=list)
+    has_more: bool = False
+    points: list = field(default_factory=list)
+    full_history_url: str = ""
+
+    @property
+    def current(self):
+        return self.recent[0] if self.recent else None
+
+    def __len__(self):
+        return len(self.recent)
+
+
+def full_history_url(subject):
+    name = "therapies:therapy_prices" if isinstance(subject, Therapy) else "therapies:category_prices"
+    return reverse(name, args=[subject.slug])
+
+
+def price_history(subject, recent=RECENT_ESTIMATES):
+    """The price history summary of one category or therapy: two bounded
+    queries when it has estimates, one when it has none (none when unsaved)."""
+    if subject is None or subject.pk is None:
+        return PriceHistory()
+    rows = list(_subject_estimates(subject).newest_first()[: recent + 1])
+    history = PriceHistory(recent=rows[:recent], has_more=len(rows) > recent, full_history_url=full_history_url(subject))
+    history.points = month_points(subject, history.current)
+    return history
+
+
+def full_price_history(subject, page_number):
+    """One page (FULL_HISTORY_PAGE_SIZE estimates, newest first) of a
+    subject's whole active history: a count and one page of rows. Raises
+    InvalidPage for a page number that is not a number or out of range."""
+    paginator = Paginator(_subject_estimates(subject).newest_first(), FULL_HISTORY_PAGE_SIZE)
+    return paginator.page(page_number or 1)
+
+
+def published_therapy_for_prices(slug):
+    """One published therapy in a published category, with its category, or 404."""
+    return get_object_or_404(published_therapies().select_related("category"), slug=slug)
+
+
+def published_category_for_prices(slug):
+    """One published category, or 404."""
+    return get_object_or_404(Category.objects.published(), slug=slug)
 
 
 def _therapies(queryset=None):
@@ -44,16 +194,16 @@ def _references():
     return Prefetch("references", queryset=Reference.objects.order_by("position", "id"), to_attr="reference_list")
 
 
-def _with_current_estimate(categories):
-    for category in categories:
-        category.current_estimate = current_estimate(category.estimate_list)
-    return categories
+def _with_price_history(category):
+    category.price_history = price_history(category)
+    category.current_estimate = category.price_history.current
+    return category
 
 
 def dmt_categories(route=None):
     """Published disease-modifying therapy categories in the editors' order, each
     with `.published_therapies` (only those given by `route`, if one is given),
-    `.estimate_list` (newest first) and `.current_estimate`. Three queries."""
+    and `.current_estimate`. Three queries."""
     therapies = published_therapies()
     if route:
         therapies = therapies.filter(route=route)
@@ -61,9 +211,9 @@ def dmt_categories(route=None):
         Category.objects.published()
         .filter(kind=Category.Kind.DISEASE_MODIFYING)
         .order_by("display_order", "name")
-        .prefetch_related(_therapies(therapies), _estimates())
+        .prefetch_related(_therapies(therapies))
     )
-    categories = _with_current_estimate(list(categories))
+    categories = attach_current_estimates(list(categories))
     if route:
         categories = [category for category in categories if category.published_therapies]
     return categories
@@ -94,20 +244,15 @@ def sections(kind):
     )
 
 
-def _category_prefetches(therapies=None):
-    return [_therapies(therapies), _estimates()]
-
-
 def published_category(slug):
-    """One published category (with its approver) with its therapies and price
-    history, or 404. Three queries."""
+    """One published category (with its approver) with its therapies,
+    `.price_history` and `.current_estimate`, or 404. Five queries."""
     queryset = (
         Category.objects.published()
         .select_related("approved_by__staff_profile")
-        .prefetch_related(*_category_prefetches())
+        .prefetch_related(_therapies())
     )
-    category = get_object_or_404(queryset, slug=slug)
-    return _with_current_estimate([category])[0]
+    return _with_price_history(get_object_or_404(queryset, slug=slug))
 
 
 def prepare_category(category):
@@ -115,34 +260,35 @@ def prepare_category(category):
     (an editor's working copy). The category itself need not be live, so its
     therapies are those that will show once it is: the live ones."""
     live_therapies = Therapy.objects.live().order_by("generic_name")
-    prefetch_related_objects([category], *_category_prefetches(live_therapies))
-    return _with_current_estimate([category])[0]
+    prefetch_related_objects([category], _therapies(live_therapies))
+    return _with_price_history(category)
 
 
 @dataclass
 class TherapyCost:
     """What a therapy page says about cost: the therapy's own current estimate
-    when it has one, otherwise its group's, clearly labelled as the group's."""
+    when it has one, otherwise its group's, clearly labelled as the group's;
+    `history` is the shown one's PriceHistory."""
 
     current: CostEstimate | None
-    history: list = field(default_factory=list)
+    history: PriceHistory = field(default_factory=PriceHistory)
     is_group_estimate: bool = False
 
 
 def therapy_cost(therapy):
-    own = current_estimate(therapy.estimate_list)
-    if own is not None:
-        return TherapyCost(current=own, history=therapy.estimate_list)
-    group = current_estimate(therapy.category.estimate_list)
-    return TherapyCost(current=group, history=therapy.category.estimate_list, is_group_estimate=group is not None)
+    """Two queries when the therapy has its own estimates (its recent ones and
+    its chart), one more when the group's are shown instead."""
+    own = price_history(therapy)
+    if own.current is not None:
+        return TherapyCost(current=own.current, history=own)
+    group = price_history(therapy.category)
+    return TherapyCost(current=group.current, history=group, is_group_estimate=group.current is not None)
 
 
 def _therapy_prefetches():
     from articles.models import Article  # articles.models imports therapies.models
 
     return [
-        _estimates(),
-        _estimates("category__cost_estimates"),
         Prefetch(
             "articles",
             queryset=Article.objects.published().order_by("-published_at", "-id"),
@@ -154,8 +300,8 @@ def _therapy_prefetches():
 
 def published_therapy(slug):
     """One published therapy in a published category (with its approver), with
-    both price histories (its own and its category's), the articles readers may
-    see that mention it and the sources it cites; or 404. Five queries."""
+    the articles readers may see that mention it and the sources it cites; or
+    404. Three queries; its prices come from therapy_cost()."""
     queryset = (
         published_therapies()
         .select_related("category", "approved_by__staff_profile")

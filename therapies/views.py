@@ -5,6 +5,7 @@ the templates. What a detail page shows is built from the record by one
 function per page (`therapy_context`, `category_context`), used by the public
 view and by the staff preview alike, so a preview is the public page."""
 
+from django.core.paginator import InvalidPage
 from django.http import Http404
 from django.shortcuts import render
 
@@ -20,6 +21,7 @@ CATEGORY_TEMPLATE = "therapies/category_detail.html"
 HOME_TEMPLATE = "therapies/home.html"
 EMERGING_TEMPLATE = "therapies/emerging.html"
 CARE_TEMPLATE = "therapies/care.html"
+PRICES_TEMPLATE = "therapies/price_history_full.html"
 
 
 def therapy_context(therapy):
@@ -115,3 +117,27 @@ def emerging(request):
 @public_page
 def care(request):
     return introduced_page(request, SitePage.Key.CARE_INTRODUCTION)
+
+
+def _full_price_history_page(request, subject, name, group=None):
+    try:
+        page = queries.full_price_history(subject, request.GET.get("page"))
+    except InvalidPage as error:
+        raise Http404(f"No such page of the price history: {error}") from error
+    return render(
+        request,
+        PRICES_TEMPLATE,
+        {"subject": subject, "subject_name": name, "page": page, "paginator": page.paginator, "group": group},
+    )
+
+
+@public_page
+def therapy_prices(request, slug):
+    therapy = queries.published_therapy_for_prices(slug)
+    return _full_price_history_page(request, therapy, therapy.generic_name, group=therapy.category)
+
+
+@public_page
+def category_prices(request, slug):
+    category = queries.published_category_for_prices(slug)
+    return _full_price_history_page(request, category, category.name)

@@ -48,6 +48,13 @@ class ContentKindFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         types = ContentType.objects.get_for_models(*reviewed_models())
+        # Decisions about things other than reviewed content (a withdrawn
+        # price, a price import) are listed by their kind too.
+        recorded = ReviewDecision.objects.exclude(content_type__in=types.values()).values("content_type").distinct()
+        for ct in ContentType.objects.filter(pk__in=recorded):
+            model = ct.model_class()
+            if model is not None:
+                types[model] = ct
         return sorted(
             ((str(ct.pk), model._meta.verbose_name_plural.capitalize()) for model, ct in types.items()),
             key=lambda item: item[1],

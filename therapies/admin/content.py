@@ -13,11 +13,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import CheckConstraint, F, OuterRef, Q, Subquery, UniqueConstraint
 from django.db.models.constants import LOOKUP_SEP
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from editorial.admin import ReferenceInline, ReviewedContentAdmin
 from editorial.models import person_name
+from therapies.admin.corrections import STATE_RELATED, EstimateCorrectionAdminMixin, state_html
 from therapies.admin.prices import NdcMappingForm
 from therapies.models import (
     CATEGORY_PROXIES,
@@ -150,15 +152,59 @@ class EstimateInlineFormSet(forms.BaseInlineFormSet):
             seen.add(key)
 
 
+ESTIMATES_SHOWN_INLINE = 20
+
+
+class RecentEstimatesFormSet(EstimateInlineFormSet):
+    """Only the newest ESTIMATES_SHOWN_INLINE estimates become rows, whatever
+    the length of the history (years of weekly imports reach thousands, and a
+    row each made the change page unusable); the full list is one link away,
+    on the cost estimates page filtered to this subject."""
+
+    shown = ESTIMATES_SHOWN_INLINE
+
+    def get_queryset(self):
+        if not hasattr(self, "_queryset"):
+            queryset = super().get_queryset()
+            if self.is_bound:
+                # The rows the editor was shown, even if newer estimates have
+                # been recorded since the page was opened.
+                queryset = queryset.filter(pk__in=self._posted_ids())
+            self._queryset = queryset[: self.shown]
+        return self._queryset
+
+    def _posted_ids(self):
+        ids = []
+        for i in range(min(self.initial_form_count(), self.shown)):
+            value = self.data.get(f"{self.add_prefix(i)}-{self.model._meta.pk.name}", "")
+            if str(value).isdigit():
+                ids.append(int(value))
+        return ids
+
+    @property
+    def estimates_total(self):
+        """Every estimate of the subject, withdrawn and replaced ones included."""
+        if not hasattr(self, "_estimates_total"):
+            self._estimates_total = 0 if self.instance.pk is None else self.queryset.count()
+        return self._estimates_total
+
+    @property
+    def full_list_url(self):
+        changelist = reverse("admin:therapies_costestimate_changelist")
+        return f"{changelist}?{self.fk.name}__id__exact={self.instance.pk}"
+
+
 class CostEstimateInline(admin.TabularInline):
-    """Existing estimates shown read-only (newest first); one blank row to record
+    """The newest estimates shown read-only (newest first, at most
+    ESTIMATES_SHOWN_INLINE, with a link to all of them); one blank row to record
     a new one. No editing or deleting: a new price is a new estimate."""
 
     model = CostEstimate
     form = EstimateInlineForm
-    formset = EstimateInlineFormSet
-    fields = (*ESTIMATE_FIELDS, "recorded_by_name", "recorded_at")
-    readonly_fields = ("recorded_by_name", "recorded_at")
+    formset = RecentEstimatesFormSet
+    template = "admin/therapies/costestimate/recent_inline.html"
+    fields = (*ESTIMATE_FIELDS, "recorded_by_name", "recorded_at", "state_display")
+    readonly_fields = ("recorded_by_name", "recorded_at", "state_display")
     formfield_overrides = URL_OVERRIDES
     extra = 1
     can_delete = False
@@ -173,13 +219,18 @@ class CostEstimateInline(admin.TabularInline):
         return (
             super()
             .get_queryset(request)
-            .select_related("recorded_by__staff_profile")
+            # The subject too: each row's title (str()) names it.
+            .select_related("category", "therapy", "recorded_by__staff_profile", *STATE_RELATED)
             .order_by("-as_of", "-recorded_at", "-id")
         )
 
     @admin.display(description="recorded by")
     def recorded_by_name(self, obj):
         return recorded_by_name(obj)
+
+    @admin.display(description="in use?")
+    def state_display(self, obj):
+        return state_html(obj)
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -417,8 +468,9 @@ class CostEstimateForm(forms.ModelForm):
 
 
 @admin.register(CostEstimate)
-class CostEstimateAdmin(admin.ModelAdmin):
-    """Add new estimates; existing ones can be looked at, never changed or deleted."""
+class CostEstimateAdmin(EstimateCorrectionAdminMixin, admin.ModelAdmin):
+    """Add new estimates; existing ones can be looked at, withdrawn or
+    corrected (see corrections.py), never changed or deleted."""
 
     form = CostEstimateForm
     formfield_overrides = URL_OVERRIDES
@@ -431,9 +483,10 @@ class CostEstimateAdmin(admin.ModelAdmin):
         "source_name",
         "recorded_by_name",
         "recorded_at",
+        "state_display",
     )
-    list_filter = ("currency", "category__kind", "category", ("recorded_by", admin.RelatedOnlyFieldListFilter))
-    list_select_related = ("category", "therapy", "recorded_by__staff_profile")
+    list_filter = ("state", "currency", "category__kind", "category", ("recorded_by", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("category", "therapy", "recorded_by__staff_profile", *STATE_RELATED)
     search_fields = ("category__name", "therapy__generic_name", "therapy__brand_names", "source_name", "note")
     date_hierarchy = "as_of"
     ordering = ("-as_of", "-recorded_at", "-id")
@@ -452,15 +505,38 @@ class CostEstimateAdmin(admin.ModelAdmin):
     def recorded_by_name(self, obj):
         return recorded_by_name(obj)
 
+    @admin.display(description="in use?", ordering="state")
+    def state_display(self, obj):
+        return state_html(obj)
+
+    @admin.display(description="corrects")
+    def corrects_display(self, obj):
+        replaced = obj.replaces
+        url = reverse("admin:therapies_costestimate_change", args=[replaced.pk])
+        return format_html('<a href="{}">{}</a>, because: {}', url, replaced, obj.correction_reason)
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is not None:
-            fieldsets = (*fieldsets, ("Recorded", {"fields": ("recorded_by_name", "recorded_at")}))
+            state = ("state_display", "corrects_display") if obj.replaces_id else ("state_display",)
+            fieldsets = (
+                *fieldsets,
+                ("Recorded", {"fields": ("recorded_by_name", "recorded_at")}),
+                ("In use?", {"fields": state}),
+            )
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:
-            return ("category", "therapy", *ESTIMATE_FIELDS, "recorded_by_name", "recorded_at")
+            return (
+                "category",
+                "therapy",
+                *ESTIMATE_FIELDS,
+                "recorded_by_name",
+                "recorded_at",
+                "state_display",
+                "corrects_display",
+            )
         return ()
 
     def has_change_permission(self, request, obj=None):

@@ -15,6 +15,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from therapies.admin.corrections import STATE_RELATED, ImportWithdrawalAdminMixin, state_html
+from therapies.admin.uploads import limit_upload_size
 from therapies.models import NdcMapping, PriceImport, normalise_ndc
 from therapies.pricing import Source, apply, infer_format, preview, staging
 
@@ -22,6 +24,9 @@ UPLOAD_PERMISSION = "therapies.add_costestimate"
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 PROBLEMS_SHOWN = 1000
 ESTIMATES_SHOWN = 100
+# Applying a file with flagged rows (pricing.review) needs this box ticked.
+CONFIRM_FIELD = "confirm_flagged"
+CONFIRM_LABEL = "I have checked the flagged rows: apply them"
 
 
 def file_size(size):
@@ -85,9 +90,10 @@ class PriceUploadForm(forms.Form):
 
 
 @admin.register(PriceImport)
-class PriceImportAdmin(admin.ModelAdmin):
+class PriceImportAdmin(ImportWithdrawalAdminMixin, admin.ModelAdmin):
     """The record of imports: read-only. New imports come from the upload page
-    or the import_prices command, never from an add form."""
+    or the import_prices command, never from an add form; a wrong one can be
+    withdrawn as a whole (see corrections.py)."""
 
     list_display = (
         "id",
@@ -133,12 +139,14 @@ class PriceImportAdmin(admin.ModelAdmin):
 
     @admin.display(description="estimates it created")
     def estimates_list(self, obj):
-        estimates = obj.estimates.select_related("category", "therapy").order_by("therapy__slug", "category__slug", "as_of", "currency")
+        estimates = obj.estimates.select_related("category", "therapy", *STATE_RELATED).order_by(
+            "therapy__slug", "category__slug", "as_of", "currency"
+        )
         shown = list(estimates[:ESTIMATES_SHOWN])
         total = obj.estimates.count()
         rows = format_html_join(
             "",
-            "<tr><td><a href='{}'>{}</a></td><td>{} {}–{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td><a href='{}'>{}</a></td><td>{} {}–{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
                 (
                     reverse("admin:therapies_costestimate_change", args=[e.pk]),
@@ -148,6 +156,7 @@ class PriceImportAdmin(admin.ModelAdmin):
                     f"{e.high:,.2f}",
                     f"{e.as_of:%Y-%m-%d}",
                     e.source_name,
+                    state_html(e, link=False),
                 )
                 for e in shown
             ),
@@ -156,7 +165,7 @@ class PriceImportAdmin(admin.ModelAdmin):
         more = f"Showing {len(shown)} of {total}. " if total > len(shown) else ""
         return format_html(
             "<p>{}<a href='{}'>See all {} in the cost estimates list</a>.</p>"
-            "<table><thead><tr><th>Category or therapy</th><th>Annual cost</th><th>As of</th><th>Source</th></tr></thead>"
+            "<table><thead><tr><th>Category or therapy</th><th>Annual cost</th><th>As of</th><th>Source</th><th>In use?</th></tr></thead>"
             "<tbody>{}</tbody></table>",
             more,
             all_link,
@@ -165,7 +174,12 @@ class PriceImportAdmin(admin.ModelAdmin):
         )
 
     def get_urls(self):
-        upload = path("upload/", self.admin_site.admin_view(self.upload_view), name="therapies_priceimport_upload")
+        upload_view = limit_upload_size(
+            self.admin_site.admin_view(self.upload_view),
+            limit=lambda: MAX_UPLOAD_BYTES,
+            refused_url="admin:therapies_priceimport_upload",
+        )
+        upload = path("upload/", upload_view, name="therapies_priceimport_upload")
         return [upload, *super().get_urls()]
 
     def changelist_view(self, request, extra_context=None):
@@ -200,7 +214,18 @@ class PriceImportAdmin(admin.ModelAdmin):
             )
             return redirect("admin:therapies_priceimport_upload")
         source = Source(staged.path, staged.name, PriceImport.SourceKind.UPLOAD)
-        report = apply(source, staged.format, user=request.user, expected_sha256=staged.sha256)
+        confirmed = request.POST.get(CONFIRM_FIELD) == "1"
+        report = apply(
+            source, staged.format, user=request.user, expected_sha256=staged.sha256, accept_flagged=confirmed
+        )
+        if report.held_for_confirmation:
+            # The staged file stays, so ticking the box and applying again works.
+            messages.error(
+                request,
+                f"Nothing was written: {report.review.flag_summary()}. Check them below, then tick "
+                f"“{CONFIRM_LABEL}” to apply the file.",
+            )
+            return self._render(request, form=PriceUploadForm(), report=report)
         if report.applied:
             staging.discard(staged.sha256, user=request.user)
             messages.success(
@@ -226,6 +251,9 @@ class PriceImportAdmin(admin.ModelAdmin):
             "conflicts": report.conflicts[:PROBLEMS_SHOWN] if report else [],
             "conflicts_hidden": max(0, len(report.conflicts) - PROBLEMS_SHOWN) if report else 0,
             "max_upload_size": file_size(MAX_UPLOAD_BYTES),
+            "review": report.review if report else None,
+            "confirm_field": CONFIRM_FIELD,
+            "confirm_label": CONFIRM_LABEL,
         }
         return TemplateResponse(request, "admin/therapies/priceimport/upload.html", context)
 

@@ -19,6 +19,7 @@ from therapies.models import CostEstimate, PriceImport
 from therapies.pricing.csv_format import CsvParser
 from therapies.pricing.json_format import JsonParser
 from therapies.pricing.nadac import NadacParser
+from therapies.pricing.review import PriceReview
 from therapies.pricing.rows import WHOLE_FILE, Conflict, Problem, Report
 from therapies.pricing.validation import RowValidator, existing_estimates
 
@@ -34,10 +35,12 @@ class _Abort(Exception):
         self.report = report
 
 
-def preview(source, fmt, *, today=None, on_new=None):
+def preview(source, fmt, *, today=None, on_new=None, review=True):
     """Check `source` as `fmt` ('csv', 'json' or 'nadac'). `on_new`, if given,
-    is called with each chunk's new EstimateRows (apply uses it to save them)."""
-    report = Report(file_name=source.name, format=fmt)
+    is called with each chunk's new EstimateRows (apply uses it to save them).
+    With `review`, report.review lists the rows next to the current figures
+    and flags large changes and implausible amounts (pricing.review)."""
+    report = Report(file_name=source.name, format=fmt, review=PriceReview() if review else None)
     with source.open() as stream:
         parser = PARSERS[fmt](stream)
         validator = RowValidator(today=today)
@@ -66,40 +69,51 @@ def preview(source, fmt, *, today=None, on_new=None):
 def _compare(rows, report, on_new):
     existing = existing_estimates(rows)
     new = []
+    outcomes = []
     for row in rows:
         report.rows_total += 1
         found = existing.get(row.key)
         if found is None:
             new.append(row)
+            outcomes.append("new")
             report.rows_new += 1
             report.count(row.kind, row.slug, "new")
             continue
         pk, low, high = found
         if low == row.low and high == row.high:
+            outcomes.append("unchanged")
             report.rows_unchanged += 1
             report.count(row.kind, row.slug, "unchanged")
         else:
+            outcomes.append("conflicting")
             report.conflicts.append(
                 Conflict(row.where, row.subject_label, row.currency, row.as_of, pk, low, high, row.low, row.high)
             )
             report.count(row.kind, row.slug, "conflicting")
+    if report.review is not None:
+        report.review.add(rows, outcomes)
     if new and on_new is not None and report.ok:
         on_new(new)
 
 
-def apply(source, fmt, *, user=None, expected_sha256=None, today=None):
+def apply(source, fmt, *, user=None, expected_sha256=None, today=None, accept_flagged=False):
     """Check, then write all new estimates of `source` in one transaction.
 
     Returns the Report; `report.applied` says whether anything was written and
     `report.price_import` is the record. Nothing is written when the file has a
-    problem or conflict, has no new rows, or (with `expected_sha256`, as the
-    admin passes the hash it previewed) is not the file that was previewed."""
+    problem or conflict, has no new rows, (with `expected_sha256`, as the
+    admin passes the hash it previewed) is not the file that was previewed, or
+    has flagged rows (large change, implausible amount) and `accept_flagged`
+    is not set: then `report.held_for_confirmation` is True."""
     report = preview(source, fmt, today=today)
     if expected_sha256 is not None and report.sha256 != expected_sha256:
         report.problems.insert(
             0, Problem(WHOLE_FILE, None, "this is not the file that was previewed (its SHA-256 differs); nothing was written.")
         )
     if not report.can_apply:
+        return report
+    if report.needs_confirmation and not accept_flagged:
+        report.held_for_confirmation = True
         return report
 
     recorded_at = timezone.now()
@@ -120,7 +134,7 @@ def apply(source, fmt, *, user=None, expected_sha256=None, today=None):
             )
 
             inserter = EstimateInserter(price_import=record, recorded_by=user, recorded_at=recorded_at)
-            second = preview(source, fmt, today=today, on_new=inserter.insert)
+            second = preview(source, fmt, today=today, on_new=inserter.insert, review=False)
             same = (second.sha256, second.rows_total, second.rows_new, second.rows_unchanged) == (
                 report.sha256, report.rows_total, report.rows_new, report.rows_unchanged
             )

@@ -3,6 +3,7 @@ line ends, a header row naming the documented columns in any order."""
 
 import csv
 
+from therapies.pricing.cells import cell_problems
 from therapies.pricing.rows import COLUMNS, REQUIRED_COLUMNS, WHOLE_FILE, Problem, RawRow
 from therapies.pricing.sources import MAX_LINE_BYTES
 
@@ -98,6 +99,50 @@ def header_positions(cells, known, required, where="line 1"):
     return positions, problems
 
 
+def header_key(name):
+    """A header cell as compared with column names: CMS writes 'NADAC_Per_Unit'
+    in some downloads and 'NADAC Per Unit' in others."""
+    return " ".join(name.replace("_", " ").split()).lower()
+
+
+SEMICOLONS = "this file uses ';' between columns: export it as CSV with commas (in a spreadsheet, 'CSV UTF-8')."
+NOT_A_PRICE_FILE = (
+    "the first line names none of the documented columns (kind, slug, low, high, currency, as_of, source): "
+    "this is not a price file. Check that the file or address is the right one."
+)
+LOOKS_LIKE_NADAC = (
+    "this looks like a NADAC file: choose the NADAC format (--format nadac, or "
+    "'NADAC weekly file from CMS' on the upload page)."
+)
+
+
+def uses_semicolons(cells, known):
+    """Whether a header that does not match on commas does on semicolons."""
+    if not any(";" in cell for cell in cells):
+        return False
+    parts = [header_key(part) for part in ";".join(cells).split(";")]
+    return sum(part in known for part in parts) >= 2
+
+
+def looks_like_nadac(cells):
+    keys = {header_key(cell) for cell in cells}
+    return "ndc" in keys and ({"nadac per unit", "effective date"} & keys) != set()
+
+
+def header_diagnosis(cells, where):
+    """One problem that explains a whole wrong header (semicolons, a NADAC
+    file, something that is not a price file at all), or None. It replaces the
+    per-column list, and never repeats the header, which may be anything."""
+    known = {name.lower() for name in COLUMNS}
+    if uses_semicolons(cells, known):
+        return Problem(where, None, SEMICOLONS)
+    if looks_like_nadac(cells):
+        return Problem(where, None, LOOKS_LIKE_NADAC)
+    if not any(header_key(cell) in known for cell in cells):
+        return Problem(where, None, NOT_A_PRICE_FILE)
+    return None
+
+
 class CsvParser:
     format = "csv"
 
@@ -114,12 +159,8 @@ class CsvParser:
         header_line, cells = header
         positions, problems = header_positions(cells, {name: name for name in COLUMNS}, REQUIRED_COLUMNS, f"line {header_line}")
         if problems:
-            if "ndc" in {cell.strip().lower() for cell in cells}:
-                yield Problem(
-                    f"line {header_line}", None,
-                    "this looks like a NADAC file: use the format 'nadac' (--format nadac, or NADAC on the upload page).",
-                )
-            yield from problems
+            diagnosis = header_diagnosis(cells, f"line {header_line}")
+            yield from [diagnosis] if diagnosis else problems
             return
         width = len(cells)
         for item in records:
@@ -136,4 +177,9 @@ class CsvParser:
                 for name in missing:
                     yield Problem(where, name, "missing column: the row ends before it.")
                 continue
-            yield RawRow(where, {name: cells[positions[name]].strip() if name in positions else "" for name in COLUMNS})
+            values = {name: cells[positions[name]].strip() if name in positions else "" for name in COLUMNS}
+            bad_cells = cell_problems(where, values)
+            if bad_cells:
+                yield from bad_cells
+                continue
+            yield RawRow(where, values)

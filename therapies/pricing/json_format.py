@@ -8,6 +8,7 @@ import codecs
 import json
 from decimal import Decimal
 
+from therapies.pricing.cells import cell_problems
 from therapies.pricing.csv_format import NOT_UTF8
 from therapies.pricing.rows import COLUMNS, REQUIRED_COLUMNS, WHOLE_FILE, Problem, RawRow
 
@@ -53,6 +54,13 @@ class _Text:
     def line(self, pos=None):
         return self.dropped_lines + self.buffer.count("\n", 0, self.pos if pos is None else pos) + 1
 
+    def column(self, pos=None):
+        pos = self.pos if pos is None else pos
+        return pos - self.buffer.rfind("\n", 0, pos)
+
+    def where(self, pos=None):
+        return f"line {self.line(pos)}, character {self.column(pos)}"
+
 
 def _json_items(text):
     """(index, value) for each element of the top-level list; raises ValueError
@@ -70,10 +78,16 @@ def _json_items(text):
             try:
                 value, end = decoder.raw_decode(text.buffer, text.pos)
                 break
+            except RecursionError:
+                # Lists in lists in lists...: the decoder gives up before the
+                # stack does. A price file's items are flat objects.
+                raise ValueError(
+                    f"item {index} is nested too deeply ({text.where()}): each item must be a flat object of columns."
+                ) from None
             except json.JSONDecodeError as error:
                 # Perhaps the object is only cut by the buffer's end: read on.
                 if not text.more():
-                    raise ValueError(f"not valid JSON at item {index}: {error.msg} (line {text.line(error.pos)}).") from None
+                    raise ValueError(f"not valid JSON at item {index}: {error.msg} ({text.where(error.pos)}).") from None
         text.pos = end
         yield index, value
         index += 1
@@ -124,7 +138,12 @@ class JsonParser:
         if not isinstance(item, dict):
             yield Problem(where, None, "each item in the list must be an object ({...}).")
             return
-        problems = [Problem(where, key, "extra column: not one of the documented keys.") for key in item if key not in COLUMNS]
+        if index == 0 and item and not any(key in COLUMNS for key in item):
+            raise ValueError(
+                "the first item has none of the documented keys (kind, slug, low, high, currency, as_of, source): "
+                "this is not a price file. Check that the file or address is the right one."
+            )
+        problems = [Problem(where, _shown(key), "extra column: not one of the documented keys.") for key in item if key not in COLUMNS]
         problems += [Problem(where, key, "missing column.") for key in REQUIRED_COLUMNS if key not in item]
         values = {}
         for key in COLUMNS:
@@ -132,7 +151,14 @@ class JsonParser:
             if text is None:
                 problems.append(Problem(where, key, "must be text or a number."))
             values[key] = text or ""
+        problems += cell_problems(where, values)
         if problems:
             yield from problems
         else:
             yield RawRow(where, values)
+
+
+def _shown(key):
+    """A key as a message may quote it: short, and only printable characters."""
+    key = "".join(char for char in key if char.isprintable())
+    return key if len(key) <= 40 else key[:40] + "…"

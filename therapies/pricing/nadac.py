@@ -24,7 +24,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.utils import timezone
 
 from therapies.models import NdcMapping, normalise_ndc
-from therapies.pricing.csv_format import csv_records, first_record, header_positions
+from therapies.pricing.csv_format import SEMICOLONS, csv_records, first_record, header_key, header_positions, uses_semicolons
 from therapies.pricing.rows import WHOLE_FILE, Problem, RawRow
 
 SOURCE_NAME = "NADAC (CMS)"
@@ -92,11 +92,11 @@ class NadacParser:
             return
         header_line, cells = header
         known = {name.lower(): name for name in NADAC_COLUMNS}
-        positions, problems = header_positions(cells, known, NADAC_REQUIRED, f"line {header_line}")
+        positions, problems = header_positions([header_key(cell) for cell in cells], known, NADAC_REQUIRED, f"line {header_line}")
         # CMS adds columns now and then: unknown ones are fine, missing needed ones are not.
         problems = [problem for problem in problems if problem.message == "missing column." or "twice" in problem.message]
         if problems:
-            yield from problems
+            yield from [Problem(f"line {header_line}", None, SEMICOLONS)] if uses_semicolons(cells, known) else problems
             return
 
         rows_read = unmapped = superseded = 0

@@ -77,10 +77,23 @@ class Report:
     notes: list = field(default_factory=list)
     applied: bool = False
     price_import: object = None
+    # The rows next to the current figures, with flags (pricing.review.PriceReview).
+    review: object = None
+    # True when apply() wrote nothing because flagged rows were not confirmed.
+    held_for_confirmation: bool = False
 
     @property
     def ok(self):
         return not self.problems and not self.conflicts
+
+    @property
+    def rows_flagged(self):
+        return self.review.rows_flagged if self.review is not None else 0
+
+    @property
+    def needs_confirmation(self):
+        """A valid file with new rows that are flagged (large change, implausible amount)."""
+        return self.can_apply and self.rows_flagged > 0
 
     @property
     def can_apply(self):

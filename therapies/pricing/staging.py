@@ -6,8 +6,9 @@ named by its SHA-256, with a small JSON sidecar giving its name and format.
 Applying names only the hash; the file is read back, its hash checked again,
 and validated again from scratch. Files older than a day are swept away.
 
-Set PRICE_IMPORT_STAGING_DIR in settings to choose the directory (it must be
-shared by all web workers; the default is a folder in the system temp dir)."""
+The directory is settings.PRICE_IMPORT_STAGING_DIR (MSINFO_PRICE_UPLOAD_DIR in
+the environment; default var/price-uploads in the project folder). It must be
+shared by all web workers, and belongs to this install alone."""
 
 import hashlib
 import json
@@ -41,15 +42,16 @@ def _private_dir(directory):
     if info.st_uid != os.getuid() or info.st_mode & 0o077:
         raise ImproperlyConfigured(
             f"The price upload folder {directory} must belong to this process's user and be private "
-            "(mode 0700). Fix it, or set PRICE_IMPORT_STAGING_DIR to another folder."
+            "(mode 0700). Fix it, or set MSINFO_PRICE_UPLOAD_DIR to another folder."
         )
     return directory
 
 
 def staging_dir():
-    return _private_dir(
-        Path(getattr(settings, "PRICE_IMPORT_STAGING_DIR", None) or Path(tempfile.gettempdir()) / "msinfo-price-uploads")
-    )
+    configured = getattr(settings, "PRICE_IMPORT_STAGING_DIR", None)
+    if not configured:
+        raise ImproperlyConfigured("Set PRICE_IMPORT_STAGING_DIR (MSINFO_PRICE_UPLOAD_DIR) to a folder for price uploads.")
+    return _private_dir(Path(configured))
 
 
 def user_dir(user):

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from therapies.currencies import is_known_currency
 from therapies.models import Category, CostEstimate, Therapy
+from therapies.pricing.cells import cell_problems
 from therapies.pricing.rows import Problem
 
 _AMOUNT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
@@ -73,6 +74,11 @@ class RowValidator:
     def check(self, raw):
         """(EstimateRow or None, [Problem, ...]) for one RawRow."""
         where, values = raw.where, raw.values
+        # Characters no database column takes (PostgreSQL refuses NUL) stop
+        # here for every format, whatever its parser checked.
+        unsafe = cell_problems(where, values, lengths=False)
+        if unsafe:
+            return None, unsafe
         problems = []
 
         def problem(column, message):

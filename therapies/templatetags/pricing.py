@@ -47,6 +47,7 @@ def markdown(text):
 # --- Price history chart -----------------------------------------------------------------
 
 WIDTH, HEIGHT = 480, 240
+MARKED_POINTS = 24  # more points than this get no marker each (see price_chart)
 LEFT, RIGHT, TOP, BOTTOM = 116, 16, 16, 44
 
 
@@ -61,16 +62,15 @@ def _nice_ceiling(value):
     return 10 * magnitude
 
 
-def price_chart(estimates):
+def price_chart(points, other_currencies=False):
     """Geometry for an SVG band chart (lowest to highest yearly cost over the
-    as-of dates). Plots the estimates in the current one's currency only, so
-    one axis never mixes currencies. None when fewer than two points remain."""
-    if not estimates:
-        return None
-    currency = estimates[0].currency
-    points = sorted((e for e in estimates if e.currency == currency), key=lambda e: e.as_of)
+    as-of dates). `points` are the estimates to plot, all in one currency (the
+    current one's, so one axis never mixes currencies): at most one a month, as
+    queries.month_points gives them. None when fewer than two points remain."""
+    points = sorted(points, key=lambda e: (e.as_of, e.recorded_at, e.id))
     if len(points) < 2:
         return None
+    currency = points[-1].currency
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     first, last = points[0].as_of, points[-1].as_of
     span = (last - first).days or 1
@@ -82,16 +82,24 @@ def price_chart(estimates):
     def y(value):
         return round(TOP + plot_h - float(value) / top_value * plot_h, 1)
 
-    plotted = [
-        {
-            "estimate": e,
-            "x": x(e.as_of),
-            "y_low": y(e.low),
-            "y_high": y(e.high),
-            "label": f"{format_date(e.as_of, DATE_FORMAT)}: {cost_range(e)}",
+    def label(e):
+        return f"{format_date(e.as_of, DATE_FORMAT)}: {cost_range(e)}"
+
+    plotted = [{"estimate": e, "x": x(e.as_of), "y_low": y(e.low), "y_high": y(e.high)} for e in points]
+    # Markers (each with its figures) on a short history; on a long one they
+    # would overlap, so only the latest is marked and the description sums
+    # the rest up: the recent table and the full history page list them.
+    marked = plotted if len(plotted) <= MARKED_POINTS else plotted[-1:]
+    for p in marked:
+        p["label"] = label(p["estimate"])
+    summary = None
+    if len(plotted) > MARKED_POINTS:
+        summary = {
+            "count": len(plotted),
+            "lowest": money(min(e.low for e in points), currency),
+            "highest": money(max(e.high for e in points), currency),
+            "latest": marked[-1]["label"],
         }
-        for e in points
-    ]
     band = [(p["x"], p["y_low"]) for p in plotted] + [(p["x"], p["y_high"]) for p in reversed(plotted)]
     ticks = [
         {"y": y(value), "label": money(Decimal(str(value)), currency)}
@@ -104,6 +112,8 @@ def price_chart(estimates):
         "right": WIDTH - RIGHT,
         "bottom": HEIGHT - BOTTOM,
         "points": plotted,
+        "marked": marked,
+        "summary": summary,
         "band": " ".join(f"{px},{py}" for px, py in band),
         "high_line": " ".join(f"{p['x']},{p['y_high']}" for p in plotted),
         "low_line": " ".join(f"{p['x']},{p['y_low']}" for p in plotted),
@@ -113,18 +123,24 @@ def price_chart(estimates):
         "currency": currency,
         "first": first,
         "last": last,
-        "other_currencies": len(points) < len(estimates),
+        "other_currencies": other_currencies,
     }
 
 
 @register.inclusion_tag("includes/price_history.html")
-def price_history(estimates, subject):
-    """The price history block: chart and table, shown only when there is more
-    than one estimate. `estimates` is newest first, as the queries return it."""
-    estimates = list(estimates)
+def price_history(history, subject):
+    """The price history block: chart (one point a month) and the most recent
+    estimates, with a link to the full history when there are more. Shown only
+    when there is more than one estimate. `history` is a queries.PriceHistory."""
+    recent = list(history.recent)
+    current = recent[0] if recent else None
+    show = len(recent) > 1
+    other_currencies = any(e.currency != current.currency for e in recent) if current else False
     return {
-        "estimates": estimates,
+        "estimates": recent,
+        "has_more": history.has_more,
+        "full_history_url": history.full_history_url,
         "subject": subject,
-        "show": len(estimates) > 1,
-        "chart": price_chart(estimates) if len(estimates) > 1 else None,
+        "show": show,
+        "chart": price_chart(history.points, other_currencies) if show else None,
     }

@@ -37,6 +37,7 @@ class Command(BaseCommand):
             self.reviewer = self.load_demo_reviewer()
             categories = self.load_categories()
             therapies = self.load_therapies(categories)
+            self.load_medicine_prices(therapies)
             article = self.load_article(therapies)
             self.load_references(article, therapies)
             self.load_site_pages()
@@ -126,6 +127,19 @@ class Command(BaseCommand):
             },
             label=f"estimate for {category.name!r}: USD {low:,.0f}–{high:,.0f} as of {demo.PRICES_AS_OF}",
         )
+
+    def load_medicine_prices(self, therapies):
+        for slug, product, price_2017, price_2020 in demo.MEDICINE_PRICES:
+            for study, amount in ((demo.HARTUNG_2017, price_2017), (demo.TAND_2020, price_2020)):
+                if amount is None:
+                    continue
+                key = {"therapy": therapies[slug], "product": product, "currency": "USD", "as_of": study["as_of"]}
+                self.get_or_create(
+                    CostEstimate,
+                    lookups=[key],
+                    values={**key, **study, "low": amount, "high": amount, "note": demo.STUDY_PRICE_NOTE},
+                    label=f"estimate for {product}: USD {amount:,} as of {study['as_of']}",
+                )
 
     def load_therapies(self, categories):
         therapies = {}

@@ -211,7 +211,28 @@ def test_therapy_with_its_own_estimate_shows_it(client, site, make_estimate):
 
     assert "US$91,000 to US$92,000 a year" in p.text and "Fingolimod list price" in p.text
     assert "Estimate for the whole" not in p.text
-    assert "US$80,000 to US$100,000" not in p.text
+    # Its own figure comes first; the group's range follows, as context only.
+    assert "For comparison, the whole Oral DMTs group: US$80,000 to US$100,000" in p.text
+    assert p.text.index("US$91,000") < p.text.index("US$80,000")
+
+
+def test_brand_and_generic_prices_side_by_side_and_in_the_cost_table(client, site, make_estimate):
+    as_of = timezone.localdate() - datetime.timedelta(days=20)
+    make_estimate(site["fingolimod"], low=Decimal("105390"), high=Decimal("105390"), product="Gilenya (brand)", as_of=as_of)
+    make_estimate(site["fingolimod"], low=Decimal("9000"), high=Decimal("12000"), product="generic fingolimod", as_of=as_of)
+    # An older Gilenya price is history, not a current figure.
+    make_estimate(site["fingolimod"], low=Decimal("86966"), high=Decimal("86966"), product="Gilenya (brand)",
+                  as_of=as_of - datetime.timedelta(days=400))
+
+    therapy_page = page(client.get("/therapies/fingolimod/")).text
+    assert "generic fingolimod: US$9,000 to US$12,000 a year" in therapy_page
+    assert "Gilenya (brand): US$105,390 a year" in therapy_page
+    assert therapy_page.index("generic fingolimod") < therapy_page.index("Gilenya (brand): US$105,390")
+    assert "US list price" in therapy_page
+
+    table = page(client.get("/therapies/")).text
+    assert "Gilenya (brand): US$105,390 a year" in table and "generic fingolimod: US$9,000 to US$12,000 a year" in table
+    assert "US$86,966" not in table
 
 
 def test_therapy_without_its_own_estimate_shows_the_groups_labelled(client, site):

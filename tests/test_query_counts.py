@@ -21,21 +21,24 @@ from therapies.models import Category, Therapy
 # emerging and care pages open with a reviewed site text ("intro"): one query,
 # added when that text moved out of the templates into the admin.
 EXPECTED_QUERIES = {
-    "/": 6,  # due, intro, DMT groups, their therapies, their current estimates (one query), latest articles
-    "/therapies/": 5,  # due, routes in use, DMT groups, their therapies, their current estimates
-    "/therapies/?route=injection": 5,  # the same, therapies filtered
+    # The cost table gives each medicine's own current prices (one per product): one query for all.
+    "/": 7,  # due, intro, DMT groups, their therapies, their current estimates (one query), medicines' own, latest articles
+    "/therapies/": 6,  # due, routes in use, DMT groups, their therapies, their current estimates, medicines' own
+    "/therapies/?route=injection": 6,  # the same, therapies filtered
     # A price history is a bounded summary (issue 8): its most recent estimates
     # (the first is the current one) and the chart's month points, one query
     # each, whatever the length of the history. The therapy page shows its own
     # (a group's only when it has none); the category page gained the chart's query.
-    "/therapies/therapy-0-0/": 6,  # due, therapy + group + approver, articles, references, its recent estimates, its chart
+    # A therapy with prices of its own shows them per product first, and its group's current range as context.
+    "/therapies/therapy-0-0/": 8,  # due, therapy + group + approver, articles, references, its own current ones,
+    # its group's current, its recent estimates, its chart
     "/categories/group-0/": 5,  # due, group + approver, its therapies, its recent estimates, its chart
     "/categories/emerging-0/": 5,
     "/emerging/": 4,  # due, intro, sections + approvers (with profiles), their therapies
     "/care/": 4,
     "/articles/": 3,  # due, count, one page
     "/articles/article-0/": 4,  # due, article + approver, its related therapies, its references
-    "/articles/with-table/": 7,  # the same + the cost table's three
+    "/articles/with-table/": 8,  # the same + the cost table's four
 }
 
 # Pages that show a reviewer's credit, and pages with a reference list.

@@ -84,6 +84,36 @@ def attach_current_estimates(subjects):
     return subjects
 
 
+def attach_own_estimates(therapies):
+    """Set `.own_estimates` on each therapy: its current estimate for each
+    product it is priced as (brand, generic, or '' for the medicine as a
+    whole), cheapest first. One query, whatever the history: the named
+    products come from a partial index over the few rows that name one, and
+    each product's newest estimate is one index seek."""
+    therapies = [therapy for therapy in therapies if therapy is not None and therapy.pk is not None]
+    for therapy in therapies:
+        therapy.own_estimates = []
+    if not therapies:
+        return therapies
+    pks = [therapy.pk for therapy in therapies]
+    active = CostEstimate.objects.active()
+    newest_of_product = (
+        active.filter(therapy=OuterRef("therapy"), product=OuterRef("product")).newest_first().values("id")[:1]
+    )
+    named = (
+        active.filter(therapy__in=pks).exclude(product="").order_by().values("therapy", "product").distinct()
+        .annotate(current_id=Subquery(newest_of_product)).values("current_id")
+    )
+    whole = active.filter(therapy=OuterRef("pk"), product="").newest_first().values("id")[:1]
+    unnamed = Therapy._base_manager.filter(pk__in=pks).annotate(current_id=Subquery(whole)).values("current_id")
+    by_therapy = {}
+    for estimate in CostEstimate.objects.filter(Q(id__in=named) | Q(id__in=unnamed)).order_by("low", "product"):
+        by_therapy.setdefault(estimate.therapy_id, []).append(estimate)
+    for therapy in therapies:
+        therapy.own_estimates = by_therapy.get(therapy.pk, [])
+    return therapies
+
+
 class MonthOf(Trunc):
     """The month of a date (its first day), to group by. Django's Trunc calls
     a Python function for every row on SQLite; there the month is the date
@@ -100,8 +130,9 @@ class MonthOf(Trunc):
 
 def month_points(subject, current, months=CHART_MONTHS):
     """The chart's points, oldest first: the latest active estimate of each
-    month in the current estimate's currency, over the `months` months up to
-    the current one (so the current estimate is always the last point).
+    month in the current estimate's currency and for its product (a brand and
+    its generic are different prices, not one line), over the `months` months
+    up to the current one (so the current estimate is always the last point).
 
     The database finds each month's latest as-of date (GROUP BY month over the
     subject's index), then returns only the estimates of those dates: at most
@@ -110,7 +141,7 @@ def month_points(subject, current, months=CHART_MONTHS):
     if current is None:
         return []
     since = add_months(current.as_of.replace(day=1), -(months - 1))
-    same_currency = _subject_estimates(subject).filter(currency=current.currency)
+    same_currency = _subject_estimates(subject).filter(currency=current.currency, product=current.product)
     month_latest = (
         same_currency.filter(as_of__gte=since, as_of__lte=current.as_of)
         .annotate(month=MonthOf("as_of"))
@@ -202,8 +233,8 @@ def _with_price_history(category):
 
 def dmt_categories(route=None):
     """Published disease-modifying therapy categories in the editors' order, each
-    with `.published_therapies` (only those given by `route`, if one is given),
-    and `.current_estimate`. Three queries."""
+    with `.published_therapies` (only those given by `route`, if one is given,
+    each with `.own_estimates`) and `.current_estimate`. Four queries."""
     therapies = published_therapies()
     if route:
         therapies = therapies.filter(route=route)
@@ -214,6 +245,7 @@ def dmt_categories(route=None):
         .prefetch_related(_therapies(therapies))
     )
     categories = attach_current_estimates(list(categories))
+    attach_own_estimates([therapy for category in categories for therapy in category.published_therapies])
     if route:
         categories = [category for category in categories if category.published_therapies]
     return categories
@@ -266,23 +298,31 @@ def prepare_category(category):
 
 @dataclass
 class TherapyCost:
-    """What a therapy page says about cost: the therapy's own current estimate
-    when it has one, otherwise its group's, clearly labelled as the group's;
-    `history` is the shown one's PriceHistory."""
+    """What a therapy page says about cost: the therapy's own current
+    estimates (one per product, e.g. brand and generic) first when it has
+    any, with its group's current range as context; otherwise the group's,
+    clearly labelled as the group's. `history` is the shown one's PriceHistory."""
 
     current: CostEstimate | None
     history: PriceHistory = field(default_factory=PriceHistory)
     is_group_estimate: bool = False
+    own: list = field(default_factory=list)
+    group: CostEstimate | None = None
 
 
 def therapy_cost(therapy):
-    """Two queries when the therapy has its own estimates (its recent ones and
-    its chart), one more when the group's are shown instead."""
-    own = price_history(therapy)
-    if own.current is not None:
-        return TherapyCost(current=own.current, history=own)
+    """Four queries when the therapy has its own estimates (its current ones,
+    its recent ones, its chart, its group's current range), three when the
+    group's are shown instead."""
+    own = attach_own_estimates([therapy])[0].own_estimates if therapy.pk is not None else []
+    if own:
+        attach_current_estimates([therapy.category])
+        history = price_history(therapy)
+        return TherapyCost(current=history.current, history=history, own=own, group=therapy.category.current_estimate)
     group = price_history(therapy.category)
-    return TherapyCost(current=group.current, history=group, is_group_estimate=group.current is not None)
+    return TherapyCost(
+        current=group.current, history=group, is_group_estimate=group.current is not None, group=group.current
+    )
 
 
 def _therapy_prefetches():

@@ -138,9 +138,17 @@ def price_history(history, subject):
     other_currencies = any(e.currency != current.currency for e in recent) if current else False
     return {
         "estimates": recent,
+        "any_product": any(estimate.product for estimate in recent),
         "has_more": history.has_more,
         "full_history_url": history.full_history_url,
         "subject": subject,
+        "chart_subject": f"{subject}, {current.product}" if current is not None and current.product else subject,
         "show": show,
         "chart": price_chart(history.points, other_currencies) if show else None,
     }
+
+
+@register.filter
+def any_stale(estimates):
+    """Is any of these estimates older than the staleness limit?"""
+    return any(estimate.is_stale() for estimate in estimates)

@@ -70,3 +70,26 @@ def test_the_therapy_list_and_a_therapy_with_references_fit_1280_px(
     # The rows are still usable: a reference's address field is at least a few words wide.
     width = browser_page.locator('input[name="references-0-url"]').bounding_box()["width"]
     assert width >= 80
+
+
+@pytest.mark.browser
+def test_the_blank_estimate_row_with_its_product_field_fits_1280_px(
+    live_server, new_page, editor, make_category, make_therapy, make_estimate
+):
+    """A superuser sees the blank row to record an estimate (price editors record
+    theirs on the estimate page), with every field of it, product included."""
+    therapy = make_therapy(
+        generic_name="autologous haematopoietic stem cell transplantation",
+        brand_names="Ocrevus, Ocrevus Zunovo, Kesimpta, Briumvi",
+        category=make_category(name="Infusion therapies given in hospital", slug="infusions"),
+    )
+    make_estimate(therapy, product="brand (Ocrevus Zunovo, subcutaneous) " * 3, note="A long note. " * 20)
+
+    browser_page = new_page()
+    browser_page.set_viewport_size({"width": WIDTH, "height": 900})
+    log_in(browser_page, live_server.url, editor)
+    browser_page.goto(f"{live_server.url}/admin/therapies/therapy/{therapy.pk}/change/")
+    measured = assert_fits(browser_page)
+    assert "cost_estimates-group" in {name for name, _, _ in measured["boxes"]}
+    width = browser_page.locator('input[name="cost_estimates-1-product"]').bounding_box()["width"]
+    assert width >= 80

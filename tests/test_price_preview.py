@@ -274,7 +274,7 @@ def test_the_dry_run_lists_the_rows_and_flags(subjects, tmp_path):
     lines = out.splitlines()
     start = lines.index(
         "Rows, flagged first (change: low and high, each against the current estimate in use for the same "
-        "subject and currency):"
+        "subject, product and currency):"
     )
     assert lines[start + 1 : start + 4] == [
         "  line 3: therapy 'jumpy' USD 600,000.00–800,000.00 as of 2025-01-15 (new); now USD 60,000.00–80,000.00 "

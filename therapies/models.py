@@ -382,12 +382,10 @@ class CostEstimate(models.Model):
         indexes = [
             models.Index(fields=["category", "-as_of", "-recorded_at", "-id"], name="cost_estimate_category_newest"),
             models.Index(fields=["therapy", "-as_of", "-recorded_at", "-id"], name="cost_estimate_therapy_newest"),
-            # The few estimates that name a product (brand, generic), so a
-            # medicine's products are found without reading its whole history.
+            # A medicine's products (brand, generic) and each one's newest
+            # estimate, found without reading its whole history.
             models.Index(
-                fields=["therapy", "product", "-as_of", "-recorded_at", "-id"],
-                condition=~Q(product=""),
-                name="cost_estimate_named_product",
+                fields=["therapy", "product", "-as_of", "-recorded_at", "-id"], name="cost_estimate_therapy_product"
             ),
         ]
 

@@ -28,7 +28,7 @@ from editorial.models import Reference, add_months, live_q
 from therapies.models import Category, CostEstimate, Therapy
 
 RECENT_ESTIMATES = 12  # rows in a page's price history table
-CHART_MONTHS = 120  # the chart's reach: ten years, at most one point a month
+CHART_MONTHS = 60  # the chart's reach: five years, at most one point a month (the full history page has the rest)
 FULL_HISTORY_PAGE_SIZE = 50
 
 
@@ -88,8 +88,8 @@ def attach_own_estimates(therapies):
     """Set `.own_estimates` on each therapy: its current estimate for each
     product it is priced as (brand, generic, or '' for the medicine as a
     whole), cheapest first. One query, whatever the history: the named
-    products come from a partial index over the few rows that name one, and
-    each product's newest estimate is one index seek."""
+    products are a range of the (therapy, product, date) index, and each
+    product's newest estimate is one seek in it."""
     therapies = [therapy for therapy in therapies if therapy is not None and therapy.pk is not None]
     for therapy in therapies:
         therapy.own_estimates = []
@@ -101,7 +101,8 @@ def attach_own_estimates(therapies):
         active.filter(therapy=OuterRef("therapy"), product=OuterRef("product")).newest_first().values("id")[:1]
     )
     named = (
-        active.filter(therapy__in=pks).exclude(product="").order_by().values("therapy", "product").distinct()
+        # `product > ''` (not `!= ''`) is a range on the (therapy, product) index.
+        active.filter(therapy__in=pks, product__gt="").order_by().values("therapy", "product").distinct()
         .annotate(current_id=Subquery(newest_of_product)).values("current_id")
     )
     whole = active.filter(therapy=OuterRef("pk"), product="").newest_first().values("id")[:1]
@@ -136,8 +137,8 @@ def month_points(subject, current, months=CHART_MONTHS):
 
     The database finds each month's latest as-of date (GROUP BY month over the
     subject's index), then returns only the estimates of those dates: at most
-    `months` dates, each with one estimate per product, the newest of which is
-    kept here."""
+    `months` dates, the newest estimate of each kept here. Points are rows
+    with id, as_of, recorded_at, low, high and currency."""
     if current is None:
         return []
     since = add_months(current.as_of.replace(day=1), -(months - 1))
@@ -152,8 +153,10 @@ def month_points(subject, current, months=CHART_MONTHS):
     # rather than scanning the whole range again.
     rows = (
         same_currency.filter(as_of__in=Subquery(month_latest.values("latest")))
-        .only("id", "as_of", "recorded_at", "low", "high", "currency")
         .order_by("as_of", "recorded_at", "id")
+        # Plain rows, not model instances: a chart needs only these figures,
+        # and building a hundred deferred models cost more than the query.
+        .values_list("id", "as_of", "recorded_at", "low", "high", "currency", named=True)
     )
     by_month = {}
     for estimate in rows:  # oldest first: each month ends with its latest

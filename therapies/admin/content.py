@@ -33,7 +33,7 @@ from therapies.models import (
     staleness_cutoff,
 )
 
-ESTIMATE_FIELDS = ("low", "high", "currency", "as_of", "source_name", "source_url", "note")
+ESTIMATE_FIELDS = ("low", "high", "currency", "as_of", "product", "source_name", "source_url", "note")
 # A source address typed without a scheme gets https://, not http://.
 URL_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
 
@@ -135,8 +135,8 @@ class EstimateInlineForm(forms.ModelForm):
 
 
 class EstimateInlineFormSet(forms.BaseInlineFormSet):
-    """Two new rows for the same currency and date in one save are refused too
-    (Django's own formset check skips conditional unique constraints)."""
+    """Two new rows for the same product, currency and date in one save are
+    refused too (Django's own formset check skips conditional unique constraints)."""
 
     def clean(self):
         super().clean()
@@ -144,15 +144,15 @@ class EstimateInlineFormSet(forms.BaseInlineFormSet):
         for form in self.forms:
             if not form.has_changed() or not form.is_valid() or form in self.deleted_forms:
                 continue
-            key = (form.instance.currency, form.instance.as_of)
+            key = (form.instance.product, form.instance.currency, form.instance.as_of)
             if key in seen:
                 raise ValidationError(
-                    "Two new estimates have the same currency and as-of date: keep one of them."
+                    "Two new estimates have the same currency and as-of date (and the same product): keep one of them."
                 )
             seen.add(key)
 
 
-ESTIMATES_SHOWN_INLINE = 20
+ESTIMATES_SHOWN_INLINE = 10
 
 
 class RecentEstimatesFormSet(EstimateInlineFormSet):
@@ -480,6 +480,7 @@ class CostEstimateAdmin(EstimateCorrectionAdminMixin, admin.ModelAdmin):
         "high",
         "currency",
         "as_of",
+        "product_display",
         "source_name",
         "recorded_by_name",
         "recorded_at",
@@ -487,19 +488,23 @@ class CostEstimateAdmin(EstimateCorrectionAdminMixin, admin.ModelAdmin):
     )
     list_filter = ("state", "currency", "category__kind", "category", ("recorded_by", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("category", "therapy", "recorded_by__staff_profile", *STATE_RELATED)
-    search_fields = ("category__name", "therapy__generic_name", "therapy__brand_names", "source_name", "note")
+    search_fields = ("category__name", "therapy__generic_name", "therapy__brand_names", "product", "source_name", "note")
     date_hierarchy = "as_of"
     ordering = ("-as_of", "-recorded_at", "-id")
     autocomplete_fields = ("category", "therapy")
     fieldsets = (
         ("What it is the price of", {"fields": ("category", "therapy")}),
-        ("Annual cost", {"fields": ("low", "high", "currency", "as_of")}),
+        ("Annual cost", {"fields": ("low", "high", "currency", "as_of", "product")}),
         ("Source", {"fields": ("source_name", "source_url", "note")}),
     )
 
     @admin.display(description="category or therapy", ordering="category__name")
     def subject_display(self, obj):
         return obj.subject
+
+    @admin.display(description="product priced", ordering="product")
+    def product_display(self, obj):
+        return obj.product or "—"
 
     @admin.display(description="recorded by", ordering="recorded_by__first_name")
     def recorded_by_name(self, obj):

@@ -167,7 +167,7 @@ class EstimateInserter:
     field's default) from the model, so a field added to CostEstimate later is
     filled in as the ORM would. The database still checks every constraint."""
 
-    VARYING = ("category_id", "therapy_id", "low", "high", "currency", "as_of", "source_name", "source_url", "note")
+    VARYING = ("category_id", "therapy_id", "low", "high", "currency", "as_of", "source_name", "source_url", "note", "product")
 
     def __init__(self, **constants):
         opts = CostEstimate._meta
@@ -199,6 +199,7 @@ class EstimateInserter:
             source_name=row.source_name,
             source_url=row.source_url,
             note=row.note,
+            product=row.product,
         )
         return [values[field.attname] for field in self.fields]
 

@@ -4,7 +4,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 # The documented columns, in order. The first seven are required.
-COLUMNS = ("kind", "slug", "low", "high", "currency", "as_of", "source", "source_url", "note")
+COLUMNS = ("kind", "slug", "low", "high", "currency", "as_of", "source", "source_url", "note", "product")
 REQUIRED_COLUMNS = COLUMNS[:7]
 OPTIONAL_COLUMNS = COLUMNS[7:]
 
@@ -38,8 +38,9 @@ class RawRow:
 
 @dataclass(frozen=True, slots=True)
 class Conflict:
-    """A row for a subject, currency and date that already has an estimate with
-    different amounts. Estimates are history and are never overwritten."""
+    """A row for a subject, product, currency and date that already has an
+    estimate with different amounts. Estimates are history and are never
+    overwritten. `subject` names the product too, when the row names one."""
 
     where: str
     subject: str

@@ -1,8 +1,9 @@
 """The one validator: every parser's RawRows are checked here, the same way.
 
 Per row: kind, slug (against the database), amounts, currency, date, source
-fields. Across the file: the same estimate (subject, currency, as-of date)
-twice. Against the database, a chunk of rows at a time (one query per chunk):
+fields, product. Across the file: the same estimate (subject, product,
+currency, as-of date) twice: a brand and a generic row for one therapy and
+date are two estimates. Against the database, a chunk of rows at a time (one query per chunk):
 whether each estimate is new, already recorded with the same amounts
 (unchanged), or recorded with different amounts (a conflict)."""
 
@@ -27,15 +28,19 @@ _CURRENCY = re.compile(r"[A-Za-z]{3}")
 MAX_AMOUNT_DIGITS = 10  # CostEstimate amounts: 12 digits, 2 after the point
 SOURCE_MAX = CostEstimate._meta.get_field("source_name").max_length
 URL_MAX = CostEstimate._meta.get_field("source_url").max_length
+PRODUCT_MAX = CostEstimate._meta.get_field("product").max_length
 KINDS = ("category", "therapy")
 
 
 class EstimateRow:
     """A checked row, ready to compare with the database and to save."""
 
-    __slots__ = ("where", "kind", "slug", "subject_id", "low", "high", "currency", "as_of", "source_name", "source_url", "note")
+    __slots__ = (
+        "where", "kind", "slug", "subject_id", "low", "high", "currency", "as_of", "source_name", "source_url", "note",
+        "product",
+    )
 
-    def __init__(self, where, kind, slug, subject_id, low, high, currency, as_of, source_name, source_url, note):
+    def __init__(self, where, kind, slug, subject_id, low, high, currency, as_of, source_name, source_url, note, product=""):
         self.where = where
         self.kind = kind
         self.slug = slug
@@ -47,14 +52,16 @@ class EstimateRow:
         self.source_name = source_name
         self.source_url = source_url
         self.note = note
+        self.product = product
 
     @property
     def key(self):
-        return (self.kind, self.subject_id, self.currency, self.as_of)
+        return (self.kind, self.subject_id, self.product, self.currency, self.as_of)
 
     @property
     def subject_label(self):
-        return f"{self.kind} '{self.slug}'"
+        product = f" ({self.product})" if self.product else ""
+        return f"{self.kind} '{self.slug}'{product}"
 
 
 class RowValidator:
@@ -128,10 +135,16 @@ class RowValidator:
                 else:
                     if len(self.good_urls) < 10_000:  # files repeat a few addresses many times
                         self.good_urls.add(source_url)
+        # NADAC rows have no product column: they price the medicine as a whole.
+        product = values.get("product", "")
+        if len(product) > PRODUCT_MAX:
+            problem("product", f"longer than {PRODUCT_MAX} characters.")
 
         if problems:
             return None, problems
-        row = EstimateRow(where, kind, slug, subject_id, low, high, currency, as_of, source_name, source_url, values["note"])
+        row = EstimateRow(
+            where, kind, slug, subject_id, low, high, currency, as_of, source_name, source_url, values["note"], product
+        )
         first = self.seen.get(row.key)
         if first is None:
             self.seen[row.key] = where
@@ -200,11 +213,11 @@ def existing_estimates(rows):
         return {}
     found = (
         CostEstimate.objects.active()
-        .filter(subjects, product="", as_of__in={row.as_of for row in rows})
-        .values_list("therapy_id", "category_id", "currency", "as_of", "id", "low", "high")
+        .filter(subjects, product__in={row.product for row in rows}, as_of__in={row.as_of for row in rows})
+        .values_list("therapy_id", "category_id", "product", "currency", "as_of", "id", "low", "high")
         .order_by()
     )
     return {
-        ("therapy" if therapy_id else "category", therapy_id or category_id, currency, as_of): (pk, low, high)
-        for therapy_id, category_id, currency, as_of, pk, low, high in found
+        ("therapy" if therapy_id else "category", therapy_id or category_id, product, currency, as_of): (pk, low, high)
+        for therapy_id, category_id, product, currency, as_of, pk, low, high in found
     }

@@ -111,7 +111,7 @@ class Command(BaseCommand):
     def _print_rows(review, out):
         out(
             "Rows, flagged first (change: low and high, each against the current estimate "
-            "in use for the same subject and currency):"
+            "in use for the same subject, product and currency):"
         )
         for row in review.listing:
             out(f"  {row}")

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from editorial.models import Reference
-from tests.test_browser_review import log_in
+from tests.browser_pages import log_in
 
 pytest_plugins = ["tests.browser_support"]
 

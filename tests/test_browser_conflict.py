@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from editorial import workflow
 from editorial.models import Revision
 from therapies.models import Therapy
-from tests.test_browser_review import log_in
+from tests.browser_pages import log_in
 
 pytest_plugins = ["tests.browser_support"]
 

@@ -16,18 +16,12 @@ from playwright.sync_api import expect
 from editorial.models import ReviewDecision
 from therapies.models import CostEstimate
 
+from tests.browser_pages import log_in
+
 pytest_plugins = ["tests.browser_support"]
 
-PASSWORD = "a-long-test-password"  # the conftest `person` fixture's password
 REASON = "Typo in the supplier's file: ten times too high."
 
-
-def log_in(page, base_url, user):
-    page.goto(f"{base_url}/admin/login/?next=/admin/")
-    page.locator('input[name="username"]').fill(user.username)
-    page.locator('input[name="password"]').fill(PASSWORD)
-    page.locator('input[type="submit"], button[type="submit"]').first.click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
 
 
 @pytest.mark.browser

@@ -12,19 +12,13 @@ from playwright.sync_api import expect
 from articles.models import Article
 from editorial.models import Revision
 
+from tests.browser_pages import log_in
+
 pytest_plugins = ["tests.browser_support"]
 
-PASSWORD = "a-long-test-password"  # the conftest `person` fixture's password
 OLD_TEXT = "Interferons have been used for MS since the 1990s."
 NEW_TEXT = "Interferons were among the first MS medicines, first approved in 1993."
 
-
-def log_in(page, base_url, user):
-    page.goto(f"{base_url}/admin/login/?next=/admin/")
-    page.locator('input[name="username"]').fill(user.username)
-    page.locator('input[name="password"]').fill(PASSWORD)
-    page.locator('input[type="submit"], button[type="submit"]').first.click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
 
 
 @pytest.mark.browser

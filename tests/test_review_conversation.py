@@ -4,8 +4,6 @@ still in the form, the reviewer reads the thread, the site-wide list of
 decisions can be searched and filtered but not changed, and deleting a staff
 account never erases who did what."""
 
-import datetime
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
@@ -15,8 +13,7 @@ from django.utils import timezone
 
 from editorial import workflow
 from editorial.models import EditorialStatus, ReviewDecision, Revision
-from therapies.models import Therapy
-from tests.admin_roles import admin_url, draft, seen_version
+from tests.admin_roles import admin_url, draft
 from tests.conftest import logged_in
 from tests.test_admin import form_data
 

@@ -24,10 +24,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import F, Q, Window
+from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
 from therapies.models import CostEstimate
+from therapies.pricing.validation import subjects_of
 
 LARGE_CHANGE = "large change"
 IMPLAUSIBLE = "implausible amount"
@@ -148,14 +149,8 @@ def current_estimates(rows):
     """The estimate in use for each subject, product and currency of `rows`
     (newest by as-of date, then recorded time, then id), in one query:
     (kind, subject_id, product, currency) -> Current."""
-    therapy_ids = {row.subject_id for row in rows if row.kind == "therapy"}
-    category_ids = {row.subject_id for row in rows if row.kind == "category"}
-    subjects = Q()
-    if therapy_ids:
-        subjects |= Q(therapy_id__in=therapy_ids)
-    if category_ids:
-        subjects |= Q(category_id__in=category_ids)
-    if not subjects:
+    subjects = subjects_of(rows)
+    if subjects is None:
         return {}
     newest = (
         CostEstimate.objects.active()

@@ -199,9 +199,9 @@ class RowValidator:
         return day
 
 
-def existing_estimates(rows):
-    """Recorded estimates for a chunk of checked rows, one query:
-    key -> (id, low, high)."""
+def subjects_of(rows):
+    """A filter on the estimates of the categories and therapies `rows` name;
+    None when they name none."""
     therapy_ids = {row.subject_id for row in rows if row.kind == "therapy"}
     category_ids = {row.subject_id for row in rows if row.kind == "category"}
     subjects = Q()
@@ -209,7 +209,14 @@ def existing_estimates(rows):
         subjects |= Q(therapy_id__in=therapy_ids)
     if category_ids:
         subjects |= Q(category_id__in=category_ids)
-    if not subjects:
+    return subjects or None
+
+
+def existing_estimates(rows):
+    """Recorded estimates for a chunk of checked rows, one query:
+    key -> (id, low, high)."""
+    subjects = subjects_of(rows)
+    if subjects is None:
         return {}
     found = (
         CostEstimate.objects.active()

@@ -373,30 +373,35 @@ class StaffProfile(models.Model):
         return f"{self.display_name}, {self.credentials}" if self.credentials else self.display_name
 
 
-def person_name(user):
-    """The name a member of staff goes by: their profile's display name, else
-    their full name, else their user name. '' for no one."""
+def _profile_name(user, attribute):
+    """`attribute` of the user's staff profile, else their full name, else
+    their user name. '' for no one."""
     if user is None:
         return ""
     try:
-        return user.staff_profile.display_name
+        return getattr(user.staff_profile, attribute)
     except (AttributeError, ObjectDoesNotExist):
         return user.get_full_name() or user.get_username()
+
+
+def person_name(user):
+    """The name a member of staff goes by among colleagues."""
+    return _profile_name(user, "display_name")
 
 
 def credited_name(user):
     """The reviewer credit readers see: the display name with credentials."""
-    if user is None:
-        return ""
-    try:
-        return user.staff_profile.credited_name
-    except (AttributeError, ObjectDoesNotExist):
-        return user.get_full_name() or user.get_username()
+    return _profile_name(user, "credited_name")
 
 
 class ReviewDecisionQuerySet(models.QuerySet):
     def for_object(self, obj):
         return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+
+    def between_editors_and_reviewers(self):
+        """Decisions that move an item between its editors and reviewers: an
+        editor overwriting a colleague's edit does neither."""
+        return self.exclude(action=ReviewDecision.Action.OVERWROTE)
 
 
 class ReviewDecision(models.Model):

@@ -83,7 +83,7 @@ def record(obj, action, actor, note="", revision=None, go_live_at=None):
 def latest_send_back(obj):
     """The reviewer's latest note, if the item is back with its editors now:
     sent back, and not submitted or approved since."""
-    latest = ReviewDecision.objects.for_object(obj).exclude(action=ReviewDecision.Action.OVERWROTE).first()
+    latest = ReviewDecision.objects.for_object(obj).between_editors_and_reviewers().first()
     return latest if latest is not None and latest.action == ReviewDecision.Action.SENT_BACK else None
 
 
@@ -98,7 +98,7 @@ def with_latest_decision(queryset):
     decisions = ReviewDecision.objects.filter(content_type=content_type, object_id=OuterRef("pk")).order_by(
         "-created_at", "-id"
     )
-    latest = decisions.exclude(action=ReviewDecision.Action.OVERWROTE)
+    latest = decisions.between_editors_and_reviewers()
     submitted = decisions.filter(action=ReviewDecision.Action.SUBMITTED)
 
     def latest_value(name, output_field=None):

@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
+from editorial.admin.records import KeptRecordAdminMixin
 from editorial.models import ReviewDecision, reviewed_models
 
 
@@ -68,7 +69,7 @@ class ContentKindFilter(admin.SimpleListFilter):
 
 
 @admin.register(ReviewDecision)
-class ReviewDecisionAdmin(admin.ModelAdmin):
+class ReviewDecisionAdmin(KeptRecordAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "action", "page", "kind", "actor_name", "note")
     list_display_links = ("created_at",)
     list_filter = (PersonFilter, "action", ContentKindFilter)
@@ -78,16 +79,6 @@ class ReviewDecisionAdmin(admin.ModelAdmin):
     fields = ("created_at", "action", "page", "kind", "actor_name", "note", "go_live_at")
     readonly_fields = fields
     list_per_page = 50
-
-    # The record is kept as the workflow wrote it.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="page", ordering="object_repr")
     def page(self, obj):

@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from editorial.admin.records import KeptRecordAdminMixin
 from therapies.admin.corrections import STATE_RELATED, ImportWithdrawalAdminMixin, state_html
 from therapies.admin.uploads import limit_upload_size
 from therapies.models import NdcMapping, PriceImport, normalise_ndc
@@ -90,7 +91,7 @@ class PriceUploadForm(forms.Form):
 
 
 @admin.register(PriceImport)
-class PriceImportAdmin(ImportWithdrawalAdminMixin, admin.ModelAdmin):
+class PriceImportAdmin(ImportWithdrawalAdminMixin, KeptRecordAdminMixin, admin.ModelAdmin):
     """The record of imports: read-only. New imports come from the upload page
     or the import_prices command, never from an add form; a wrong one can be
     withdrawn as a whole (see corrections.py)."""
@@ -127,15 +128,6 @@ class PriceImportAdmin(ImportWithdrawalAdminMixin, admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) or can_upload(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="estimates it created")
     def estimates_list(self, obj):

@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class EditorialConfig(AppConfig):
     name = "editorial"
     verbose_name = "Review and publishing"
+
+    def ready(self):
+        from editorial import cache
+
+        # Every change readers can see empties the page cache on commit.
+        cache.connect_signals()
+
+        from editorial import fixtures
+
+        # loaddata restores history rows as exported, and adds none.
+        fixtures.connect_signals()

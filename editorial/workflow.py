@@ -17,7 +17,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import F, JSONField, OuterRef, Subquery
 from django.utils import timezone
 
-from editorial import diffing
+from editorial import cache, diffing
 from editorial.models import EditorialStatus, ReviewDecision, Revision, person_name
 
 logger = logging.getLogger(__name__)
@@ -441,6 +441,9 @@ def approve(obj, reviewer, note="", go_live_at=None, expires_at=KEEP, seen_versi
         Revision.objects.filter(pk=revision.pk).update(
             status=Revision.Status.SCHEDULED, go_live_at=go_live_at, expires_at=expires_at, **review
         )
+        # The live page is unchanged, but it now has a go-live time that a
+        # stored page must not outlast (an update sends no signal).
+        cache.content_changed()
         record(live, ReviewDecision.Action.SCHEDULED, reviewer, note, revision=revision, go_live_at=go_live_at)
         return live
 

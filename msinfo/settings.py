@@ -5,12 +5,17 @@ defaults are the safe ones: with nothing set, DEBUG is off and the site refuses
 to start without a secret key. `make run` sets what local development needs.
 """
 
+import hashlib
 import os
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from msinfo.databases import connection_options
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -35,6 +40,13 @@ def env_decimal(name, default):
     if not number.is_finite() or number < 0:
         raise ImproperlyConfigured(f"{name} must be a number of zero or more, such as {default}; it is {value!r}.")
     return number
+
+
+def env_whole_number(name, default):
+    number = env_decimal(name, default)
+    if number != number.to_integral_value():
+        raise ImproperlyConfigured(f"{name} must be a whole number, such as {default}; it is {number}.")
+    return int(number)
 
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -63,22 +75,47 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    # Content-Security-Policy (csp.middleware.CSPMiddleware); the app adds checks for its settings.
+    "csp",
     "editorial",
     "therapies",
     "articles",
+    # Staff sign-in: failed-login lockout, two-factor devices, then the app
+    # that puts them together (accounts/).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "accounts",
 ]
 
 MIDDLEWARE = [
+    # Refuses oversized bodies before anything below reads them.
+    "msinfo.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Permissions-Policy, Cross-Origin-Resource-Policy; above WhiteNoise so static files get them.
+    "msinfo.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Answers /healthz before sessions, the page cache and logins get involved.
+    "msinfo.middleware.HealthCheckMiddleware",
+    # Anonymous readers' pages from the cache, before sessions and logins get
+    # involved (editorial/cache.py says why a stored page is never out of date).
+    "editorial.cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Says whether the session passed the second sign-in step.
+    "django_otp.middleware.OTPMiddleware",
+    # Staff idle timeout; no staff page before the second step.
+    "accounts.middleware.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Records which editor made each change in the history tables.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "msinfo.urls"
@@ -110,11 +147,66 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Busy and failing databases (msinfo/databases.py explains each option): SQLite
+# waits up to MSINFO_SQLITE_BUSY_TIMEOUT seconds for a lock, in WAL mode with
+# IMMEDIATE transactions; PostgreSQL gives up connecting after
+# MSINFO_DB_CONNECT_TIMEOUT seconds and cancels any statement running longer
+# than MSINFO_DB_STATEMENT_TIMEOUT_MS (0: no limit). Management commands use
+# the same limits.
+DATABASES["default"]["OPTIONS"] = connection_options(
+    DATABASES["default"],
+    sqlite_busy_timeout=float(env_decimal("MSINFO_SQLITE_BUSY_TIMEOUT", "20")),
+    connect_timeout=env_whole_number("MSINFO_DB_CONNECT_TIMEOUT", "5"),
+    statement_timeout_ms=env_whole_number("MSINFO_DB_STATEMENT_TIMEOUT_MS", "30000"),
+)
+# While the database is unavailable, pages answer 503 with this Retry-After
+# (seconds); see msinfo/errors.py.
+DB_UNAVAILABLE_RETRY_AFTER = env_whole_number("MSINFO_DB_RETRY_AFTER_SECONDS", "30")
+
+# The cache holds anonymous readers' pages and rendered Markdown. With
+# REDIS_URL (redis://host:6379/0) it is Redis, shared by every app server;
+# the short timeouts make a hung Redis cost a page its cache, not its answer.
+# Without it, files in MSINFO_CACHE_DIR (default var/cache): no server to
+# run, and shared by all the worker processes of one machine (a per-process
+# memory cache would let one worker keep serving a page another worker's
+# change has replaced).
+# Keys start with MSINFO_CACHE_KEY_PREFIX; by default one made from the
+# database's address, so installs (or test runs) with different databases
+# never share pages, while app servers of one site share them.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+_database_identity = "|".join(str(DATABASES["default"].get(part, "")) for part in ("ENGINE", "HOST", "PORT", "NAME"))
+CACHE_KEY_PREFIX = os.environ.get("MSINFO_CACHE_KEY_PREFIX") or (
+    "msinfo-" + hashlib.sha256(_database_identity.encode()).hexdigest()[:12]
+)
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": Path(os.environ.get("MSINFO_CACHE_DIR") or BASE_DIR / "var" / "cache"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+# The longest an anonymous page is served from the cache (seconds); a change
+# or a scheduled go-live or expiry replaces it sooner. 0 turns the page cache
+# off, the default with DEBUG on, so a template being edited shows at once.
+PAGE_CACHE_SECONDS = env_whole_number("MSINFO_PAGE_CACHE_SECONDS", "0" if DEBUG else "600")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # Catches what the one above misses: "mary.jones2026!", "Senoj.yram-123".
+    {"NAME": "accounts.password_validation.UsernameInPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -146,14 +238,65 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 LOGIN_URL = "admin:login"
+# Where a login goes when its ?next= is missing or points off the site.
+LOGIN_REDIRECT_URL = "admin:index"
+
+# Staff accounts (accounts/). django-axes' backend comes first so a locked-out
+# account or address is refused before its password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# After this many failed logins (wrong passwords and wrong two-factor codes
+# alike), the account, and separately the address they came from, are locked
+# for MSINFO_LOGIN_LOCKOUT_MINUTES after the last failure. A successful login clears the count.
+AXES_FAILURE_LIMIT = env_whole_number("MSINFO_LOGIN_FAILURE_LIMIT", "5")
+MSINFO_LOGIN_LOCKOUT_MINUTES = env_whole_number("MSINFO_LOGIN_LOCKOUT_MINUTES", "15")
+if AXES_FAILURE_LIMIT < 1 or MSINFO_LOGIN_LOCKOUT_MINUTES < 1:
+    raise ImproperlyConfigured("MSINFO_LOGIN_FAILURE_LIMIT and MSINFO_LOGIN_LOCKOUT_MINUTES must be 1 or more.")
+AXES_COOLOFF_TIME = timedelta(minutes=MSINFO_LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# Attempts during a lockout do not extend it, so "locked for 15 minutes" is true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip_address"
+# The failure log names the username and address (operators need both);
+# passwords, and codes typed at the second step, are never written down.
+AXES_SENSITIVE_PARAMETERS = ["code"]
+# How many proxies in front of the site append to X-Forwarded-For: the client
+# address for the lockout is that many entries from the right. Behind a
+# TLS-terminating proxy (DJANGO_SECURE_PROXY_SSL_HEADER) the default is one;
+# otherwise the header is ignored, since anyone can send it.
+MSINFO_TRUSTED_PROXY_COUNT = env_whole_number(
+    "MSINFO_TRUSTED_PROXY_COUNT", "1" if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER") else "0"
+)
+# Who must sign in with a second factor: any of superusers, reviewers (the
+# Medical reviewers group), staff (everyone with admin access). Empty: nobody
+# must, anyone may.
+MSINFO_TWO_FACTOR_REQUIRED_FOR = env_list("MSINFO_TWO_FACTOR_REQUIRED_FOR", "superusers,reviewers")
+if unknown := set(MSINFO_TWO_FACTOR_REQUIRED_FOR) - {"superusers", "reviewers", "staff"}:
+    raise ImproperlyConfigured(
+        f"MSINFO_TWO_FACTOR_REQUIRED_FOR may list superusers, reviewers and staff; it has {', '.join(sorted(unknown))}."
+    )
+# The name authenticator apps show next to the codes.
+OTP_TOTP_ISSUER = "MS treatment information"
+# A staff session unused for this long is signed out.
+MSINFO_STAFF_IDLE_TIMEOUT_MINUTES = env_whole_number("MSINFO_STAFF_IDLE_TIMEOUT_MINUTES", "120")
+if MSINFO_STAFF_IDLE_TIMEOUT_MINUTES < 1:
+    raise ImproperlyConfigured("MSINFO_STAFF_IDLE_TIMEOUT_MINUTES must be 1 or more.")
 
 # Security: strict unless DEBUG is on. Behind a TLS-terminating proxy, set
 # DJANGO_SECURE_PROXY_SSL_HEADER=1 so Django trusts X-Forwarded-Proto.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# A load balancer's health probe often speaks plain HTTP to the app directly.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# Cookies only over HTTPS unless DEBUG. `make serve` turns this off for its
+# plain-HTTP check on localhost; production leaves it on.
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
@@ -161,6 +304,28 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy, enforced on every page, the admin included: everything
+# comes from this site, with no inline script or style at all (our templates
+# keep their styles in static CSS). Scripts get no nonce, because cached pages
+# would carry a stale one. data: images are Bootstrap's CSS icons. Permissions-
+# Policy and Cross-Origin-Resource-Policy are set by msinfo.middleware.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        # Local development (DEBUG, plain http://127.0.0.1) must not be sent to https.
+        "upgrade-insecure-requests": not DEBUG,
+    }
+}
 
 # An estimate whose as-of date is older than this is flagged to readers and
 # editors as possibly out of date.
@@ -185,10 +350,29 @@ PRICE_IMPORT_STAGING_DIR = Path(os.environ.get("MSINFO_PRICE_UPLOAD_DIR") or BAS
 # (therapies/admin/uploads.py); the proxy in front should cap bodies too.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Django's default: the largest form on the site (a therapy's change page with
+# its references, NDC mappings and newest estimates, or a change list action
+# on a full page of rows) sends a few hundred fields, so this leaves room for
+# long reference lists and still refuses a body built to exhaust the parser.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# The price upload page takes one file; no other form takes any.
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
+# msinfo.middleware.RequestBodyLimitMiddleware refuses (413) any request that
+# declares a longer body than this, before anything reads it; the price upload
+# page alone accepts its own file limit plus this much.
+MSINFO_MAX_REQUEST_BODY_BYTES = int(
+    env_decimal("MSINFO_MAX_REQUEST_BODY_BYTES", str(DATA_UPLOAD_MAX_MEMORY_SIZE + 512 * 1024))
+)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Failed logins and lockouts are warnings; axes' routine notes on every
+        # login (clean-ups, "BEGIN version") would drown them out. Successful
+        # logins are in the admin's Access logs.
+        "axes": {"level": "WARNING"},
+    },
 }

@@ -1,12 +1,19 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from msinfo.health import healthz
+
 admin.site.site_header = "MS treatment information: editors"
 admin.site.site_title = "MS treatment editors"
 admin.site.index_title = "Content and prices"
 
 urlpatterns = [
+    # Ahead of the admin: its login page, with the two-factor step, and the
+    # two-factor pages (accounts/urls.py). Logout and password change stay the admin's.
+    path("admin/", include("accounts.urls")),
     path("admin/", admin.site.urls),
+    # Load balancers' probe; msinfo.middleware.HealthCheckMiddleware answers it first.
+    path("healthz", healthz, name="healthz"),
     path("", include("editorial.urls")),
     path("articles/", include("articles.urls")),
     path("", include("therapies.urls")),
@@ -14,3 +21,5 @@ urlpatterns = [
 
 # A refusal inside the admin is shown in the admin, not on the public site.
 handler403 = "msinfo.errors.permission_denied"
+# A database that is down, locked or too slow gets a 503 page, not a 500.
+handler500 = "msinfo.errors.server_error"

@@ -198,3 +198,80 @@ def reviewer_web(reviewer):
 @pytest.fixture
 def price_web(price_editor):
     return logged_in(price_editor)
+
+
+# --- Two-factor authentication ----------------------------------------------------------
+
+# Django's own, before the fixture below extends it.
+_password_only_force_login = Client.force_login
+
+
+@pytest.fixture(autouse=True)
+def force_login_includes_second_factor(monkeypatch):
+    """tests/settings.py keeps the production rule: superusers and medical
+    reviewers must sign in with a second factor. force_login stands for a
+    finished sign-in, so here it includes the second step: the user gets a
+    confirmed authenticator app and the session is marked as verified by it,
+    as accounts.views.verify would. tests/test_accounts_*.py sign in through
+    the real pages, and use `password_only_login` for a session without it."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def force_login(self, user, backend=None):
+        _password_only_force_login(self, user, backend)
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="Test suite's app", defaults={"confirmed": True})
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture
+def password_only_login():
+    """Signs `user` in on `client` without the second step, as a session that
+    began before two-factor authentication became required for them would be."""
+
+    def log_in(client, user):
+        _password_only_force_login(client, user)
+        return client
+
+    return log_in
+
+
+# --- The page cache ---------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def page_cache_per_test(monkeypatch):
+    """Each test starts with an empty cache, so no test sees a page another
+    test stored. And inside a test wrapped in a transaction that is never
+    committed (the `db` fixture), a change replaces the content version at
+    once instead of on a commit that never comes; tests that check the
+    on-commit timing itself use a real transaction (transactional_db)."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    from editorial import cache as page_cache
+
+    cache.clear()
+    monkeypatch.setattr(page_cache, "health", page_cache._CacheHealth())
+    committing = page_cache._when_committed
+
+    def when_committed(func, using=None):
+        blocks = transaction.get_connection(using).atomic_blocks
+        if blocks and blocks[0]._from_testcase:
+            func()
+        else:
+            committing(func, using)
+
+    monkeypatch.setattr(page_cache, "_when_committed", when_committed)
+
+
+def clock_at(moment):
+    """The site's clock reads `moment` inside the `with` block. Tests of
+    scheduled changes move time, not the schedule: a page may rightly be
+    served from the cache until the scheduled moment, and no longer."""
+    from unittest import mock
+
+    return mock.patch("django.utils.timezone.now", return_value=moment)

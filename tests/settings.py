@@ -19,3 +19,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# An in-memory cache, emptied before each test (conftest.py), whatever
+# REDIS_URL says: tests never touch a shared cache by accident. The Redis and
+# file caches are tested on their own (tests/test_page_cache_processes.py).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "msinfo-tests"}}

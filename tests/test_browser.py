@@ -11,11 +11,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser_pages import log_in
 from therapies.models import Category, CostEstimate, Therapy
 
 pytest_plugins = ["tests.browser_support"]
-
-EDITOR_PASSWORD = "a-long-test-password"  # the conftest `editor` fixture's password
 
 
 def date_pattern(day):
@@ -62,13 +61,10 @@ def test_an_editor_records_a_new_price_and_a_reader_sees_it(
     )
     new_as_of = today - datetime.timedelta(days=14)
 
-    # The editor logs in through the admin's login form...
+    # The editor logs in through the admin's login form (a superuser: with a
+    # code from their authenticator app as the second step)...
     page = new_page()
-    page.goto(f"{live_server.url}/admin/")
-    page.locator('input[name="username"]').fill(editor.username)
-    page.locator('input[name="password"]').fill(EDITOR_PASSWORD)
-    page.locator('input[type="submit"], button[type="submit"]').first.click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
+    log_in(page, live_server.url, editor)
 
     # ...finds the group under the name the site's menu gives it...
     page.get_by_role("link", name="Disease-modifying therapy groups", exact=True).first.click()

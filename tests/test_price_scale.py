@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import COST_TABLE_MARKER
+from editorial.cache import content_changed
 from tests.page_helpers import PRICE_DISCLAIMER, day, page
 from tests.test_admin import blank_prefix, change_url, estimate_values, form_data
 from therapies import queries
@@ -72,6 +73,7 @@ def withdraw(estimate):
     CostEstimate.objects.filter(pk=estimate.pk).update(
         state=EstimateState.WITHDRAWN, withdrawn_at=timezone.now(), withdrawal_reason="A typo."
     )
+    content_changed()  # an update sends no signal: stored pages must go, as corrections.withdraw_import does
 
 
 # --- Public pages ------------------------------------------------------------------------

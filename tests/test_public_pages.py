@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from articles.models import Article
+from tests.conftest import clock_at
 from tests.page_helpers import (
     MEDICAL_DISCLAIMER,
     PRICE_DISCLAIMER,
@@ -363,6 +364,6 @@ def test_content_goes_live_at_its_time_and_leaves_at_its_expiry(client, make_the
                            expires_at=now + datetime.timedelta(hours=1))
     assert client.get("/therapies/timedmab/").status_code == 200
 
-    Therapy.objects.filter(pk=therapy.pk).update(expires_at=now - datetime.timedelta(seconds=1))
-    assert client.get("/therapies/timedmab/").status_code == 404
-    assert "timedmab" not in page(client.get("/therapies/")).text
+    with clock_at(therapy.expires_at + datetime.timedelta(seconds=1)):
+        assert client.get("/therapies/timedmab/").status_code == 404
+        assert "timedmab" not in page(client.get("/therapies/")).text

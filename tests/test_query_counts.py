@@ -50,6 +50,13 @@ INTRODUCED = {"/": "home", "/emerging/": "emerging", "/care/": "care"}
 SIZES = {"small": (1, 1, 1), "large": (5, 6, 4)}
 
 
+@pytest.fixture(autouse=True)
+def pages_rendered_every_time(settings):
+    """These counts are what rendering a page costs. A page served from the
+    page cache costs none (tests/test_page_cache.py pins that)."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 def cite(count, **subject):
     for n in range(count):
         Reference.objects.create(

@@ -98,11 +98,16 @@ def test_without_database_url_the_data_lives_in_a_sqlite_file_in_the_project_fol
     assert Path(database["NAME"]) == BASE_DIR / "db.sqlite3"
 
 
-def test_whitenoise_serves_static_files_right_after_the_security_middleware():
+def test_whitenoise_serves_static_files_right_after_the_security_headers_are_set():
     middleware = load_settings()["MIDDLEWARE"]
 
-    security = middleware.index("django.middleware.security.SecurityMiddleware")
-    assert middleware[security + 1] == "whitenoise.middleware.WhiteNoiseMiddleware"
+    whitenoise = middleware.index("whitenoise.middleware.WhiteNoiseMiddleware")
+    assert middleware[:whitenoise] == [
+        "msinfo.middleware.RequestBodyLimitMiddleware",
+        "django.middleware.security.SecurityMiddleware",
+        "csp.middleware.CSPMiddleware",
+        "msinfo.middleware.SecurityHeadersMiddleware",
+    ]
 
 
 def test_production_static_files_are_compressed_and_named_by_content_hash():

@@ -3,12 +3,17 @@
 Sanitising happens after Markdown rendering, so nothing an editor types (raw
 HTML, event handlers, javascript: links) survives into the page."""
 
+import functools
+import hashlib
 import re
+from pathlib import Path
 
 import markdown
 import nh3
 from django.core.exceptions import ValidationError
 from django.utils.safestring import mark_safe
+
+from editorial.cache import remember
 
 MARKDOWN_HELP = (
     "Markdown: blank line between paragraphs, **bold**, *italic*, "
@@ -30,8 +35,11 @@ IMAGES_NOT_SUPPORTED = "Images are not supported yet: remove the image or link t
 _IMAGE_TAG = re.compile(r"<img[\s/>]", re.IGNORECASE)
 
 
+MARKDOWN_EXTENSIONS = ["tables", "sane_lists"]
+
+
 def _to_html(text):
-    return markdown.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
+    return markdown.markdown(text or "", extensions=MARKDOWN_EXTENSIONS, output_format="html")
 
 
 def reject_images(text):
@@ -43,13 +51,34 @@ def reject_images(text):
         raise ValidationError(IMAGES_NOT_SUPPORTED, code="image")
 
 
-def render_markdown(text):
-    html = _to_html(text)
-    clean = nh3.clean(
-        html,
+# Everything that decides the HTML a text renders to: this module's own code
+# (the allowed tags, the steps below), the libraries' versions. Stored
+# renderings are kept under it, so a new release or library never serves HTML
+# rendered the old way.
+RENDERER_FINGERPRINT = hashlib.sha256(
+    repr((Path(__file__).read_bytes(), markdown.__version__, getattr(nh3, "__version__", ""))).encode()
+).hexdigest()[:16]
+
+
+def _sanitised_html(text):
+    return nh3.clean(
+        _to_html(text),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
     )
-    return mark_safe(clean)
+
+
+@functools.lru_cache(maxsize=256)
+def _rendered(text):
+    # Kept by the text itself (and the renderer's fingerprint): an edited
+    # text is a different key, so a stored rendering can never be out of
+    # date. This process keeps the most used; the shared cache serves the
+    # rest to every worker.
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    return remember(f"markdown:{RENDERER_FINGERPRINT}:{digest}", lambda: _sanitised_html(text))
+
+
+def render_markdown(text):
+    return mark_safe(_rendered(text or ""))

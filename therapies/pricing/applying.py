@@ -15,6 +15,7 @@ counts."""
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from editorial import cache
 from therapies.models import CostEstimate, PriceImport
 from therapies.pricing.csv_format import CsvParser
 from therapies.pricing.json_format import JsonParser
@@ -204,6 +205,9 @@ class EstimateInserter:
         return [values[field.attname] for field in self.fields]
 
     def insert(self, rows):
+        # Raw INSERTs send no signal: readers see the new prices once the
+        # import's transaction commits.
+        cache.content_changed()
         with connection.cursor() as cursor:
             for start in range(0, len(rows), self.batch_size):
                 batch = rows[start : start + self.batch_size]

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from editorial import workflow
+from editorial import cache, workflow
 from editorial.models import ReviewDecision
 from therapies.models import CostEstimate, EstimateState
 
@@ -132,6 +132,7 @@ def withdraw_import(price_import, user, reason):
                 "None of this import's estimates is still in use (all were withdrawn or corrected already): "
                 "nothing was changed."
             )
+        cache.content_changed()  # an update sends no signal
         workflow.record(price_import, ReviewDecision.Action.WITHDREW, user, f"{reason} ({_estimates(count)} withdrawn)")
     return count
 

@@ -1,0 +1,75 @@
+"""The site under gunicorn with the project's gunicorn.conf.py, as production
+runs it: DEBUG off, static files collected and served by WhiteNoise, against
+a throwaway migrated SQLite database (tests/serving.py)."""
+
+import http.client
+import re
+import subprocess
+
+import pytest
+
+from tests.serving import GUNICORN, GUNICORN_CONF, PROJECT, Gunicorn, get, prepare, site_env
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("gunicorn-site")
+    env = site_env(workdir)
+    prepare(env, demo=False)
+    return workdir, env
+
+
+def test_pages_and_static_files_are_served_without_naming_the_server(site):
+    workdir, env = site
+    runtime_dir = workdir / "runtime"
+    runtime_dir.mkdir()
+    # Where gunicorn would put its control socket, if it opened one.
+    with Gunicorn(env, workdir, workers=2, XDG_RUNTIME_DIR=runtime_dir, HOME=runtime_dir) as server:
+        status, headers, body = get(server.port, "/")
+        assert status == 200
+        css = re.search(rb'href="(/static/css/site\.[0-9a-f]{12}\.css)"', body)
+        assert css, "the home page links the hash-named stylesheet"
+        css_status, css_headers, css_body = get(server.port, css.group(1).decode())
+        assert css_status == 200 and b"{" in css_body
+        # WhiteNoise: a hash-named file may be cached for good.
+        assert "immutable" in css_headers["cache-control"]
+        # A monitor's HEAD: headers only, and no warning in the log for it.
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        connection.request("HEAD", "/")
+        head = connection.getresponse()
+        assert head.status == 200 and head.read() == b""
+        connection.close()
+    log = server.log()
+
+    for response_headers in (headers, css_headers):
+        assert "gunicorn" not in response_headers.get("server", "").lower()
+    # Loopback only, the workers WEB_CONCURRENCY asked for, no control socket.
+    assert f"Listening at: http://127.0.0.1:{server.port}" in log
+    assert len(re.findall(r"Booting worker with pid", log)) == 2
+    assert not list(runtime_dir.rglob("*.ctl"))
+    # An access log line per request (the first GET / is the start-up probe)
+    # with its size and time in milliseconds.
+    access = [line for line in log.splitlines() if '"GET ' in line]
+    assert len(access) == 3
+    assert "body bytes on a no-body response" not in log and '"HEAD / HTTP/1.1" 200' in log
+    assert re.search(rf'"GET / HTTP/1\.1" 200 {len(body)} \d+ms ', access[1])
+    assert re.search(rf'"GET /static/css/site\.[0-9a-f]{{12}}\.css HTTP/1\.1" 200 {len(css_body)} \d+ms ', access[2])
+
+
+@pytest.mark.parametrize(
+    "name, value, message",
+    [
+        ("PORT", "eighty", "PORT must be a whole number from 1 to 65535"),
+        ("PORT", "80000", "PORT must be a whole number from 1 to 65535"),
+        ("WEB_CONCURRENCY", "0", "WEB_CONCURRENCY must be a whole number of 1 or more"),
+    ],
+)
+def test_a_bad_port_or_worker_count_stops_gunicorn_with_a_clear_message(site, name, value, message):
+    _, env = site
+    result = subprocess.run(
+        [str(GUNICORN), "-c", str(GUNICORN_CONF), "msinfo.wsgi"],
+        cwd=PROJECT, env={**env, name: value}, capture_output=True, text=True, timeout=30,
+    )
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr

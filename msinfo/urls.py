@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from msinfo.health import healthz
@@ -7,6 +9,13 @@ admin.site.site_header = "MS treatment information: editors"
 admin.site.site_title = "MS treatment editors"
 admin.site.index_title = "Content and prices"
 
+
+def favicon(request):
+    # Pages name their icon in <head>; feed readers and bookmarks still ask
+    # for the old fixed address.
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
 urlpatterns = [
     # Ahead of the admin: its login page, with the two-factor step, and the
     # two-factor pages (accounts/urls.py). Logout and password change stay the admin's.
@@ -14,6 +23,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Load balancers' probe; msinfo.middleware.HealthCheckMiddleware answers it first.
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon),
     path("", include("editorial.urls")),
     path("articles/", include("articles.urls")),
     path("", include("therapies.urls")),

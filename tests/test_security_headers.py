@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import include, path
 
+from tests.page_helpers import page
 from therapies.models import Category
 from tests.test_settings import production_env, run_python
 
@@ -161,3 +162,13 @@ def test_production_upgrades_insecure_requests_and_local_development_does_not():
     assert policy_with(DJANGO_DEBUG="1")["upgrade-insecure-requests"] is False
     assert policy_with(DJANGO_DEBUG="1")["script-src"] == ["'self'"]
 
+
+
+def test_every_page_names_the_site_icon_and_the_old_icon_address_leads_to_it(client, db):
+    # Browsers otherwise ask for /favicon.ico on every page and log a 404.
+    for address in ("/", "/admin/login/"):
+        icons = page(client.get(address)).find_all("link", rel="icon")
+        assert len(icons) == 1 and icons[0]["href"].endswith(".svg"), address
+        assert client.get(icons[0]["href"]).status_code == 200
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == icons[0]["href"]

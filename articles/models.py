@@ -1,6 +1,7 @@
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -59,13 +60,29 @@ class SitePage(ReviewedContent):
         HOME_INTRODUCTION = "home", "Home page: “What is MS?”"
         EMERGING_INTRODUCTION = "emerging", "Emerging therapies page: introduction"
         CARE_INTRODUCTION = "care", "Supportive care page: introduction"
+        # The pages a trustworthy health site has, each a page of its own.
+        ABOUT = "about", "About us (its own page)"
+        EDITORIAL_POLICY = "editorial-policy", "Editorial policy (its own page)"
+        ACCESSIBILITY = "accessibility", "Accessibility statement (its own page)"
+        CONTACT = "contact", "Contact us (its own page)"
+        # Shown with the mental health support section, on the supportive care
+        # page and on that section's own page.
+        CRISIS_SUPPORT = "crisis", "Mental health support: crisis lines and helplines"
 
     # The public page each text appears on.
     URL_NAMES = {
         Key.HOME_INTRODUCTION: "therapies:home",
         Key.EMERGING_INTRODUCTION: "therapies:emerging",
         Key.CARE_INTRODUCTION: "therapies:care",
+        Key.ABOUT: "site_pages:about",
+        Key.EDITORIAL_POLICY: "site_pages:editorial_policy",
+        Key.ACCESSIBILITY: "site_pages:accessibility",
+        Key.CONTACT: "site_pages:contact",
+        Key.CRISIS_SUPPORT: "therapies:care",
     }
+    # The texts that are whole pages (not part of another page), in the order
+    # the footer lists them.
+    OWN_PAGES = (Key.ABOUT, Key.EDITORIAL_POLICY, Key.ACCESSIBILITY, Key.CONTACT)
 
     key = models.CharField(
         "where it appears",
@@ -77,7 +94,9 @@ class SitePage(ReviewedContent):
     title = models.CharField(
         max_length=200,
         help_text="The heading above the text: on the home page the section's heading, "
-        "on the emerging therapies and supportive care pages the page's own heading.",
+        "on the emerging therapies and supportive care pages and on the site's own pages "
+        "(about us, editorial policy, accessibility, contact) the page's own heading, "
+        "and for the crisis lines the heading of their box.",
     )
     body = models.TextField(help_text=MARKDOWN_HELP, validators=[reject_images])
 
@@ -90,7 +109,12 @@ class SitePage(ReviewedContent):
         permissions = [("publish_sitepage", "Can approve, publish and unpublish site texts")]
         constraints = [
             *ReviewedContent.Meta.constraints,
-            models.CheckConstraint(condition=models.Q(key__in=["home", "emerging", "care"]), name="site_page_key_valid"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    key__in=["home", "emerging", "care", "about", "editorial-policy", "accessibility", "contact", "crisis"]
+                ),
+                name="site_page_key_valid",
+            ),
         ]
 
     def __str__(self):
@@ -98,3 +122,46 @@ class SitePage(ReviewedContent):
 
     def get_absolute_url(self):
         return reverse(self.URL_NAMES[self.key])
+
+
+class Feedback(models.Model):
+    """A reader's report of a problem with a page ("Report a problem with this
+    page" in every page's footer). Readers never see these rows, so saving one
+    must not empty the page cache (editorial/cache.py skips models that say
+    `readers_never_see`). No IP address is stored: the rate limit keeps only a
+    keyed hash of it in the cache, for an hour (articles/feedback.py)."""
+
+    # editorial.cache.watched_models() leaves this model out.
+    readers_never_see = True
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+
+    PAGE_MAX_LENGTH = 500
+    MESSAGE_MAX_LENGTH = 2000
+
+    page = models.CharField(
+        "page address",
+        max_length=PAGE_MAX_LENGTH,
+        help_text="The address on this site the reader reported, e.g. /therapies/fingolimod/.",
+    )
+    message = models.TextField(max_length=MESSAGE_MAX_LENGTH)
+    email = models.EmailField("reader's email", blank=True, help_text="Only if the reader wants an answer.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    created_at = models.DateTimeField("received", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "reader's problem report"
+        verbose_name_plural = "readers' problem reports"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "-created_at"], name="feedback_status_created")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["new", "in_progress", "done"]), name="feedback_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.page}: {self.message[:60]}"

@@ -192,7 +192,9 @@ def _user_saved(sender, created, update_fields, **kwargs):
 def watched_models():
     """Models whose changes readers may see: every model (with its proxies
     and many-to-many tables) of the editorial app and of each app that holds
-    reviewed content, except the review log."""
+    reviewed content, except the review log and models that declare
+    `readers_never_see = True` (readers' problem reports: a reader sending
+    one must not empty the cache for everyone)."""
     from django.apps import apps
 
     from editorial.models import ReviewDecision, reviewed_models
@@ -201,7 +203,9 @@ def watched_models():
     return [
         model
         for model in apps.get_models(include_auto_created=True)
-        if model._meta.app_label in labels and model is not ReviewDecision
+        if model._meta.app_label in labels
+        and model is not ReviewDecision
+        and not getattr(model, "readers_never_see", False)
     ]
 
 
@@ -288,7 +292,7 @@ def _is_anonymous_read(request):
 
 # Settings that change what a page says. A page made under other values
 # (before a restart with new settings) is not served.
-PAGE_SETTINGS = ("PRICE_STALENESS_MONTHS", "REVIEW_INTERVAL_MONTHS", "TIME_ZONE", "LANGUAGE_CODE", "STATIC_URL", "DEBUG")
+PAGE_SETTINGS = ("PRICE_STALENESS_MONTHS", "REVIEW_INTERVAL_MONTHS", "EMERGING_REVIEW_INTERVAL_MONTHS", "TIME_ZONE", "LANGUAGE_CODE", "STATIC_URL", "DEBUG")
 
 
 @functools.cache

@@ -151,7 +151,7 @@ class ReviewedContent(models.Model):
 
     def clean(self):
         super().clean()
-        default = settings.REVIEW_INTERVAL_MONTHS
+        default = self.default_review_interval
         if self.review_interval_months and self.review_interval_months > default:
             raise ValidationError(
                 {"review_interval_months": f"The interval can be shortened, not lengthened: at most {default} months."}
@@ -168,8 +168,24 @@ class ReviewedContent(models.Model):
             SlugRedirect.record_rename(self, old_slug)
 
     @property
+    def default_review_interval(self):
+        """Months between reviews when the item sets none. A content model
+        whose facts change faster (e.g. emerging therapies) returns less, so
+        new and existing items get the shorter interval without a data change."""
+        return settings.REVIEW_INTERVAL_MONTHS
+
+    # Related rows `default_review_interval` reads, fetched with a list of items.
+    REVIEW_INTERVAL_RELATED = ()
+
+    @classmethod
+    def default_review_intervals(cls):
+        """[(months, Q), ...]: which rows get which `default_review_interval`,
+        as filters, so the database can find overdue items exactly."""
+        return [(settings.REVIEW_INTERVAL_MONTHS, Q())]
+
+    @property
     def effective_review_interval(self):
-        return self.review_interval_months or settings.REVIEW_INTERVAL_MONTHS
+        return self.review_interval_months or self.default_review_interval
 
     @property
     def next_review_due(self):
@@ -330,6 +346,14 @@ class Reference(models.Model):
     publisher = models.CharField(max_length=200, blank=True)
     url = models.URLField("address", max_length=500, blank=True)
     accessed_on = models.DateField("date accessed", null=True, blank=True)
+    # Which parts of the page the source backs, as the codes of the citing
+    # model's CITATION_BLOCKS ((code, heading) pairs), comma-separated. The
+    # content model names its parts, so the engine needs to know none of them.
+    supports = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The parts of the page this source backs: each shows it as a numbered citation.",
+    )
 
     history = HistoricalRecords()
 
@@ -339,6 +363,30 @@ class Reference(models.Model):
 
     def __str__(self):
         return self.title
+
+    @staticmethod
+    def blocks_of(model):
+        """The (code, heading) pairs a page of `model` can cite a source for."""
+        return list(getattr(model, "CITATION_BLOCKS", ()) or ())
+
+    @property
+    def supported_blocks(self):
+        return [code.strip() for code in self.supports.split(",") if code.strip()]
+
+    def clean(self):
+        super().clean()
+        if not self.supports or self.content_type_id is None:
+            return
+        model = self.content_type.model_class()
+        known = dict(self.blocks_of(model))
+        unknown = [code for code in self.supported_blocks if code not in known]
+        if unknown:
+            raise ValidationError(
+                {
+                    "supports": f"Not a part of this page: {', '.join(unknown)}. "
+                    + (f"Choose from: {', '.join(known)}." if known else "This page has no parts to cite for.")
+                }
+            )
 
 
 # --- People and the record of who decided what ------------------------------------------------

@@ -1,6 +1,8 @@
 """Error pages that know which side of the site they are on.
 
-The project's templates/403.html is the public site's page. Staff refused
+The project's templates/403.html is the public site's page, 400.html the
+page for a request the site cannot read, and 403_csrf.html the one for a
+form whose security check failed (csrf_failure, the CSRF_FAILURE_VIEW). Staff refused
 something inside the admin stay in the admin: same header, same navigation,
 and a way back to what they were doing.
 
@@ -40,6 +42,23 @@ def permission_denied(request, exception):
         }
         return render(request, "admin/403.html", context, status=403)
     return defaults.permission_denied(request, exception)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form whose security check failed gets the site's
+    own page (templates/403_csrf.html), not Django's bare one. It touches no
+    database. An editor's text sent to the admin is shown back, as the 503
+    page does, so a session that expired mid-edit loses nothing."""
+    from django.middleware.csrf import REASON_NO_CSRF_COOKIE
+
+    unsaved = []
+    if request.path.startswith(reverse("admin:index")) and not is_sign_in(request):
+        unsaved = submitted_fields(request)
+    context = {"no_cookie": reason == REASON_NO_CSRF_COOKIE, "unsaved": unsaved}
+    response = HttpResponse(render_to_string("403_csrf.html", context, request=request), status=403)
+    # An editor's text echoed back: neither a proxy nor the browser keeps it.
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # --- The database is down, locked or too slow: 503, not 500 ----------------------------

@@ -20,6 +20,8 @@ CONTENT = [
     ("therapies", "emergingsection", ["add", "change", "delete", "view"]),
     ("therapies", "supportivesection", ["add", "change", "delete", "view"]),
     ("articles", "sitepage", ["add", "change", "delete", "view"]),
+    # Readers' problem reports: editors read them and move them along (status only).
+    ("articles", "feedback", ["change", "view"]),
     ("therapies", "costestimate", ["view"]),
     ("editorial", "revision", ["view"]),
     ("editorial", "reviewdecision", ["view"]),

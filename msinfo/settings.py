@@ -60,6 +60,8 @@ if not SECRET_KEY:
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# A form that fails its CSRF check gets the site's own page (templates/403_csrf.html).
+CSRF_FAILURE_VIEW = "msinfo.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -340,6 +342,15 @@ PRICE_PLAUSIBLE_MAX = env_decimal("MSINFO_PRICE_PLAUSIBLE_MAX", "1000000")
 # Medical content is due for review this many months after its last review;
 # editors may shorten it per item, never lengthen it.
 REVIEW_INTERVAL_MONTHS = int(os.environ.get("MSINFO_REVIEW_INTERVAL_MONTHS", "12"))
+# Readers' problem reports are listed in the admin. With addresses here
+# (comma-separated), each new report is also emailed to them with Django's
+# send_mail, through Django's email settings (by default a mail server on
+# localhost, port 25); by default no mail is sent.
+MSINFO_FEEDBACK_RECIPIENTS = env_list("MSINFO_FEEDBACK_EMAILS")
+# Emerging-therapy sections and their agents: trial results and regulators'
+# decisions change their facts fastest, so they are due for review sooner
+# (an item may set a shorter interval still).
+EMERGING_REVIEW_INTERVAL_MONTHS = int(os.environ.get("MSINFO_EMERGING_REVIEW_INTERVAL_MONTHS", "6"))
 # Admin price uploads wait here between their preview and their apply. A folder
 # of this install (all web workers must share it), never a fixed /tmp path that
 # two installs on one machine would share.

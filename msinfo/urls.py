@@ -26,6 +26,7 @@ urlpatterns = [
     path("favicon.ico", favicon),
     path("", include("editorial.urls")),
     path("articles/", include("articles.urls")),
+    path("", include("articles.site_urls")),
     path("", include("therapies.urls")),
 ]
 

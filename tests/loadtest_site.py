@@ -26,6 +26,7 @@ def setup(workdir):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.core.management import call_command
+    from django.db.models import Q
 
     from articles.models import Article
     from therapies.models import Category, Therapy
@@ -80,7 +81,13 @@ def setup(workdir):
 
     pages = ["/", "/therapies/", "/articles/", "/emerging/", "/care/"]
     pages += [therapy.get_absolute_url() for therapy in therapies]
-    pages += [category.get_absolute_url() for category in categories]
+    # A section with nothing listed in it has no page of its own (it redirects
+    # to its place on /emerging/ or /care/, both read above).
+    with_pages = Category.objects.live().filter(
+        Q(kind=Category.Kind.DISEASE_MODIFYING) | Q(therapies__in=Therapy.objects.live())
+    )
+    own_pages = set(with_pages)
+    pages += [category.get_absolute_url() for category in categories if category in own_pages]
     pages += [article.get_absolute_url() for article in articles]
     subjects = [["therapy", therapy.slug] for therapy in therapies] + [
         ["category", category.slug] for category in categories

@@ -75,7 +75,7 @@ def money(value):
 
 def assert_site_layout(response):
     """What every public page promises: the base layout, one h1, landmarks,
-    the medical disclaimer, local Bootstrap and no script from elsewhere."""
+    the medical disclaimer, local Bootstrap and no script at all."""
     p = page(response)
     assert p.count("h1") == 1, f"expected exactly one <h1>, found {p.count('h1')}"
     for landmark in ("header", "nav", "main", "footer"):
@@ -86,7 +86,8 @@ def assert_site_layout(response):
     assert p.find_all("a", href="#main"), "no skip link"
     stylesheets = [a["href"] for a in p.find_all("link", rel="stylesheet")]
     assert "/static/bootstrap/css/bootstrap.min.css" in stylesheets
+    # No page needs JavaScript: the menu wraps, and nothing opens or closes by script.
     scripts = [a.get("src") for a in p.find_all("script")]
-    assert scripts == ["/static/bootstrap/js/bootstrap.bundle.min.js"]
+    assert scripts == [], f"unexpected scripts: {scripts}"
     assert "cdn" not in " ".join(stylesheets + scripts).lower()
     return p

@@ -80,9 +80,11 @@ def test_three_published_dmt_categories_with_their_prices(loaded):
         assert (estimate.currency, estimate.as_of, estimate.therapy) == ("USD", AS_OF, None)
         assert estimate.source_name
         estimate.full_clean()
-    assert "1 to 7 times a week" in Category.objects.get(slug="injectable-dmts").administration
+    # The group's schedule agrees with its medicines' (peginterferon every two
+    # weeks; alemtuzumab two courses a year apart): tests/test_content_corrections.py.
+    assert "every two weeks" in Category.objects.get(slug="injectable-dmts").administration
     assert "every day" in Category.objects.get(slug="oral-dmts").administration
-    assert "4 to 24 weeks" in Category.objects.get(slug="infusion-therapies").administration
+    assert "a year apart" in Category.objects.get(slug="infusion-therapies").administration
     # Of the categories, only the three DMT groups carry prices (medicines carry their own).
     assert CostEstimate.objects.filter(category__isnull=False).count() == 3
 
@@ -118,13 +120,15 @@ def test_four_emerging_sections_with_btk_agents_and_ahsct(loaded):
     btk = Therapy.objects.filter(category__slug="btk-inhibitors").order_by("slug")
     assert [t.slug for t in btk] == BTK_AGENTS
     for agent in btk:
-        assert agent.development_stage == Therapy.Stage.PHASE_3
-        assert "editors" in agent.body  # stages change; editors keep them current
+        assert agent.development_stage  # where each stands: tests/test_content_corrections.py
         agent.full_clean()
+    assert {agent.slug: agent.development_stage for agent in btk}["fenebrutinib"] == Therapy.Stage.PHASE_3
+    assert "editors" in Therapy.objects.get(slug="fenebrutinib").body  # stages change; editors keep them current
     ahsct = Therapy.objects.get(category__slug="stem-cell-therapy")
     assert "aHSCT" in ahsct.generic_name
     assert ahsct.route == Therapy.Route.PROCEDURE
-    assert ahsct.development_stage
+    assert not ahsct.development_stage  # a procedure, not a medicine in a drug trial
+    ahsct.full_clean()
 
 
 def test_supportive_care_sections(loaded):
@@ -175,7 +179,7 @@ def test_a_demo_medical_reviewer_approved_the_demo_pages_and_says_it_is_demo_dat
 
 def test_site_texts_carry_todays_introductions(loaded, client):
     texts = {page.key: page for page in SitePage.objects.all()}
-    assert sorted(texts) == ["care", "emerging", "home"]
+    assert sorted(texts) == sorted(SitePage.Key.values)  # the introductions, the site's own pages, the crisis lines
     assert all(page.is_live for page in texts.values())
     assert texts["home"].title == "What is MS?"
     for fact in ("autoimmune", "myelin", "young adults"):

@@ -282,7 +282,8 @@ def test_emerging_page_lists_sections_in_order_with_agents_and_stages(client, si
     assert p.text.index("Stem cell therapy") < p.text.index("BTK inhibitors")
     assert "A new drug class." in p.text
     assert "tolebrutinib: Phase 3 trial" in p.text
-    assert "aHSCT: Phase 2 trial" in p.text
+    # A procedure is not a medicine in a drug trial: its summary says where it stands, not a stage.
+    assert "aHSCT: a procedure, not a medicine." in p.text and "aHSCT: Phase 2 trial" not in p.text
     assert "secretinib" not in p.text and "Unpublished section" not in p.text
     assert "Oral DMTs" not in p.text and "Physical therapy" not in p.text
 

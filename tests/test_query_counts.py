@@ -23,8 +23,10 @@ from therapies.models import Category, Therapy
 EXPECTED_QUERIES = {
     # The cost table gives each medicine's own current prices (one per product): one query for all.
     "/": 7,  # due, intro, DMT groups, their therapies, their current estimates (one query), medicines' own, latest articles
-    "/therapies/": 6,  # due, routes in use, DMT groups, their therapies, their current estimates, medicines' own
-    "/therapies/?route=injection": 6,  # the same, therapies filtered
+    # The chooser works out its filters' options from the one list of therapies (issue 10).
+    "/therapies/": 5,  # due, DMT groups, their therapies, their current estimates, medicines' own
+    "/therapies/?route=injection&efficacy=high&t=therapy-0-0": 5,  # the same, therapies filtered and ticked
+    "/compare/?t=therapy-0-0&t=emerging-0-0&t=care-0-0": 4,  # due, therapies + groups, their own prices, groups' prices
     # A price history is a bounded summary (issue 8): its most recent estimates
     # (the first is the current one) and the chart's month points, one query
     # each, whatever the length of the history. The therapy page shows its own

@@ -1,6 +1,7 @@
 """Sources cited by articles and therapy pages, as a numbered list at the end."""
 
 import datetime
+import re
 
 from editorial.models import Reference
 from tests.page_helpers import page
@@ -8,7 +9,8 @@ from tests.page_helpers import page
 
 def reference_items(p):
     html = p.html.split('<ol class="reference-list', 1)[1].split("</ol>", 1)[0]
-    return [" ".join(item.split("</li>", 1)[0].split()) for item in html.split("<li>")[1:]]
+    # Each item carries its anchor (id="ref-N"), the target of the fact sheet's citations.
+    return [" ".join(item.split("</li>", 1)[0].split()) for item in re.split(r"<li[^>]*>", html)[1:]]
 
 
 def test_article_references_are_numbered_in_the_editors_order(client, make_article):

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from tests.page_helpers import page
-from therapies.models import Category
+from therapies.models import Category, Therapy
 
 
 @pytest.fixture
@@ -28,13 +28,23 @@ def test_therapy_page(client, make_therapy, reviewer):
     assert "Reviewed by Meredith Grey on 4 March 2026" in text
 
 
+# Emerging sections are due after 6 months (EMERGING_REVIEW_INTERVAL_MONTHS), others after 12.
+NEXT_DUE = {
+    Category.Kind.DISEASE_MODIFYING: "4 March 2027",
+    Category.Kind.EMERGING: "4 September 2026",
+    Category.Kind.SUPPORTIVE: "4 March 2027",
+}
+
+
 @pytest.mark.parametrize("kind", [Category.Kind.DISEASE_MODIFYING, Category.Kind.EMERGING, Category.Kind.SUPPORTIVE])
-def test_category_page_of_any_kind(client, make_category, reviewer, kind):
+def test_category_page_of_any_kind(client, make_category, make_therapy, reviewer, kind):
     category = make_category(kind=kind, approved_by=reviewer, **SIGNED_OFF)
+    # A section with nothing listed in it is shown on its parent page only.
+    make_therapy(category=category, development_stage=Therapy.Stage.PHASE_2 if kind == Category.Kind.EMERGING else "")
 
     text = page(client.get(category.get_absolute_url())).text
 
-    assert "Page last reviewed: 4 March 2026" in text and "Next review due: 4 March 2027" in text
+    assert "Page last reviewed: 4 March 2026" in text and f"Next review due: {NEXT_DUE[kind]}" in text
     assert "Reviewed by Meredith Grey on 4 March 2026" in text
 
 
@@ -48,7 +58,7 @@ def test_each_section_on_the_emerging_and_care_pages(client, make_category, revi
 
     first = text.split("First section", 1)[1].split("Second section", 1)[0]
     second = text.split("Second section", 1)[1]
-    assert "Page last reviewed: 4 March 2026" in first and "Next review due: 4 March 2027" in first
+    assert "Page last reviewed: 4 March 2026" in first and f"Next review due: {NEXT_DUE[kind]}" in first
     assert "Reviewed by Meredith Grey on 4 March 2026" in first
     assert "Page last reviewed: 31 May 2026" in second and "Next review due: 31 August 2026" in second
     assert "Reviewed by" not in second

@@ -53,6 +53,59 @@ STAGE_NOTE = (
     "the stage when it changes; it is not a promise that the medicine will be approved."
 )
 
+
+def registry(nct):
+    """A trial's entry on ClinicalTrials.gov, from its NCT number (given in the content brief)."""
+    return f"https://clinicaltrials.gov/study/{nct}"
+
+
+def _registry_links(*ncts):
+    return ", ".join(f"[{nct}]({registry(nct)})" for nct in ncts)
+
+
+# Where each BTK inhibitor stood in late 2025 (content brief); editors review it every 6 months.
+BTK_SECTION_BODY = (
+    "BTK stands for Bruton's tyrosine kinase. It is an enzyme, a kind of switch, that "
+    "several immune cells use to become active. BTK inhibitors turn that switch down.\n\n"
+    "They can reach B cells and the brain's own immune cells (microglia), which may keep MS "
+    "slowly getting worse, so they have been studied in both relapsing and progressive MS. "
+    "The results so far are mixed:\n\n"
+    "- **Tolebrutinib** (Sanofi): in non-relapsing secondary progressive MS, the HERCULES trial "
+    f"({_registry_links('NCT04411641')}) found it slowed the build-up of disability. In relapsing "
+    f"MS, the GEMINI 1 and 2 trials ({_registry_links('NCT04410978', 'NCT04410991')}) found it "
+    "lowered relapses no more than teriflunomide, an older tablet. In December 2025 the US "
+    "regulator, the FDA, did not approve it in its current form (a \"complete response letter\"). "
+    "The United Arab Emirates gave it a provisional approval in July 2025. A trial in primary "
+    f"progressive MS, PERSEUS ({_registry_links('NCT04458051')}), also ran.\n"
+    "- **Evobrutinib** (Merck KGaA): in the EVOLUTION RMS 1 and 2 trials "
+    f"({_registry_links('NCT04338022', 'NCT04338061')}) it did no better than teriflunomide. "
+    "Its development for MS was stopped in 2024.\n"
+    "- **Fenebrutinib** (Roche): in Phase 3 trials. FENhance 1 and 2 compare it with "
+    f"teriflunomide in relapsing MS ({_registry_links('NCT04586023', 'NCT04586010')}); FENtrepid "
+    f"compares it with ocrelizumab in primary progressive MS ({_registry_links('NCT04544449')}). "
+    "Results are being reported from 2025.\n"
+    "- **Remibrutinib** (Novartis): in Phase 3 trials in relapsing MS, compared with "
+    "teriflunomide.\n\n"
+    "Several BTK inhibitors caused liver injury in trials, so people taking one need regular "
+    "liver blood tests.\n\n" + STAGE_NOTE
+)
+
+# The MS-FATIGUE trial: said wherever modafinil is named (content brief).
+MS_FATIGUE_URL = "https://pmc.ncbi.nlm.nih.gov/articles/PMC7772747/"
+FATIGUE_ADVICE = (
+    "exercise, planning your energy through the day, and treating poor sleep or low mood come "
+    "first. Modafinil is sometimes prescribed off-label (outside its licence), but in the "
+    f"[MS-FATIGUE trial]({MS_FATIGUE_URL}) (Lancet Neurology, 2021) modafinil, amantadine and "
+    "methylphenidate worked no better than a dummy pill (placebo), and caused more side effects."
+)
+MS_FATIGUE_REFERENCE = {
+    "title": "Safety and efficacy of amantadine, modafinil, and methylphenidate for fatigue in multiple "
+    "sclerosis: a randomised, placebo-controlled, crossover, double-blind trial (MS-FATIGUE; Nourbakhsh B "
+    "et al.)",
+    "publisher": "Lancet Neurology 2021;20(1):38-48, doi:10.1016/S1474-4422(20)30354-9",
+    "url": MS_FATIGUE_URL,
+}
+
 # --- Disease-modifying therapy categories (the cost table) ------------------------------
 
 DMT_CATEGORIES = [
@@ -60,20 +113,19 @@ DMT_CATEGORIES = [
         "slug": "injectable-dmts",
         "name": "Injectable DMTs",
         "display_order": 1,
-        "administration": "Self-injection, 1 to 7 times a week",
+        "administration": "Self-injection at home, from every day to once every two weeks",
         "summary": (
-            "Medicines you inject yourself, from once to seven times a week. "
+            "Medicines you inject yourself, from every day to once every two weeks. "
             "They were among the first MS medicines and have long safety records."
         ),
         "body": (
             "Injectable DMTs were some of the first medicines made to change the course of MS. "
             "Doctors have used them for many years, so a lot is known about how safe they are.\n\n"
-            "You, or someone who helps you, give the injection at home. Depending on the medicine, "
-            "that is anywhere from once to seven times a week. A nurse usually shows you how.\n\n"
-            "## Medicines in this group\n\n"
-            "- **Interferon beta** (interferon beta-1a, interferon beta-1b and peginterferon beta-1a)\n"
-            "- **Glatiramer acetate**\n\n"
-            "Both calm and adjust the immune system so that it does less harm to the nerves."
+            "You, or someone who helps you, give the injection at home. How often depends on the "
+            "medicine: from every day (glatiramer acetate 20 mg) to once every two weeks "
+            "(peginterferon beta-1a). A nurse usually shows you how.\n\n"
+            "Interferon beta and glatiramer acetate both calm and adjust the immune system so that "
+            "it does less harm to the nerves."
         ),
         "estimate": (Decimal("60000"), Decimal("80000")),
     },
@@ -90,10 +142,7 @@ DMT_CATEGORIES = [
             "Oral DMTs are taken by mouth, as a tablet or capsule, every day. When they arrived, "
             "they changed MS treatment: for the first time, people could keep their MS in check "
             "without injections.\n\n"
-            "## Medicines in this group\n\n"
-            "- **Fingolimod**\n"
-            "- **Dimethyl fumarate**\n"
-            "- **Ozanimod**, a newer medicine\n\n"
+            "The group includes fingolimod, dimethyl fumarate and the newer ozanimod. "
             "Fingolimod and ozanimod keep some immune cells waiting in the lymph nodes, "
             "so fewer of them reach the brain and spinal cord."
         ),
@@ -103,22 +152,25 @@ DMT_CATEGORIES = [
         "slug": "infusion-therapies",
         "name": "Infusion therapies",
         "display_order": 3,
-        "administration": "A drip into a vein (IV infusion), every 4 to 24 weeks",
+        "administration": (
+            "A drip into a vein (IV infusion) in a clinic: every 4 weeks to every 6 months, "
+            "or two short courses a year apart"
+        ),
         "summary": (
-            "Medicines given through a drip into a vein, every 4 to 24 weeks. "
-            "The strongest group, usually for MS that is more active."
+            "Medicines given through a drip into a vein, from every 4 weeks to every 6 months "
+            "(alemtuzumab: two short courses a year apart). The strongest group, usually for MS "
+            "that is more active."
         ),
         "body": (
             "Infusion therapies are given slowly through a thin tube into a vein, in a hospital "
-            "or clinic. Between visits there is nothing to take at home; visits are every 4 to 24 "
-            "weeks, depending on the medicine.\n\n"
+            "or clinic. Between visits there is nothing to take at home. How often depends on the "
+            "medicine: natalizumab every 4 weeks, ocrelizumab every 6 months, and alemtuzumab as two "
+            "short courses a year apart (infusions on 5 days, then on 3 days a year later).\n\n"
             "They are the strongest group of DMTs. Doctors usually suggest them when MS is more "
             "aggressive, or when other medicines have not kept it under control.\n\n"
-            "## Medicines in this group\n\n"
-            "- **Natalizumab** stops immune cells from getting into the brain and spinal cord.\n"
-            "- **Ocrelizumab** removes one kind of immune cell, called B cells.\n"
-            "- **Alemtuzumab** removes a wide range of immune cells, after which the immune "
-            "system slowly rebuilds itself."
+            "Natalizumab stops immune cells from getting into the brain and spinal cord. "
+            "Ocrelizumab removes one kind of immune cell, called B cells. Alemtuzumab removes a "
+            "wide range of immune cells, after which the immune system slowly rebuilds itself."
         ),
         "estimate": (Decimal("65000"), Decimal("120000")),
     },
@@ -297,29 +349,27 @@ EMERGING_SECTIONS = [
         "display_order": 1,
         "summary": (
             "A new kind of medicine that blocks an enzyme called BTK, which immune cells use. "
-            "Tested in both relapsing and progressive MS."
+            "Studied in relapsing and progressive MS, with mixed results so far."
         ),
-        "body": (
-            "BTK stands for Bruton's tyrosine kinase. It is an enzyme, a kind of switch, that "
-            "several immune cells use to become active. BTK inhibitors turn that switch down.\n\n"
-            "Researchers hope they can reach the immune pathways that make MS slowly get worse, "
-            "so they are being studied in both relapsing MS and progressive MS.\n\n"
-            f"{STAGE_NOTE}"
-        ),
+        "body": BTK_SECTION_BODY,
     },
     {
         "slug": "stem-cell-therapy",
         "name": "Stem cell therapy",
         "display_order": 2,
         "summary": (
-            "Research into using stem cells to repair damage and to 'reset' the immune system."
+            "Stem cells studied to repair damage and to 'reset' the immune system. One approach, "
+            "aHSCT, is a procedure already offered by some health services."
         ),
         "body": (
             "Stem cells are cells that can grow into other kinds of cells. Researchers are "
             "studying them for two jobs in MS: repairing damaged tissue, and resetting the immune "
             "system so that it stops attacking the nerves.\n\n"
-            "The best-known approach is aHSCT. In some carefully chosen people with aggressive MS "
-            "it has given striking results, but it is a demanding treatment with real risks."
+            "The best-known approach, aHSCT, is a hospital procedure, not a medicine. Some "
+            "specialist centres and health services already offer it to carefully chosen people "
+            "with very active relapsing MS, and trials are comparing it with the best medicines. "
+            "Other kinds of stem cell (mesenchymal and neural stem cells) are at an earlier stage "
+            "of research."
         ),
     },
     {
@@ -351,11 +401,79 @@ EMERGING_SECTIONS = [
     },
 ]
 
-_BTK_BODY = (
+_BTK_INTRO = (
     "{name} is a BTK inhibitor: a medicine taken by mouth that turns down an enzyme immune "
-    "cells use to become active. It is being tested in clinical trials in people with MS and is "
-    "not an approved MS treatment.\n\n" + STAGE_NOTE
+    "cells use to become active. "
 )
+_BTK_LIVER = (
+    "\n\nSeveral BTK inhibitors caused liver injury in trials, so people taking one need regular "
+    "liver blood tests."
+)
+
+# Development stages the content brief needs beyond trial phases: "discontinued"
+# (development stopped) and "not_approved" (a regulator's complete response
+# letter). Until therapies.DevelopmentStage has them, the loader cannot write
+# them: see therapies/demo/corrections.py.
+STAGE_DISCONTINUED = "discontinued"
+STAGE_NOT_APPROVED = "not_approved"
+
+
+def _stage(value):
+    """`value`, or "phase_3" (the stage first seeded) while the model lacks it:
+    the summary and text say what happened either way."""
+    from therapies.models import DevelopmentStage
+
+    return value if value in DevelopmentStage.values else "phase_3"
+
+# (slug, company, stage, summary, what happened, trial references [(name, NCT)])
+_BTK_AGENTS = [
+    (
+        "tolebrutinib",
+        "Sanofi",
+        STAGE_NOT_APPROVED,
+        "A BTK inhibitor. In December 2025 the US regulator did not approve it for non-relapsing "
+        "secondary progressive MS in its current form.",
+        "In the HERCULES trial, in people with non-relapsing secondary progressive MS, it slowed the "
+        "build-up of disability. In relapsing MS, the GEMINI 1 and 2 trials found it lowered relapses "
+        "no more than teriflunomide, an older tablet. In December 2025 the US regulator, the FDA, sent a "
+        "complete response letter: it did not approve tolebrutinib in its current form. The United Arab "
+        "Emirates gave it a provisional approval in July 2025. A trial in primary progressive MS, "
+        "PERSEUS, also ran.",
+        [("HERCULES", "NCT04411641"), ("GEMINI 1", "NCT04410978"), ("GEMINI 2", "NCT04410991"),
+         ("PERSEUS", "NCT04458051")],
+    ),
+    (
+        "evobrutinib",
+        "Merck KGaA",
+        STAGE_DISCONTINUED,
+        "A BTK inhibitor whose development for MS was stopped in 2024, after it did no better than "
+        "teriflunomide. Kept here as history.",
+        "In the EVOLUTION RMS 1 and 2 trials, in relapsing MS, it did no better than teriflunomide, an "
+        "older tablet. Its development for MS was stopped in 2024, so it is not being tested in MS any "
+        "more and will not become an MS treatment. We keep this page so readers who hear of it know "
+        "what happened.",
+        [("EVOLUTION RMS 1", "NCT04338022"), ("EVOLUTION RMS 2", "NCT04338061")],
+    ),
+    (
+        "fenebrutinib",
+        "Roche",
+        "phase_3",
+        "A BTK inhibitor in Phase 3 trials in relapsing MS and in primary progressive MS.",
+        "Phase 3 trials compare it with teriflunomide in relapsing MS (FENhance 1 and 2) and with "
+        "ocrelizumab in primary progressive MS (FENtrepid). Results are being reported from 2025. It is "
+        "not an approved MS treatment.",
+        [("FENhance 1", "NCT04586023"), ("FENhance 2", "NCT04586010"), ("FENtrepid", "NCT04544449")],
+    ),
+    (
+        "remibrutinib",
+        "Novartis",
+        "phase_3",
+        "A BTK inhibitor in Phase 3 trials in relapsing MS.",
+        "Phase 3 trials compare it with teriflunomide, an older tablet, in relapsing MS. It is not an "
+        "approved MS treatment.",
+        [],
+    ),
+]
 
 EMERGING_AGENTS = [
     *(
@@ -367,11 +485,14 @@ EMERGING_AGENTS = [
             "route": "oral",
             "frequency": "",
             "mechanism": "Blocks Bruton's tyrosine kinase (BTK), an enzyme that switches on some immune cells.",
-            "summary": f"{name.capitalize()} is a BTK inhibitor being tested in clinical trials for MS.",
-            "body": _BTK_BODY.format(name=name.capitalize()),
-            "development_stage": "phase_3",
+            "summary": summary,
+            "body": (
+                _BTK_INTRO.format(name=name.capitalize()) + f"It is made by {company}.\n\n" + story
+                + ("" if stage == STAGE_DISCONTINUED else _BTK_LIVER + "\n\n" + STAGE_NOTE)
+            ),
+            "development_stage": _stage(stage),
         }
-        for name in ("tolebrutinib", "evobrutinib", "fenebrutinib", "remibrutinib")
+        for name, company, stage, summary, story, _trials in _BTK_AGENTS
     ),
     {
         "generic_name": "autologous haematopoietic stem cell transplantation (aHSCT)",
@@ -384,16 +505,24 @@ EMERGING_AGENTS = [
             "Strong treatment (high-dose immunosuppression) wipes out the old immune system; the "
             "person's own stem cells, collected beforehand, then grow a new one."
         ),
-        "summary": "A hospital procedure that rebuilds the immune system from a person's own stem cells.",
-        "body": (
-            "'Autologous' means the cells come from your own body. First, doctors collect some of "
-            "your blood-forming stem cells. Then strong medicines wipe out most of the immune "
-            "system, and the stem cells are given back so that they can grow a new one.\n\n"
-            "In some carefully chosen people with aggressive MS, aHSCT has given striking results. "
-            "It is a demanding treatment with serious risks, done only in specialist centres.\n\n"
-            + STAGE_NOTE
+        "summary": (
+            "Offered by some specialist centres and health services, and compared with the best "
+            "medicines in trials."
         ),
-        "development_stage": "phase_3",
+        "body": (
+            "aHSCT is a hospital procedure, not a medicine. 'Autologous' means the cells come from "
+            "your own body. First, doctors collect some of your blood-forming stem cells. Then "
+            "high-dose chemotherapy removes much of the immune system, and the stem cells are given "
+            "back so that they can grow a new one.\n\n"
+            "In some carefully chosen people with very active relapsing MS, aHSCT has given striking "
+            "results. It also carries real risks: serious infections, infertility, and a small risk "
+            "of death.\n\n"
+            "Some specialist centres and health services already offer it. Trials are comparing it "
+            "with the best MS medicines: BEAT-MS in the US, StarMS in the UK and RAM-MS in the "
+            "Nordic countries. Ask your neurologist whether it could suit you."
+        ),
+        # A procedure has no drug-trial stage: its summary says where it stands.
+        "development_stage": "",
     },
 ]
 
@@ -420,7 +549,7 @@ SUPPORTIVE_SECTIONS = [
         "body": (
             "DMTs work on the disease itself. Other treatments ease the symptoms it causes, "
             "side by side with a DMT:\n\n"
-            "- **Tiredness (fatigue):** for example, modafinil.\n"
+            "- **Tiredness (fatigue):** " + FATIGUE_ADVICE + "\n"
             "- **Stiff or tight muscles (spasticity):** for example, baclofen.\n"
             "- **Nerve pain (neuropathic pain):** several kinds of medicine can help.\n"
             "- **Changes in thinking and memory:** your care team can suggest ways to manage them.\n\n"
@@ -498,25 +627,23 @@ DMTs come in three main groups: injections you give yourself, tablets or capsule
 
 {COST_TABLE_MARKER}
 
-These prices are estimates, not quotes. They show the latest information our editors had, with the date and the source, and they can change. Check with your insurer, pharmacy or care team before making decisions about money.
-
-**Injectable DMTs** were among the first MS medicines, and doctors have many years of experience with them. The catch is regular injections, from once to seven times a week. Examples are interferon beta and glatiramer acetate.
+**Injectable DMTs** were among the first MS medicines, and doctors have many years of experience with them. The catch is regular injections: from every day to once every two weeks, depending on the medicine. Examples are interferon beta and glatiramer acetate.
 
 **Oral DMTs** changed MS treatment because people could leave injections behind. Examples are fingolimod and dimethyl fumarate, and the newer ozanimod.
 
-**Infusion therapies** are the strongest group. They are given through a drip every 4 to 24 weeks, usually for MS that is more active or when other medicines have not been enough. Examples are natalizumab, ocrelizumab and alemtuzumab.
+**Infusion therapies** are the strongest group. They are given through a drip, from every 4 weeks to every 6 months (alemtuzumab: two short courses a year apart), usually for MS that is more active or when other medicines have not been enough. Examples are natalizumab, ocrelizumab and alemtuzumab.
 
 ## What researchers are working on
 
-- **BTK inhibitors** are a new kind of medicine that turns down a switch immune cells use. They are being tested in relapsing and in progressive MS. Medicines being studied include tolebrutinib, evobrutinib, fenebrutinib and remibrutinib.
-- **Stem cell therapy** aims to repair damage and to reset the immune system. One approach, aHSCT, rebuilds the immune system from a person's own stem cells after strong treatment; in some carefully chosen people with aggressive MS the results have been striking.
+- **BTK inhibitors** are a new kind of medicine that turns down a switch immune cells use. They have been tested in relapsing and in progressive MS, with mixed results. Tolebrutinib slowed the build-up of disability in non-relapsing secondary progressive MS, but in December 2025 the US regulator did not approve it in its current form. Evobrutinib's development for MS was stopped in 2024. Fenebrutinib and remibrutinib are in Phase 3 trials.
+- **Stem cell therapy** aims to repair damage and to reset the immune system. One approach, aHSCT, is a hospital procedure rather than a medicine: it rebuilds the immune system from a person's own stem cells after high-dose chemotherapy. In some carefully chosen people with very active relapsing MS the results have been striking, but it carries serious risks. Some specialist centres and health services already offer it, and trials are comparing it with the best medicines.
 - **Neuroprotective agents** try to protect the nerves from damage directly, instead of working on the immune system.
 - **Personalised medicine** looks for signs in a person's genes and body that show which treatment will work best for them, with fewer side effects.
 
 ## Care beyond medicines
 
 - **Physical therapy** helps with moving, strength and balance. **Occupational therapy** helps you keep doing everyday things, with new techniques and equipment.
-- **Symptom treatments** work alongside a DMT: for example modafinil for tiredness, baclofen for stiff muscles, medicines for nerve pain, and help with changes in thinking and memory.
+- **Symptom treatments** work alongside a DMT: for example baclofen for stiff muscles, medicines for nerve pain, and help with changes in thinking and memory. For tiredness, exercise, pacing your energy and treating poor sleep or low mood come first. Modafinil is sometimes prescribed, but in the MS-FATIGUE trial (Lancet Neurology, 2021) it worked no better than placebo and caused more side effects.
 - **Mental health support** matters, because living with a long-term, unpredictable condition is hard.
 - **Exercise, stress management and diet changes** can help too, always alongside medical treatment and never instead of it.
 
@@ -552,7 +679,7 @@ PRICE_REFERENCE = {
     "publisher": "MS Info editorial team",
 }
 
-ARTICLE_REFERENCES = [PRICE_REFERENCE]
+ARTICLE_REFERENCES = [PRICE_REFERENCE, MS_FATIGUE_REFERENCE]
 
 # --- Per-medicine US list prices from two published studies -------------------------------
 # Each figure is a single US list price for a year (low = high), as of the
@@ -612,6 +739,17 @@ THERAPY_REFERENCES = {
     + (STUDY_REFERENCES if any(row[0] == therapy["slug"] for row in MEDICINE_PRICES) else [])
     for therapy in APPROVED_THERAPIES
 }
+# Emerging agents cite their trials' registry entries (where the brief names them).
+THERAPY_REFERENCES.update(
+    {
+        name: [
+            {"title": f"{trial} trial ({nct})", "publisher": "ClinicalTrials.gov", "url": registry(nct)}
+            for trial, nct in trials
+        ]
+        for name, _company, _stage, _summary, _story, trials in _BTK_AGENTS
+        if trials
+    }
+)
 
 
 # --- Site texts ---------------------------------------------------------------------------

@@ -70,6 +70,26 @@ class Category(ReviewedContent):
     def get_absolute_url(self):
         return reverse("therapies:category_detail", args=[self.slug])
 
+    # Emerging sections are due for review sooner (settings.EMERGING_REVIEW_INTERVAL_MONTHS).
+    @property
+    def default_review_interval(self):
+        return _default_review_interval(self.kind)
+
+    @classmethod
+    def default_review_intervals(cls):
+        return _default_review_intervals("kind")
+
+
+def _default_review_interval(kind):
+    if kind == CategoryKind.EMERGING:
+        return min(settings.EMERGING_REVIEW_INTERVAL_MONTHS, settings.REVIEW_INTERVAL_MONTHS)
+    return settings.REVIEW_INTERVAL_MONTHS
+
+
+def _default_review_intervals(kind_field):
+    emerging = Q(**{kind_field: CategoryKind.EMERGING})
+    return [(_default_review_interval(CategoryKind.EMERGING), emerging), (settings.REVIEW_INTERVAL_MONTHS, ~emerging)]
+
 
 # --- Each kind of category under the name the site's menu gives it -----------------------
 
@@ -167,11 +187,89 @@ class DevelopmentStage(models.TextChoices):
     PHASE_3 = "phase_3", "Phase 3 trial"
     REGULATORY_REVIEW = "regulatory_review", "Under regulatory review"
     APPROVED = "approved", "Approved"
+    # Stages end in other ways too, and readers must not be told a stopped
+    # or refused medicine is still on its way.
+    NOT_APPROVED = "not_approved", "Not approved in its current form"
+    DISCONTINUED = "discontinued", "Development stopped"
+
+
+class DoseInterval(models.TextChoices):
+    DAILY = "daily", "Every day"
+    WEEKLY = "weekly", "One to three times a week, or every two weeks"
+    MONTHLY = "monthly", "Every 4 to 6 weeks"
+    TWICE_YEARLY = "twice_yearly", "Twice a year"
+    COURSES = "courses", "Short courses a year apart"
+
+
+class Setting(models.TextChoices):
+    HOME = "home", "At home"
+    CLINIC = "clinic", "In a clinic or hospital"
+
+
+class Efficacy(models.TextChoices):
+    MODERATE = "moderate", "Moderate efficacy"
+    MODERATE_HIGH = "moderate_high", "Moderate to high efficacy"
+    HIGH = "high", "High efficacy"
+
+
+# The MS types a medicine can be licensed for, in the order readers meet them.
+# Stored as one yes/no field each (licensed_<code>): a ticked box in the admin,
+# a plain value in a revision's snapshot and "Yes"/"No" in the review diff,
+# with no lookup table to seed or many-to-many history to keep.
+MS_TYPES = [
+    ("cis", "Clinically isolated syndrome"),
+    ("rrms", "Relapsing-remitting MS"),
+    ("spms", "Active secondary progressive MS"),
+    ("ppms", "Primary progressive MS"),
+]
+
+
+def _ms_type_field(code):
+    return f"licensed_{code}"
+
+
+# The fact sheet's blocks in reading order: (code, heading). Block codes are
+# what a reference's "supports" names, so one source can back several blocks.
+FACT_SHEET_BLOCKS = [
+    ("who", "Who it is for"),
+    ("how", "How it is taken"),
+    ("efficacy", "How well it works"),
+    ("side_effects", "Common side effects"),
+    ("risks", "Serious risks"),
+    ("monitoring", "Tests and monitoring"),
+    ("before", "Before starting"),
+    ("pregnancy", "Pregnancy and breastfeeding"),
+    ("stopping", "When treatment stops"),
+]
+
+LIST_HELP = "One item per line; each line is shown as a bullet point."
+
+
+class TherapyQuerySet(ReviewedContentQuerySet):
+    def licensed_for(self, code):
+        """Therapies licensed for the MS type `code` (one of MS_TYPES' codes)."""
+        if code not in dict(MS_TYPES):
+            raise ValueError(f"Unknown MS type {code!r}; expected one of {', '.join(dict(MS_TYPES))}.")
+        return self.filter(**{_ms_type_field(code): True})
+
+
+def _lines(text):
+    """One item per line: blank lines dropped, and a bullet an editor typed
+    ("- ", "• ", "* ") too, as the page draws its own."""
+    items = (line.strip().lstrip("-•* ").strip() for line in (text or "").splitlines())
+    return [item for item in items if item]
 
 
 class Therapy(ReviewedContent):
     Route = Route
     Stage = DevelopmentStage
+    Interval = DoseInterval
+    Setting = Setting
+    Efficacy = Efficacy
+    MS_TYPES = MS_TYPES
+    FACT_SHEET_BLOCKS = FACT_SHEET_BLOCKS
+    # The parts of the page a reference can say it supports (editorial.Reference.supports).
+    CITATION_BLOCKS = FACT_SHEET_BLOCKS
 
     generic_name = models.CharField(max_length=120, unique=True)
     brand_names = models.CharField(
@@ -196,8 +294,71 @@ class Therapy(ReviewedContent):
         blank=True,
         help_text="Required for agents in an emerging-therapy section.",
     )
+    # --- Fact sheet: what a reader choosing a treatment needs to know ---
+    # One box per MS type (see MS_TYPES): tick each the medicine is licensed for.
+    licensed_cis = models.BooleanField("licensed for clinically isolated syndrome", default=False)
+    licensed_rrms = models.BooleanField("licensed for relapsing-remitting MS", default=False)
+    licensed_spms = models.BooleanField("licensed for active secondary progressive MS", default=False)
+    licensed_ppms = models.BooleanField("licensed for primary progressive MS", default=False)
+    who_for = models.CharField(
+        "who it is for, in more detail",
+        max_length=300,
+        blank=True,
+        help_text="Optional, one plain sentence, e.g. 'Usually for very active MS.' or 'Adults and children from 10.'",
+    )
+    dose_interval = models.CharField(
+        "dose schedule",
+        max_length=20,
+        choices=DoseInterval.choices,
+        blank=True,
+        help_text="The closest group, used to filter and compare; say it exactly in 'how often'.",
+    )
+    taken_where = models.CharField(
+        "where it is taken",
+        max_length=20,
+        choices=Setting.choices,
+        blank=True,
+        help_text="At home (tablets, self-injection) or in a clinic (infusions).",
+    )
+    efficacy_tier = models.CharField(
+        "efficacy",
+        max_length=20,
+        choices=Efficacy.choices,
+        blank=True,
+        help_text="How well it prevents relapses, as the brief's sources group it.",
+    )
+    efficacy_result = models.TextField(
+        "main trial result",
+        blank=True,
+        help_text="In plain words, with what it was compared with and the trial's name, e.g. "
+        "'About half as many relapses as placebo over two years (FREEDOMS).'",
+    )
+    common_side_effects = models.TextField(blank=True, help_text=LIST_HELP)
+    serious_risks = models.TextField(blank=True, help_text=LIST_HELP)
+    monitoring = models.TextField(
+        "tests and monitoring", blank=True, help_text="Which test and how often. " + LIST_HELP
+    )
+    before_starting = models.TextField(
+        blank=True, help_text="Screening tests and vaccinations needed first. " + LIST_HELP
+    )
+    pregnancy = models.TextField(
+        "pregnancy and breastfeeding", blank=True, help_text="A short plain statement."
+    )
+    pregnancy_washout = models.CharField(
+        "wash-out before pregnancy",
+        max_length=200,
+        blank=True,
+        help_text="How long to wait after stopping before trying to conceive, where that applies, e.g. '2 months'.",
+    )
+    stopping = models.TextField(
+        "when treatment stops",
+        blank=True,
+        help_text="What happens on stopping: rebound risk, how long it stays in the body.",
+    )
     references = GenericRelation("editorial.Reference", related_query_name="therapy")
     history = HistoricalRecords()
+
+    objects = TherapyQuerySet.as_manager()
 
     class Meta(ReviewedContent.Meta):
         verbose_name_plural = "therapies"
@@ -213,6 +374,18 @@ class Therapy(ReviewedContent):
                 condition=Q(development_stage="") | Q(development_stage__in=DevelopmentStage.values),
                 name="therapy_development_stage_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(dose_interval="") | Q(dose_interval__in=DoseInterval.values),
+                name="therapy_dose_interval_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(taken_where="") | Q(taken_where__in=Setting.values),
+                name="therapy_taken_where_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(efficacy_tier="") | Q(efficacy_tier__in=Efficacy.values),
+                name="therapy_efficacy_tier_valid",
+            ),
         ]
 
     def __str__(self):
@@ -221,12 +394,30 @@ class Therapy(ReviewedContent):
     def get_absolute_url(self):
         return reverse("therapies:therapy_detail", args=[self.slug])
 
+    # An agent in an emerging section is due for review as soon as its section.
+    REVIEW_INTERVAL_RELATED = ("category",)
+
+    @property
+    def default_review_interval(self):
+        category = getattr(self, "category", None) if self.category_id else None
+        return _default_review_interval(category.kind if category else None)
+
+    @classmethod
+    def default_review_intervals(cls):
+        return _default_review_intervals("category__kind")
+
+    @property
+    def is_medicine(self):
+        """A procedure (aHSCT) or a programme (physiotherapy) is not a medicine:
+        pages list it apart from the medicines and give it no drug-trial stage."""
+        return self.route not in (Route.PROCEDURE, Route.NON_DRUG)
+
     def clean(self):
         super().clean()
         if not self.slug and self.generic_name:
             self.slug = slugify(self.generic_name)
         category = getattr(self, "category", None) if self.category_id else None
-        if category and category.kind == Category.Kind.EMERGING and not self.development_stage:
+        if category and category.kind == Category.Kind.EMERGING and not self.development_stage and self.is_medicine:
             raise ValidationError(
                 {"development_stage": "Agents in an emerging-therapy section need a development stage."}
             )
@@ -242,6 +433,53 @@ class Therapy(ReviewedContent):
     @property
     def brand_name_list(self):
         return [name.strip() for name in self.brand_names.split(",") if name.strip()]
+
+    # --- Fact sheet helpers (the public page and the comparison read these) ---
+
+    @property
+    def ms_type_codes(self):
+        return [code for code, _ in MS_TYPES if getattr(self, _ms_type_field(code))]
+
+    @property
+    def ms_type_labels(self):
+        return [label for code, label in MS_TYPES if getattr(self, _ms_type_field(code))]
+
+    @property
+    def side_effect_list(self):
+        return _lines(self.common_side_effects)
+
+    @property
+    def serious_risk_list(self):
+        return _lines(self.serious_risks)
+
+    @property
+    def monitoring_list(self):
+        return _lines(self.monitoring)
+
+    @property
+    def before_starting_list(self):
+        return _lines(self.before_starting)
+
+    @property
+    def has_fact_sheet(self):
+        """Has any fact-sheet block something to show?"""
+        return any(
+            [
+                self.ms_type_codes,
+                self.who_for.strip(),
+                self.dose_interval,
+                self.taken_where,
+                self.efficacy_tier,
+                self.efficacy_result.strip(),
+                self.side_effect_list,
+                self.serious_risk_list,
+                self.monitoring_list,
+                self.before_starting_list,
+                self.pregnancy.strip(),
+                self.pregnancy_washout.strip(),
+                self.stopping.strip(),
+            ]
+        )
 
 
 class EstimateState(models.TextChoices):

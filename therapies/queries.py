@@ -234,37 +234,19 @@ def _with_price_history(category):
     return category
 
 
-def dmt_categories(route=None):
+def dmt_categories():
     """Published disease-modifying therapy categories in the editors' order, each
-    with `.published_therapies` (only those given by `route`, if one is given,
-    each with `.own_estimates`) and `.current_estimate`. Four queries."""
-    therapies = published_therapies()
-    if route:
-        therapies = therapies.filter(route=route)
+    with `.published_therapies` (each with `.own_estimates`) and
+    `.current_estimate`. Four queries."""
     categories = (
         Category.objects.published()
         .filter(kind=Category.Kind.DISEASE_MODIFYING)
         .order_by("display_order", "name")
-        .prefetch_related(_therapies(therapies))
+        .prefetch_related(_therapies())
     )
     categories = attach_current_estimates(list(categories))
     attach_own_estimates([therapy for category in categories for therapy in category.published_therapies])
-    if route:
-        categories = [category for category in categories if category.published_therapies]
     return categories
-
-
-def dmt_route_choices():
-    """(value, label) for each way of giving a medicine that at least one
-    published DMT uses, in the order the model lists them. One query."""
-    present = set(
-        published_therapies()
-        .filter(category__kind=Category.Kind.DISEASE_MODIFYING)
-        .order_by()
-        .values_list("route", flat=True)
-        .distinct()
-    )
-    return [(value, label) for value, label in Therapy.Route.choices if value in present]
 
 
 def sections(kind):
@@ -358,3 +340,196 @@ def prepare_therapy(therapy):
     editor's working copy, whose category may differ from the saved one)."""
     prefetch_related_objects([therapy], "category", *_therapy_prefetches())
     return therapy
+
+
+# --- Comparing therapies and choosing them ---------------------------------------------------
+
+COMPARE_MIN = 2
+COMPARE_MAX = 4
+COMPARE_SLUGS_READ = 20  # more `t=` values than this are not looked at: a hand-made address, not a reader's choice
+
+
+@dataclass
+class Comparison:
+    """What /compare/ shows: the therapies found (published, in the order
+    given, at most COMPARE_MAX), each with `.own_estimates` and its group's
+    `.current_estimate`, and what could not be compared and why."""
+
+    therapies: list = field(default_factory=list)
+    unknown: list = field(default_factory=list)  # slugs with no published therapy (never says which exist as drafts)
+    duplicates: list = field(default_factory=list)
+    left_out: list = field(default_factory=list)  # published, but beyond COMPARE_MAX
+
+    @property
+    def too_few(self):
+        return len(self.therapies) < COMPARE_MIN
+
+    @property
+    def is_complete(self):
+        return not (self.too_few or self.unknown or self.duplicates or self.left_out)
+
+    @property
+    def first_priced_slug(self):
+        """The first column with a price: the price disclaimer goes there, once."""
+        for therapy in self.therapies:
+            if therapy.own_estimates or therapy.category.current_estimate:
+                return therapy.slug
+        return None
+
+    @property
+    def shows(self):
+        """Which fact-sheet rows to show: those at least one therapy has
+        (a row empty for every column says nothing)."""
+        def any_has(value):
+            return any(value(therapy) for therapy in self.therapies)
+
+        return {
+            "ms_types": any_has(lambda t: t.ms_type_codes),
+            "efficacy": any_has(lambda t: t.efficacy_tier or t.efficacy_result.strip()),
+            "side_effects": any_has(lambda t: t.side_effect_list),
+            "risks": any_has(lambda t: t.serious_risk_list),
+            "monitoring": any_has(lambda t: t.monitoring_list),
+            "pregnancy": any_has(lambda t: t.pregnancy.strip() or t.pregnancy_washout.strip()),
+        }
+
+
+def comparison(slugs):
+    """The comparison of the therapies named by `slugs` (in that order).
+    Three queries whatever the number: the therapies with their groups, their
+    own current estimates, their groups' current estimates."""
+    result = Comparison()
+    wanted = []
+    for raw in slugs[:COMPARE_SLUGS_READ]:
+        slug = raw.strip()
+        if not slug:
+            continue
+        if slug in wanted:
+            if slug not in result.duplicates:
+                result.duplicates.append(slug)
+            continue
+        wanted.append(slug)
+    found = {}
+    if wanted:
+        queryset = published_therapies().filter(slug__in=wanted).select_related("category")
+        found = {therapy.slug: therapy for therapy in queryset}
+    in_order = [found[slug] for slug in wanted if slug in found]
+    result.unknown = [slug for slug in wanted if slug not in found]
+    result.therapies, result.left_out = in_order[:COMPARE_MAX], in_order[COMPARE_MAX:]
+    attach_own_estimates(result.therapies)
+    # Each therapy has its own copy of its group (select_related): price every copy.
+    attach_current_estimates([therapy.category for therapy in result.therapies])
+    return result
+
+
+def renamed_therapy_slugs(slugs):
+    """{old slug: current slug} for each of `slugs` that is an earlier
+    address of a published therapy (a renamed medicine keeps its shared
+    comparisons working). Two queries; asked only when a slug is unknown."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from editorial.models import SlugRedirect
+
+    moved = dict(
+        SlugRedirect.objects.filter(content_type=ContentType.objects.get_for_model(Therapy), old_slug__in=slugs)
+        .values_list("old_slug", "object_id")
+    )
+    if not moved:
+        return {}
+    current = dict(published_therapies().filter(pk__in=moved.values()).values_list("pk", "slug"))
+    return {old: current[pk] for old, pk in moved.items() if pk in current}
+
+
+# The chooser's filters: GET parameter -> does this therapy match this value.
+# Worked out in Python over the one list of published DMTs (a few dozen), so
+# the options each filter offers cost no query of their own.
+CHOOSER_FILTERS = {
+    "route": lambda therapy, value: therapy.route == value,
+    "how_often": lambda therapy, value: therapy.dose_interval == value,
+    "ms_type": lambda therapy, value: value in therapy.ms_type_codes,
+    "efficacy": lambda therapy, value: therapy.efficacy_tier == value,
+}
+
+
+def filter_choices():
+    """Every value each filter accepts, (value, label) in the model's order."""
+    return {
+        "route": list(Therapy.Route.choices),
+        "how_often": list(Therapy.Interval.choices),
+        "ms_type": list(Therapy.MS_TYPES),
+        "efficacy": list(Therapy.Efficacy.choices),
+    }
+
+
+def _matching(therapies, chosen, leave_out=None):
+    return [
+        therapy for therapy in therapies
+        if all(CHOOSER_FILTERS[name](therapy, value) for name, value in chosen.items() if value and name != leave_out)
+    ]
+
+
+@dataclass
+class Chooser:
+    """What /therapies/ shows: the DMT groups (editors' order) each with
+    `.published_therapies` (those matching the filters) and
+    `.current_estimate`; `offered` = for each filter, the (value, label,
+    count) options worth offering; `picked` = the ticked therapies, in the
+    order given, `picked_hidden` those of them the filters hide."""
+
+    categories: list
+    offered: dict
+    picked: list
+    picked_hidden: list
+    total: int
+    shown: int
+
+
+def chooser(chosen, picked_slugs=()):
+    """The chooser for `chosen` filters ({name: value or None}). Four
+    queries whatever the number of therapies (groups, their therapies, their
+    current estimates, the medicines' own): the filters are worked out here,
+    from the one list.
+
+    An option is offered only when it narrows the list: judged against the
+    list the other filters leave (so a chosen value can be swapped for
+    another), it must keep some therapies and drop some. A chosen value is
+    always offered, so the form shows what is in force."""
+    categories = list(
+        Category.objects.published()
+        .filter(kind=Category.Kind.DISEASE_MODIFYING)
+        .order_by("display_order", "name")
+        .prefetch_related(Prefetch(
+            "therapies",
+            queryset=published_therapies(),
+            to_attr="published_therapies",
+        ))
+    )
+    everything = [therapy for category in categories for therapy in category.published_therapies]
+    offered = {}
+    for name, choices in filter_choices().items():
+        pool = _matching(everything, chosen, leave_out=name)
+        options = []
+        for value, label in choices:
+            count = sum(1 for therapy in pool if CHOOSER_FILTERS[name](therapy, value))
+            if value == chosen.get(name) or 0 < count < len(pool):
+                options.append((value, label, count))
+        offered[name] = options
+    shown = set(id(therapy) for therapy in _matching(everything, chosen))
+    for category in categories:
+        category.published_therapies = [t for t in category.published_therapies if id(t) in shown]
+    by_slug = {therapy.slug: therapy for therapy in everything}
+    picked = []
+    for slug in picked_slugs[:COMPARE_SLUGS_READ]:
+        therapy = by_slug.get(slug.strip())
+        if therapy is not None and therapy not in picked:
+            picked.append(therapy)
+    visible = [category for category in categories if category.published_therapies]
+    attach_current_estimates(categories)
+    attach_own_estimates(everything)
+    return Chooser(
+        categories=visible,
+        offered=offered,
+        picked=picked,
+        picked_hidden=[therapy for therapy in picked if id(therapy) not in shown],
+        total=len(everything),
+        shown=len(shown),
+    )

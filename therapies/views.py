@@ -5,14 +5,17 @@ the templates. What a detail page shows is built from the record by one
 function per page (`therapy_context`, `category_context`), used by the public
 view and by the staff preview alike, so a preview is the public page."""
 
+from urllib.parse import urlencode
+
 from django.core.paginator import InvalidPage
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from articles.models import SitePage
 from articles.queries import latest_articles, live_site_page
 from therapies import queries
-from therapies.forms import RouteFilterForm
+from therapies.forms import TherapyFilterForm
 from therapies.models import Category, Therapy
 from editorial.public import public_page, redirect_renamed
 
@@ -38,7 +41,12 @@ def therapy_context(therapy):
 def category_context(category):
     """The category page's context. `category` comes from
     queries.published_category() or queries.prepare_category()."""
-    return {"category": category}
+    therapies = category.published_therapies
+    return {
+        "category": category,
+        "medicines": [therapy for therapy in therapies if therapy.is_medicine],
+        "procedures": [therapy for therapy in therapies if not therapy.is_medicine],
+    }
 
 
 # The pages a site text introduces: {key: (template, context from the text)}.
@@ -82,12 +90,49 @@ def home(request):
 
 @public_page
 def therapy_list(request):
-    form = RouteFilterForm(request.GET or None, routes=queries.dmt_route_choices())
-    route = form.selected_route()
+    """The chooser: DMTs by group, filtered, with a tick box each to compare them."""
+    form = TherapyFilterForm(request.GET or None, choices=queries.filter_choices())
+    chosen = form.chosen()
+    chooser = queries.chooser(chosen, request.GET.getlist("t"))
+    form.offer(chooser.offered)
     return render(
         request,
         "therapies/therapy_list.html",
-        {"form": form, "route": route, "categories": queries.dmt_categories(route=route)},
+        {
+            "form": form,
+            "filtering": any(chosen.values()),
+            "chooser": chooser,
+            "categories": chooser.categories,
+            "picked": chooser.picked,
+        },
+    )
+
+
+@public_page
+def compare(request):
+    """Two to four therapies side by side. The chooser's form also sends its
+    filters; the shareable address has only the therapies, in the order given."""
+    slugs = request.GET.getlist("t")
+
+    def address(slugs):
+        return f"{reverse('therapies:compare')}?{urlencode([('t', slug) for slug in slugs])}"
+
+    if set(request.GET) - {"t"}:
+        return redirect(address(slugs))
+    result = queries.comparison(slugs)
+    renamed = queries.renamed_therapy_slugs(result.unknown) if result.unknown else {}
+    if renamed:
+        return redirect(address([renamed.get(slug.strip(), slug) for slug in slugs]), permanent=True)
+    return render(
+        request,
+        "therapies/compare.html",
+        {
+            "comparison": result,
+            "therapies": result.therapies,
+            "compare_min": queries.COMPARE_MIN,
+            "compare_max": queries.COMPARE_MAX,
+            "choose_url": f"{reverse('therapies:therapy_list')}?{urlencode([('t', t.slug) for t in result.therapies])}",
+        },
     )
 
 
@@ -106,7 +151,15 @@ def category_detail(request, slug):
         category = queries.published_category(slug)
     except Http404:
         return redirect_renamed(request, Category, slug, Category.objects.live())
+    if category.kind in SECTION_PAGES and not category.published_therapies:
+        # A section with nothing listed in it would only repeat what its
+        # parent page already says in full: readers go to it there.
+        return redirect(f"{reverse(SECTION_PAGES[category.kind])}#section-{category.slug}", permanent=True)
     return render(request, CATEGORY_TEMPLATE, category_context(category))
+
+
+# Emerging and supportive sections are shown in full on their parent page.
+SECTION_PAGES = {Category.Kind.EMERGING: "therapies:emerging", Category.Kind.SUPPORTIVE: "therapies:care"}
 
 
 @public_page

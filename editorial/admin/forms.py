@@ -117,6 +117,10 @@ class ReviewedContentForm(forms.ModelForm):
         if "review_interval_months" in self.fields:
             interval = self.fields["review_interval_months"]
             interval.help_text = f"{interval.help_text} The site default is {settings.REVIEW_INTERVAL_MONTHS} months."
+            # Some pages are due sooner by default (emerging therapies): say so where it applies.
+            own_default = self.instance.default_review_interval
+            if own_default != settings.REVIEW_INTERVAL_MONTHS:
+                interval.help_text += f" For this page it is {own_default} months."
         # A pending revision's many-to-many values (the instance's own are the live ones).
         for name, pks in (getattr(self.instance, "_revision_m2m", None) or {}).items():
             if name in self.fields:

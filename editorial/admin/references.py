@@ -1,5 +1,6 @@
 """The citations a page makes, edited inline on the page's own change form."""
 
+from django import forms
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
 from django.db import models
@@ -16,16 +17,55 @@ class ReferenceFormSet(BaseGenericInlineFormSet):
         return "references"  # as a page's own inline would be named, not by content type
 
 
+class ReferenceForm(forms.ModelForm):
+    """`supports` as a box per part of the page; the inline sets `blocks`
+    (the citing model's CITATION_BLOCKS) on a subclass for each kind of page."""
+
+    blocks = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "supports" in self.fields:
+            self.fields["supports"] = forms.MultipleChoiceField(
+                label="Supports",
+                choices=self.blocks,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                help_text=Reference._meta.get_field("supports").help_text,
+            )
+            # The stored text ("efficacy,risks") as the boxes it ticks; left as
+            # text, only a single code would show ticked.
+            self.initial["supports"] = self.instance.supported_blocks
+
+    def clean_supports(self):
+        # Stored in the page's own block order, so the same choice always reads the same.
+        chosen = set(self.cleaned_data.get("supports") or ())
+        return ",".join(code for code, _ in self.blocks if code in chosen)
+
+
 class ReferenceInline(GenericTabularInline):
     """Sources the page cites, numbered for readers in `position` order."""
 
     model = Reference
     formset = ReferenceFormSet
+    form = ReferenceForm
     fields = ("position", "title", "publisher", "url", "accessed_on")
     # A source address typed without a scheme gets https://, not http://.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     extra = 1
     ordering = ("position", "id")
+
+    def get_fields(self, request, obj=None):
+        # Only pages with named parts (a therapy's fact sheet) cite a source per part.
+        fields = list(super().get_fields(request, obj))
+        if Reference.blocks_of(self.parent_model) and "supports" not in fields:
+            fields.append("supports")
+        return fields
+
+    def get_formset(self, request, obj=None, **kwargs):
+        blocks = Reference.blocks_of(self.parent_model)
+        kwargs["form"] = type("ReferenceForm", (self.form,), {"blocks": blocks})
+        return super().get_formset(request, obj, **kwargs)
 
     # Readers see citations as soon as they are saved, so on live pages only
     # a medical reviewer may change them; editors propose them in the text.

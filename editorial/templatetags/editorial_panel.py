@@ -122,9 +122,7 @@ def overdue(model, today):
     narrows the rows (last reviewed before today minus the interval, for the
     default and for each shorter interval in use); Python applies the exact
     month arithmetic."""
-    default = settings.REVIEW_INTERVAL_MONTHS
-    intervals = {default}
-    intervals.update(
+    intervals = set(
         model.objects.filter(review_interval_months__isnull=False)
         .values_list("review_interval_months", flat=True)
         .distinct()
@@ -133,13 +131,16 @@ def overdue(model, today):
     condition = Q()
     for months in intervals:
         cutoff = add_months(today, -months) + OVERDUE_SLACK
-        interval_q = Q(review_interval_months=months)
-        if months == default:
-            interval_q |= Q(review_interval_months__isnull=True)
-        condition |= interval_q & Q(last_reviewed__lt=cutoff)
+        condition |= Q(review_interval_months=months, last_reviewed__lt=cutoff)
+    # Items with no interval of their own fall due after their model's
+    # default, which can differ by row (emerging therapies are due sooner).
+    for months, rows_q in model.default_review_intervals():
+        cutoff = add_months(today, -months) + OVERDUE_SLACK
+        condition |= Q(review_interval_months__isnull=True, last_reviewed__lt=cutoff) & rows_q
     rows = (
         model.objects.filter(status=EditorialStatus.PUBLISHED, last_reviewed__isnull=False)
         .filter(condition)
+        .select_related(*model.REVIEW_INTERVAL_RELATED)
         .order_by("last_reviewed")[: PANEL_LIMIT + 10]
     )
     return [_entry(obj, f"review was due {obj.next_review_due:%d %b %Y}") for obj in rows if obj.is_review_overdue(today)]

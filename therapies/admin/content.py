@@ -446,7 +446,45 @@ class TherapyAdmin(SaveEstimatesAsUserMixin, CurrentPriceColumns, ReviewedConten
         (None, {"fields": ("generic_name", "brand_names", "slug", "category")}),
         ("How it is given and how it works", {"fields": ("route", "frequency", "mechanism", "development_stage")}),
         ("Content", {"fields": ("summary", "body")}),
+        (
+            "Fact sheet",
+            {
+                "description": "What readers see in the fact sheet on the therapy's page. Leave a part empty "
+                "and the page leaves that block out. Say which reference backs each block in the "
+                "references below ('Supports').",
+                "fields": (
+                    ("licensed_cis", "licensed_rrms", "licensed_spms", "licensed_ppms"),
+                    "who_for",
+                    ("dose_interval", "taken_where"),
+                    "efficacy_tier",
+                    "efficacy_result",
+                    "common_side_effects",
+                    "serious_risks",
+                    "monitoring",
+                    "before_starting",
+                    "pregnancy",
+                    "pregnancy_washout",
+                    "stopping",
+                ),
+            },
+        ),
     )
+    # Fact-sheet texts are a few short lines, not an article.
+    SHORT_TEXTS = (
+        "efficacy_result",
+        "common_side_effects",
+        "serious_risks",
+        "monitoring",
+        "before_starting",
+        "pregnancy",
+        "stopping",
+    )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in self.SHORT_TEXTS:
+            field.widget.attrs["rows"] = 4
+        return field
 
     def get_queryset(self, request):
         return with_current_price(super().get_queryset(request), "therapy")

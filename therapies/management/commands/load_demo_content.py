@@ -7,7 +7,9 @@ for an estimate its subject, currency and as-of date; for a reference the page
 citing it and its title; for a site text its key; for the demo reviewer the
 user name) and only created when it is missing. Rows that already exist are left exactly as they are, so an
 editor's later changes are never overwritten. (A row an editor deleted is
-created again, as on an empty database.)
+created again, as on an empty database.) A fact corrected in the seed since an
+install was loaded reaches it as a pending revision for a reviewer to approve,
+never as an overwrite (therapies/demo/corrections.py).
 """
 
 from django.apps import apps
@@ -17,10 +19,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from articles.demo_content import load_trust_pages
 from articles.models import Article, SitePage
 from editorial.models import Reference, StaffProfile
 from msinfo.roles import ensure_roles
 from therapies import demo_content as demo
+from therapies.demo import corrections, fact_sheets
 from therapies.models import Category, CostEstimate, Therapy
 
 
@@ -40,7 +44,10 @@ class Command(BaseCommand):
             self.load_medicine_prices(therapies)
             article = self.load_article(therapies)
             self.load_references(article, therapies)
+            fact_sheets.load(self, therapies)  # after the pages' own references, so they keep numbers 1, 2, 3
             self.load_site_pages()
+            load_trust_pages(self)  # about, editorial policy, accessibility, contact, crisis lines
+            corrections.propose(self.stdout.write)  # corrected facts on an older install: pending revisions
         self.stdout.write(
             self.style.SUCCESS(f"Done: {self.created} created, {self.existing} already there (left unchanged).")
         )

@@ -1,0 +1,243 @@
+"""/compare/: two to four published medicines side by side, cost included,
+and a clear message (never an error page) for any other request."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from tests.page_helpers import PRICE_DISCLAIMER, assert_site_layout, day, page
+from therapies.models import Category, Therapy
+
+
+@pytest.fixture
+def medicines(make_category, make_therapy, make_estimate):
+    """Three published DMTs with fact sheets (one priced on its own, two by
+    their group) and one draft."""
+    oral = make_category(name="Oral DMTs", slug="oral-dmts")
+    infusions = make_category(name="Infusions", slug="infusions")
+    make_estimate(oral, low=Decimal("80000"), high=Decimal("100000"), source_name="Orals survey",
+                  as_of=datetime.date(2026, 3, 1))
+    make_estimate(infusions, low=Decimal("70000"), high=Decimal("90000"), source_name="Infusions survey",
+                  source_url="https://example.org/infusions", as_of=datetime.date(2026, 2, 1))
+    fingolimod = make_therapy(
+        generic_name="fingolimod", slug="fingolimod", brand_names="Gilenya", category=oral,
+        route=Therapy.Route.ORAL, frequency="A capsule every day", dose_interval=Therapy.Interval.DAILY,
+        taken_where=Therapy.Setting.HOME, licensed_cis=True, licensed_rrms=True, licensed_spms=True,
+        efficacy_tier=Therapy.Efficacy.MODERATE_HIGH,
+        efficacy_result="54% fewer relapses than placebo over two years (FREEDOMS).",
+        common_side_effects="Headache\nDiarrhoea", serious_risks="Slow heartbeat after the first dose",
+        monitoring="Heart monitoring for 6 hours after the first dose\nEye check after 3 to 4 months",
+        pregnancy="Stop before trying to conceive.", pregnancy_washout="2 months",
+    )
+    make_estimate(fingolimod, low=Decimal("9000"), high=Decimal("12000"), product="generic fingolimod",
+                  source_name="Generic price list", as_of=datetime.date(2026, 4, 1))
+    ocrelizumab = make_therapy(
+        generic_name="ocrelizumab", slug="ocrelizumab", brand_names="Ocrevus", category=infusions,
+        route=Therapy.Route.INFUSION, frequency="Every 6 months", dose_interval=Therapy.Interval.TWICE_YEARLY,
+        taken_where=Therapy.Setting.CLINIC, licensed_rrms=True, licensed_ppms=True,
+        efficacy_tier=Therapy.Efficacy.HIGH, efficacy_result="Fewer relapses than interferon (OPERA).",
+        monitoring="Blood immunoglobulin levels", pregnancy="Talk to your team first.",
+    )
+    natalizumab = make_therapy(
+        generic_name="natalizumab", slug="natalizumab", category=infusions, route=Therapy.Route.INFUSION,
+        monitoring="JC virus antibody test about every 6 months",
+    )
+    draft = make_therapy(generic_name="draftimab", slug="draftimab", category=oral, is_published=False)
+    return {"oral": oral, "infusions": infusions, "fingolimod": fingolimod, "ocrelizumab": ocrelizumab,
+            "natalizumab": natalizumab, "draft": draft}
+
+
+def compare(client, *slugs):
+    response = client.get("/compare/", [("t", slug) for slug in slugs])
+    assert response.status_code == 200
+    return page(response)
+
+
+def card(p, name):
+    """The visible text of one medicine's column."""
+    return p.section_text(f"{name} (", "full page, with its sources")
+
+
+def test_the_address_is_named_and_the_page_uses_the_site_layout(client, medicines):
+    from django.urls import reverse
+
+    assert reverse("therapies:compare") == "/compare/"
+    assert_site_layout(client.get("/compare/?t=fingolimod&t=ocrelizumab"))
+
+
+def test_each_column_has_every_row(client, medicines):
+    p = compare(client, "fingolimod", "ocrelizumab")
+
+    assert "Compare fingolimod and ocrelizumab" in p.text
+    fingolimod = card(p, "Fingolimod")
+    for expected in (
+        "Group Oral DMTs", "Licensed for Clinically isolated syndrome Relapsing-remitting MS Active secondary progressive MS",
+        "How it is taken Tablet or capsule, a capsule every day At home",
+        "How well it works Moderate to high efficacy 54% fewer relapses than placebo over two years (FREEDOMS).",
+        "Common side effects Headache Diarrhoea", "Serious risks Slow heartbeat after the first dose",
+        "Tests and monitoring Heart monitoring for 6 hours after the first dose Eye check after 3 to 4 months",
+        "Pregnancy and breastfeeding Stop before trying to conceive. Wash-out before trying to conceive: 2 months.",
+    ):
+        assert expected in fingolimod, expected
+    ocrelizumab = card(p, "Ocrelizumab")
+    assert "Primary progressive MS" in ocrelizumab and "Clinically isolated syndrome" not in ocrelizumab
+    assert "Infusion into a vein, every 6 months In a clinic or hospital" in ocrelizumab
+    assert "Common side effects Not on our page yet" in ocrelizumab  # the row stays aligned, the gap is said
+    assert "/categories/oral-dmts/" in p.links() and "/therapies/ocrelizumab/" in p.links()
+
+
+def test_cost_is_the_medicines_own_or_the_groups_labelled_with_date_and_source(client, medicines):
+    p = compare(client, "ocrelizumab", "fingolimod")
+
+    fingolimod = card(p, "Fingolimod")
+    assert "Its own price: generic fingolimod: US$9,000 to US$12,000 a year" in fingolimod
+    assert f"Figures as of {day(datetime.date(2026, 4, 1))}. Source: Generic price list" in fingolimod
+    assert "US$80,000" not in fingolimod  # the group's range is not passed off as the medicine's
+    ocrelizumab = card(p, "Ocrelizumab")
+    assert "No price of its own yet. For the whole Infusions group: US$70,000 to US$90,000 a year" in ocrelizumab
+    assert f"Figures as of {day(datetime.date(2026, 2, 1))}. Source: Infusions survey" in ocrelizumab
+    assert "https://example.org/infusions" in p.links()
+    # The disclaimer once, next to the first price (ocrelizumab's column comes first).
+    assert p.text.count(PRICE_DISCLAIMER) == 1
+    assert PRICE_DISCLAIMER in ocrelizumab
+
+
+def test_two_medicines_of_one_group_both_show_its_estimate(client, medicines):
+    p = compare(client, "natalizumab", "ocrelizumab")
+
+    for name in ("Natalizumab", "Ocrelizumab"):
+        assert "For the whole Infusions group: US$70,000 to US$90,000 a year" in card(p, name)
+
+
+def test_a_medicine_with_no_estimate_anywhere_says_so(client, medicines, make_category, make_therapy):
+    make_therapy(generic_name="unpricedimab", slug="unpricedimab", category=make_category(name="Unpriced"))
+
+    p = compare(client, "unpricedimab", "fingolimod")
+
+    assert "We don't have a cost estimate for this yet." in card(p, "Unpricedimab")
+    assert PRICE_DISCLAIMER in card(p, "Fingolimod")  # the first column with a price
+
+
+def test_columns_keep_the_order_given(client, medicines):
+    first = compare(client, "natalizumab", "fingolimod", "ocrelizumab")
+    second = compare(client, "ocrelizumab", "natalizumab")
+
+    assert first.text.index("Natalizumab") < first.text.index("Fingolimod (") < first.text.index("Ocrelizumab (")
+    assert "Compare natalizumab, fingolimod and ocrelizumab" in first.text
+    assert second.text.index("Ocrelizumab (") < second.text.index("Natalizumab")
+
+
+def test_a_row_no_medicine_has_is_left_out(client, medicines):
+    p = compare(client, "natalizumab", "ocrelizumab")
+    assert "Common side effects" not in p.text  # neither has any
+    assert "Tests and monitoring" in p.text
+
+
+def test_four_medicines_is_the_most(client, medicines, make_therapy):
+    make_therapy(generic_name="fourthimab", slug="fourthimab", category=medicines["oral"])
+    make_therapy(generic_name="fifthimab", slug="fifthimab", category=medicines["oral"])
+
+    four = compare(client, "fingolimod", "ocrelizumab", "natalizumab", "fourthimab")
+    assert "Not everything" not in four.text and len(four.find_all("article", **{"class": "compare-card"})) == 4
+
+    five = compare(client, "fingolimod", "ocrelizumab", "natalizumab", "fourthimab", "fifthimab")
+    assert len(five.find_all("article", **{"class": "compare-card"})) == 4
+    assert "You can compare up to 4 medicines at a time, so these are left out: fifthimab." in five.text
+    assert "Choose medicines to compare" in five.text
+
+
+@pytest.mark.parametrize("slugs", [[], ["fingolimod"], ["fingolimod", "draftimab"], ["fingolimod", "fingolimod"]])
+def test_fewer_than_two_says_how_to_fix_it(client, medicines, slugs):
+    p = compare(client, *slugs)
+
+    assert "Compare medicines" in p.text
+    if slugs:
+        assert "Pick at least one more medicine to compare" in p.text
+        assert "we could find only fingolimod, shown below" in p.text
+        assert len(p.find_all("article", **{"class": "compare-card"})) == 1  # what could be compared
+        assert "/therapies/?t=fingolimod" in p.links()  # back to the chooser with it ticked
+    else:
+        assert "Pick two to four medicines to compare" in p.text and "/therapies/?" in p.links()
+
+
+def test_unknown_and_unpublished_slugs_are_named_the_same_way(client, medicines):
+    p = compare(client, "fingolimod", "no-such-mab", "draftimab", "ocrelizumab")
+
+    assert "We have no published page for “no-such-mab” or “draftimab”, so they are left out." in p.text
+    assert "draftimab" not in p.text.split("so they are left out")[1]  # the draft itself never shows
+    assert len(p.find_all("article", **{"class": "compare-card"})) == 2
+
+
+def test_a_therapy_in_an_unpublished_group_never_appears(client, medicines, make_category, make_therapy):
+    hidden = make_category(name="Secret group", slug="secret", is_published=False)
+    make_therapy(generic_name="hiddenmab", slug="hiddenmab", category=hidden)
+
+    p = compare(client, "hiddenmab", "fingolimod")
+
+    assert "Secret group" not in p.text and "“hiddenmab”" in p.text
+    assert len(p.find_all("article", **{"class": "compare-card"})) == 1
+
+
+def test_duplicates_are_shown_once_and_said(client, medicines):
+    p = compare(client, "fingolimod", "ocrelizumab", "fingolimod")
+
+    assert "“fingolimod” was asked for more than once, and is shown once." in p.text
+    assert len(p.find_all("article", **{"class": "compare-card"})) == 2
+
+
+def test_hostile_input_is_escaped_and_cut_short(client, medicines):
+    p = compare(client, "<script>alert(1)</script>", "x" * 500, "fingolimod")
+
+    assert "<script>alert(1)" not in p.html and "&lt;script&gt;" in p.html
+    assert "x" * 61 not in p.text
+
+
+def test_the_choosers_form_lands_on_the_shareable_address(client, medicines):
+    response = client.get("/compare/", {"route": "", "efficacy": "", "t": ["ocrelizumab", "fingolimod"]})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/compare/?t=ocrelizumab&t=fingolimod"
+
+
+def test_emerging_medicines_can_be_compared_without_a_fact_sheet(client, medicines, make_category, make_therapy):
+    btk = make_category(kind=Category.Kind.EMERGING, name="BTK inhibitors")
+    make_therapy(generic_name="tolebrutinib", slug="tolebrutinib", category=btk, route=Therapy.Route.ORAL,
+                 development_stage=Therapy.Stage.PHASE_3)
+
+    p = compare(client, "tolebrutinib", "fingolimod")
+
+    assert "Licensed for Not on our page yet" in card(p, "Tolebrutinib")
+
+
+@pytest.mark.parametrize("count", [2, 4])
+def test_query_count_is_fixed(client, medicines, make_therapy, make_estimate, django_assert_num_queries, settings, count):
+    settings.PAGE_CACHE_SECONDS = 0
+    extra = make_therapy(generic_name="fourthimab", slug="fourthimab", category=medicines["oral"])
+    make_estimate(extra, product="brand (Fourth)")
+    make_estimate(extra, product="generic fourthimab")
+    slugs = ["fourthimab", "fingolimod", "ocrelizumab", "natalizumab"][:count]
+
+    # due revisions, the therapies with their groups, their own prices, their groups' prices
+    with django_assert_num_queries(4):
+        p = compare(client, *slugs)
+    assert len(p.find_all("article", **{"class": "compare-card"})) == count
+
+
+def test_a_renamed_medicines_old_address_still_compares(client, medicines):
+    from editorial.models import SlugRedirect
+
+    SlugRedirect.record_rename(medicines["ocrelizumab"], "ocrelizumab-old")
+
+    response = client.get("/compare/?t=fingolimod&t=ocrelizumab-old")
+
+    assert response.status_code == 301 and response["Location"] == "/compare/?t=fingolimod&t=ocrelizumab"
+
+
+def test_a_draft_renamed_from_an_old_address_stays_unknown(client, medicines):
+    from editorial.models import SlugRedirect
+
+    SlugRedirect.record_rename(medicines["draft"], "draftimab-old")
+
+    p = compare(client, "fingolimod", "draftimab-old")
+    assert "We have no published page for “draftimab-old”" in p.text

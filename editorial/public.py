@@ -44,6 +44,11 @@ def redirect_renamed(request, model, slug, live_queryset):
     target = SlugRedirect.target_for(model, slug)
     if target is None or not live_queryset.filter(pk=target.pk).exists():
         raise Http404(f"No {model._meta.verbose_name} is published at {slug!r}.")
-    url = target.get_absolute_url()
+    return permanent_redirect_keeping_query(request, target.get_absolute_url())
+
+
+def permanent_redirect_keeping_query(request, url):
+    """A 301 to `url` with the request's query string (a page number, a
+    filter, a campaign tag in a link)."""
     query = request.META.get("QUERY_STRING", "")
     return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)

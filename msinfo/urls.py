@@ -1,9 +1,11 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
 
 from msinfo.health import healthz
+from msinfo.sitemaps import SITEMAPS, robots_txt
 
 admin.site.site_header = "MS treatment information: editors"
 admin.site.site_title = "MS treatment editors"
@@ -24,6 +26,8 @@ urlpatterns = [
     # Load balancers' probe; msinfo.middleware.HealthCheckMiddleware answers it first.
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
     path("", include("editorial.urls")),
     path("articles/", include("articles.urls")),
     path("", include("articles.site_urls")),

@@ -407,6 +407,14 @@ class Therapy(ReviewedContent):
         return _default_review_intervals("category__kind")
 
     @property
+    def address_aliases(self):
+        """What readers type after /therapies/ and mean this therapy: its own
+        address in any capitals, and each brand name ('gilenya' for
+        fingolimod)."""
+        brands = (slugify(brand) for brand in self.brand_names.split(","))
+        return {self.slug.lower(), *(brand for brand in brands if brand)}
+
+    @property
     def is_medicine(self):
         """A procedure (aHSCT) or a programme (physiotherapy) is not a medicine:
         pages list it apart from the medicines and give it no drug-trial stage."""

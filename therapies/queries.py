@@ -23,6 +23,7 @@ from django.db.models import DateField, Max, OuterRef, Prefetch, Q, Subquery, pr
 from django.db.models.functions import Trunc
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.text import slugify
 
 from editorial.models import Reference, add_months, live_q
 from therapies.models import Category, CostEstimate, Therapy
@@ -419,6 +420,20 @@ def comparison(slugs):
     # Each therapy has its own copy of its group (select_related): price every copy.
     attach_current_estimates([therapy.category for therapy in result.therapies])
     return result
+
+
+def therapy_for_alias(name):
+    """The published therapy a reader means by `name` in its address: a brand
+    name or the address in other capitals. None when no therapy, or more than
+    one, answers to it (an ambiguous brand is better a 404 than a wrong page).
+    One query; asked only when the address matches no therapy."""
+    wanted = slugify(name)
+    matches = [
+        therapy
+        for therapy in published_therapies().only("slug", "brand_names")
+        if wanted in therapy.address_aliases
+    ]
+    return matches[0] if len(matches) == 1 else None
 
 
 def renamed_therapy_slugs(slugs):

@@ -17,7 +17,7 @@ from articles.queries import latest_articles, live_site_page
 from therapies import queries
 from therapies.forms import TherapyFilterForm
 from therapies.models import Category, Therapy
-from editorial.public import public_page, redirect_renamed
+from editorial.public import permanent_redirect_keeping_query, public_page, redirect_renamed
 
 THERAPY_TEMPLATE = "therapies/therapy_detail.html"
 CATEGORY_TEMPLATE = "therapies/category_detail.html"
@@ -141,7 +141,13 @@ def therapy_detail(request, slug):
     try:
         therapy = queries.published_therapy(slug)
     except Http404:
-        return redirect_renamed(request, Therapy, slug, queries.published_therapies())
+        try:
+            return redirect_renamed(request, Therapy, slug, queries.published_therapies())
+        except Http404:
+            meant = queries.therapy_for_alias(slug)
+            if meant is None:
+                raise
+            return permanent_redirect_keeping_query(request, meant.get_absolute_url())
     return render(request, THERAPY_TEMPLATE, therapy_context(therapy))
 
 

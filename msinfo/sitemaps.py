@@ -1,0 +1,88 @@
+"""What search engines are told: /sitemap.xml lists every page a reader can
+reach, each with the time its content last changed, and /robots.txt points
+to it and keeps crawlers out of the admin and the staff previews.
+
+Only live content is listed (the same queries the pages use), and a section
+that has no page of its own (an emerging or supportive section with nothing
+listed in it redirects to its place on its parent page) is left out, so the
+sitemap names no redirect."""
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max, Q
+from django.http import HttpResponse
+from django.urls import reverse
+
+from articles.models import Article, SitePage
+from articles.queries import published_articles
+from therapies.models import Category
+from therapies.queries import published_therapies
+
+
+class TherapySitemap(Sitemap):
+    def items(self):
+        return published_therapies().only("slug", "updated_at")
+
+    def lastmod(self, therapy):
+        return therapy.updated_at
+
+
+class CategorySitemap(Sitemap):
+    def items(self):
+        with_own_page = Q(kind=Category.Kind.DISEASE_MODIFYING) | Q(pk__in=published_therapies().values("category"))
+        return Category.objects.live().filter(with_own_page).only("slug", "updated_at").order_by("display_order")
+
+    def lastmod(self, category):
+        return category.updated_at
+
+
+class ArticleSitemap(Sitemap):
+    def items(self):
+        return published_articles().only("slug", "updated_at")
+
+    def lastmod(self, article):
+        return article.updated_at
+
+
+class SitePageSitemap(Sitemap):
+    """The pages whose text is a site text: the home page, the emerging and
+    supportive care pages, and the site's own pages (about us and the rest)."""
+
+    KEYS = (SitePage.Key.HOME_INTRODUCTION, SitePage.Key.EMERGING_INTRODUCTION, SitePage.Key.CARE_INTRODUCTION)
+
+    def items(self):
+        keys = (*self.KEYS, *SitePage.OWN_PAGES)
+        return SitePage.objects.live().filter(key__in=keys).only("key", "updated_at").order_by("key")
+
+    def lastmod(self, page):
+        return page.updated_at
+
+
+class ListingSitemap(Sitemap):
+    """The lists, which change when anything in them does."""
+
+    def items(self):
+        return [
+            ("therapies:therapy_list", published_therapies().aggregate(last=Max("updated_at"))["last"]),
+            ("articles:article_list", Article.objects.live().aggregate(last=Max("updated_at"))["last"]),
+        ]
+
+    def location(self, item):
+        return reverse(item[0])
+
+    def lastmod(self, item):
+        return item[1]
+
+
+SITEMAPS = {
+    "pages": SitePageSitemap,
+    "lists": ListingSitemap,
+    "categories": CategorySitemap,
+    "therapies": TherapySitemap,
+    "articles": ArticleSitemap,
+}
+
+
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /preview/", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -40,10 +40,8 @@ import http.client
 import json
 import os
 import re
-import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -55,6 +53,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urljoin, urlsplit
 
 from tests.loadtest_site import IMPORT_PRODUCT
+from tests.serving import free_port, site_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -171,12 +170,6 @@ class SetupError(Exception):
 
 class Stopping(SetupError):
     pass
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 # --- A private PostgreSQL cluster ------------------------------------------------------------
@@ -863,35 +856,21 @@ def read_server_log(path):
 # --- Putting it together ---------------------------------------------------------------------
 
 
-def server_environment(options, workdir, database_url):
-    # Only what the run sets: nothing of the developer's own DJANGO_*,
-    # MSINFO_*, DATABASE_URL or REDIS_URL leaks into the server.
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("DJANGO_", "MSINFO_")) and name not in ("DATABASE_URL", "REDIS_URL", "PYTHONPATH")
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="loadtest_settings",
-        PYTHONPATH=f"{workdir}{os.pathsep}{BASE_DIR}",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_SECURE_SSL_REDIRECT="0",
-        DATABASE_URL=database_url,
+def server_environment(workdir, database_url):
+    # The shared production-like environment (tests/serving.py: nothing of the
+    # developer's own settings, the run's files in its folder), with what this
+    # run needs on top.
+    return site_env(
+        workdir,
+        database_url,
+        # The client keeps cookies itself whatever their Secure flag says, so
+        # the production cookie settings stay on.
+        DJANGO_SECURE_COOKIES="1",
+        DJANGO_LOG_LEVEL="INFO",
         # Two-factor login is tested elsewhere; here the editors log in with
         # their password only.
         MSINFO_TWO_FACTOR_REQUIRED_FOR="",
         MSINFO_PRICE_UPLOAD_DIR=str(workdir / "uploads"),
-    )
-    return env
-
-
-def write_settings(workdir):
-    # The production settings with only the static folder moved into the
-    # run's folder, so the checkout stays clean (as in .ci/run).
-    (workdir / "loadtest_settings.py").write_text(
-        "from msinfo.settings import *  # noqa: F403\n\n"
-        f"STATIC_ROOT = {str(workdir / 'staticfiles')!r}\n"
     )
 
 
@@ -952,7 +931,6 @@ def hard_stop(children, deadline):
 def run_in(workdir, options, children, say):
     workdir.chmod(0o711)  # the private PostgreSQL's owner must reach its folder inside
     (workdir / "uploads").mkdir()
-    write_settings(workdir)
     cluster = None
     clock = time.monotonic()
     if options.database == "postgres":
@@ -962,7 +940,7 @@ def run_in(workdir, options, children, say):
         database_url = cluster.url
     else:
         database_url = f"sqlite:///{workdir / 'db.sqlite3'}"
-    env = server_environment(options, workdir, database_url)
+    env = server_environment(workdir, database_url)
     say("Migrating, loading the demo content, collecting static files...")
     run_checked(children, [sys.executable, "-m", "tests.loadtest_site", "setup", str(workdir)], workdir / "setup.log", env=env)
     site = json.loads((workdir / "site.json").read_text())

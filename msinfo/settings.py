@@ -83,6 +83,10 @@ INSTALLED_APPS = [
     "editorial",
     "therapies",
     "articles",
+    # Site search over every published page (search/): PostgreSQL full-text
+    # search and trigrams, or SQLite's FTS5.
+    "django.contrib.postgres",
+    "search",
     # Staff sign-in: failed-login lockout, two-factor devices, then the app
     # that puts them together (accounts/).
     "axes",
@@ -352,6 +356,11 @@ MSINFO_FEEDBACK_RECIPIENTS = env_list("MSINFO_FEEDBACK_EMAILS")
 # decisions change their facts fastest, so they are due for review sooner
 # (an item may set a shorter interval still).
 EMERGING_REVIEW_INTERVAL_MONTHS = int(os.environ.get("MSINFO_EMERGING_REVIEW_INTERVAL_MONTHS", "6"))
+# The site's public address, e.g. https://ms-treatment.example.org, with no
+# trailing slash: canonical links, feeds, sitemaps and the open data files
+# name pages by it (msinfo.site_url.absolute_url). Empty: the address the
+# request came to, which is right for `make run` and tests.
+SITE_URL = os.environ.get("MSINFO_SITE_URL", "").rstrip("/")
 # Admin price uploads wait here between their preview and their apply. A folder
 # of this install (all web workers must share it), never a fixed /tmp path that
 # two installs on one machine would share.

@@ -28,6 +28,7 @@ urlpatterns = [
     path("favicon.ico", favicon),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("search/", include("search.urls")),
     path("", include("editorial.urls")),
     path("articles/", include("articles.urls")),
     path("", include("articles.site_urls")),

@@ -8,14 +8,13 @@ listed in it redirects to its place on its parent page) is left out, so the
 sitemap names no redirect."""
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.http import HttpResponse
 from django.urls import reverse
 
 from articles.models import Article, SitePage
 from articles.queries import published_articles
-from therapies.models import Category
-from therapies.queries import published_therapies
+from therapies.queries import categories_with_own_page, published_therapies
 
 
 class TherapySitemap(Sitemap):
@@ -28,8 +27,7 @@ class TherapySitemap(Sitemap):
 
 class CategorySitemap(Sitemap):
     def items(self):
-        with_own_page = Q(kind=Category.Kind.DISEASE_MODIFYING) | Q(pk__in=published_therapies().values("category"))
-        return Category.objects.live().filter(with_own_page).only("slug", "updated_at").order_by("display_order")
+        return categories_with_own_page().only("slug", "updated_at").order_by("display_order")
 
     def lastmod(self, category):
         return category.updated_at

@@ -262,6 +262,20 @@ def sections(kind):
     )
 
 
+def categories_with_own_page():
+    """Live categories whose address shows a page of their own: every DMT
+    group, and an emerging or supportive section only when something is
+    listed in it (otherwise its address redirects to its place on its parent
+    page, see `has_own_page`). For the sitemap and the search index."""
+    listing = Q(kind=Category.Kind.DISEASE_MODIFYING) | Q(pk__in=published_therapies().values("category"))
+    return Category.objects.live().filter(listing)
+
+
+def has_own_page(category):
+    """`categories_with_own_page()` for one category from published_category()."""
+    return category.kind == Category.Kind.DISEASE_MODIFYING or bool(category.published_therapies)
+
+
 def published_category(slug):
     """One published category (with its approver) with its therapies,
     `.price_history` and `.current_estimate`, or 404. Five queries."""

@@ -157,7 +157,7 @@ def category_detail(request, slug):
         category = queries.published_category(slug)
     except Http404:
         return redirect_renamed(request, Category, slug, Category.objects.live())
-    if category.kind in SECTION_PAGES and not category.published_therapies:
+    if not queries.has_own_page(category):
         # A section with nothing listed in it would only repeat what its
         # parent page already says in full: readers go to it there.
         return redirect(f"{reverse(SECTION_PAGES[category.kind])}#section-{category.slug}", permanent=True)

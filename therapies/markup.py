@@ -28,7 +28,8 @@ ALLOWED_TAGS = {
     "thead", "tr", "ul",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}, "td": set()}
-ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+# tel: so a reader on a phone can call a helpline with one tap.
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
 IMAGES_NOT_SUPPORTED = "Images are not supported yet: remove the image or link to it instead."

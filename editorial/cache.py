@@ -292,7 +292,10 @@ def _is_anonymous_read(request):
 
 # Settings that change what a page says. A page made under other values
 # (before a restart with new settings) is not served.
-PAGE_SETTINGS = ("PRICE_STALENESS_MONTHS", "REVIEW_INTERVAL_MONTHS", "EMERGING_REVIEW_INTERVAL_MONTHS", "TIME_ZONE", "LANGUAGE_CODE", "STATIC_URL", "DEBUG")
+PAGE_SETTINGS = (
+    "PRICE_STALENESS_MONTHS", "REVIEW_INTERVAL_MONTHS", "EMERGING_REVIEW_INTERVAL_MONTHS", "TIME_ZONE",
+    "LANGUAGE_CODE", "STATIC_URL", "DEBUG", "SITE_URL", "MSINFO_DATA_LICENCE_NAME", "MSINFO_DATA_LICENCE_URL",
+)
 
 
 @functools.cache

@@ -22,6 +22,8 @@ CONTENT = [
     ("articles", "sitepage", ["add", "change", "delete", "view"]),
     # Readers' problem reports: editors read them and move them along (status only).
     ("articles", "feedback", ["change", "view"]),
+    # What readers searched for (no personal data), for "searched for but not found".
+    ("search", "searchterm", ["view"]),
     ("therapies", "costestimate", ["view"]),
     ("editorial", "revision", ["view"]),
     ("editorial", "reviewdecision", ["view"]),

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    # The project package itself, for its deployment checks (msinfo/checks.py).
+    "msinfo",
     "bootstrap",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -106,6 +108,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Answers /healthz before sessions, the page cache and logins get involved.
     "msinfo.middleware.HealthCheckMiddleware",
+    # 304 Not Modified for a request whose If-None-Match / If-Modified-Since
+    # matches, stored pages included: above the page cache, so a hit is checked too.
+    "django.middleware.http.ConditionalGetMiddleware",
     # Anonymous readers' pages from the cache, before sessions and logins get
     # involved (editorial/cache.py says why a stored page is never out of date).
     "editorial.cache.AnonymousPageCacheMiddleware",
@@ -361,6 +366,11 @@ EMERGING_REVIEW_INTERVAL_MONTHS = int(os.environ.get("MSINFO_EMERGING_REVIEW_INT
 # name pages by it (msinfo.site_url.absolute_url). Empty: the address the
 # request came to, which is right for `make run` and tests.
 SITE_URL = os.environ.get("MSINFO_SITE_URL", "").rstrip("/")
+# The licence the open price data (/prices.csv, /prices.json, the history and
+# the feeds) is offered under, named on /data/ and in the files. Empty: CC BY
+# 4.0 (therapies/open_data.py). The publisher must confirm it before launch.
+MSINFO_DATA_LICENCE_NAME = os.environ.get("MSINFO_DATA_LICENCE_NAME", "")
+MSINFO_DATA_LICENCE_URL = os.environ.get("MSINFO_DATA_LICENCE_URL", "")
 # Admin price uploads wait here between their preview and their apply. A folder
 # of this install (all web workers must share it), never a fixed /tmp path that
 # two installs on one machine would share.

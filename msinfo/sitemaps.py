@@ -15,6 +15,7 @@ from django.urls import reverse
 from articles.models import Article, SitePage
 from articles.queries import published_articles
 from therapies.queries import categories_with_own_page, published_therapies
+from therapies.open_data import last_change
 
 
 class TherapySitemap(Sitemap):
@@ -62,6 +63,8 @@ class ListingSitemap(Sitemap):
         return [
             ("therapies:therapy_list", published_therapies().aggregate(last=Max("updated_at"))["last"]),
             ("articles:article_list", Article.objects.live().aggregate(last=Max("updated_at"))["last"]),
+            # "Reuse our data": the open price files' page changes with them (therapies/open_data.py).
+            ("therapies:reuse_data", last_change()),
         ]
 
     def location(self, item):

@@ -1,6 +1,8 @@
 """Speed and memory of the price importer, page speed at scale, and serving
-speed under gunicorn: `make bench` (python -m tests.bench; `--import-only`,
-`--scale-only` or `--serving-only` runs one part).
+speed under gunicorn, site search against a therapy page (tests/bench_search.py)
+and the memory of the streamed price history (tests/bench_open_data.py):
+`make bench` (python -m tests.bench; `--import-only`, `--scale-only`,
+`--serving-only`, `--search-only` or `--open-data-only` runs one part).
 
 Builds a throwaway SQLite database in a temporary folder (never db.sqlite3),
 migrates it, creates 1,040 categories and therapies and 200 NDC mappings, and
@@ -602,14 +604,19 @@ if __name__ == "__main__":
     parser.add_argument("--scale-only", action="store_true", help="only the pages-at-scale run")
     parser.add_argument("--import-only", action="store_true", help="only the importer run")
     parser.add_argument("--serving-only", action="store_true", help="only the gunicorn serving run")
+    parser.add_argument("--search-only", action="store_true", help="only the site search run (tests/bench_search.py)")
+    parser.add_argument("--open-data-only", action="store_true",
+                        help="only the streamed price history run (tests/bench_open_data.py)")
     args = parser.parse_args()
     if args.step:
         run_step(*args.step, args.apply, args.trace)
     elif args.scale_step:
         run_scale_step(*args.scale_step)
     else:
-        chosen = [args.import_only, args.scale_only, args.serving_only]
-        runs = [main, scale_main, serving_main]
+        from tests import bench_open_data, bench_search
+
+        chosen = [args.import_only, args.scale_only, args.serving_only, args.search_only, args.open_data_only]
+        runs = [main, scale_main, serving_main, bench_search.main, bench_open_data.main]
         for number, run in enumerate(run for run, only in zip(runs, chosen) if only or not any(chosen)):
             if number:
                 print()

@@ -1,6 +1,7 @@
 """Reading a rendered page the way a test needs to: its visible text, how
 many of a tag it has, and the site-wide promises every page keeps."""
 
+import json
 import re
 from html.parser import HTMLParser
 
@@ -86,8 +87,24 @@ def assert_site_layout(response):
     assert p.find_all("a", href="#main"), "no skip link"
     stylesheets = [a["href"] for a in p.find_all("link", rel="stylesheet")]
     assert "/static/bootstrap/css/bootstrap.min.css" in stylesheets
-    # No page needs JavaScript: the menu wraps, and nothing opens or closes by script.
-    scripts = [a.get("src") for a in p.find_all("script")]
-    assert scripts == [], f"unexpected scripts: {scripts}"
-    assert "cdn" not in " ".join(stylesheets + scripts).lower()
+    # No page needs JavaScript: the menu wraps, and nothing opens or closes by
+    # script. The one script element allowed is JSON-LD: data for search
+    # engines, which no browser runs, and never loaded from elsewhere.
+    scripts = [attrs for name, attrs in p.tags if name == "script"]
+    assert all(attrs.get("type") == JSON_LD and "src" not in attrs for attrs in scripts), f"unexpected scripts: {scripts}"
+    assert "cdn" not in " ".join(stylesheets).lower()
     return p
+
+
+JSON_LD = "application/ld+json"
+
+
+def json_ld(response):
+    """Every JSON-LD block of a page, parsed: a list of dicts."""
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', response.content.decode(), re.S)
+    return [json.loads(block) for block in blocks]
+
+
+def json_ld_nodes(response):
+    """Every top-level node of a page's JSON-LD (each block's @graph, flattened)."""
+    return [node for block in json_ld(response) for node in block.get("@graph", [block])]

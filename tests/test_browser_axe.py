@@ -51,6 +51,10 @@ NAMED_PAGES = [
     ("site_pages:contact", {}, ""),
     ("site_pages:feedback", {}, "?page=/therapies/fingolimod/"),
     ("site_pages:feedback_thanks", {}, ""),
+    ("therapies:reuse_data", {}, ""),
+    ("search:results", {}, "?q=fatigue"),
+    ("search:results", {}, "?q=ocrelizimab"),  # "Did you mean"
+    ("search:results", {}, "?q=zzzzqqqq"),  # nothing found
 ]
 # What the site promises: WCAG 2.2 A and AA, and axe's best practices.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]

@@ -1,9 +1,13 @@
-"""Whatever an editor types, no script reaches a reader's page."""
+"""Whatever an editor types, no script reaches a reader's page (the only
+script element is the JSON-LD data block, where editor text stays data)."""
+
+import json
+import re
 
 import pytest
 
 from articles.models import COST_TABLE_MARKER
-from tests.page_helpers import page
+from tests.page_helpers import JSON_LD, json_ld_nodes, page
 from therapies.models import Category
 
 HOSTILE = (
@@ -22,7 +26,13 @@ def assert_nothing_hostile(response):
     p = page(response)
     html = p.html.lower()
     assert "<script>alert" not in html
-    assert p.find_all("script") == []
+    # The one script a page may carry is JSON-LD: data no browser runs, in
+    # which editor text is escaped so it can never close the element.
+    scripts = p.find_all("script")
+    assert scripts and all(attrs == {"type": JSON_LD} for attrs in scripts), scripts
+    for block in re.findall(r"<script[^>]*>(.*?)</script>", p.html, re.S):
+        assert "<" not in block and ">" not in block
+        json.loads(block)
     assert "onerror=" not in html and "onclick=" not in html
     assert "javascript:" not in html
     for tag, attrs in p.tags:
@@ -37,8 +47,11 @@ def assert_nothing_hostile(response):
 def test_therapy_body(client, make_therapy):
     therapy = make_therapy(body=HOSTILE, summary="<script>alert('summary')</script>", mechanism="<b>not bold</b>")
 
-    p = assert_nothing_hostile(client.get(therapy.get_absolute_url()))
+    response = client.get(therapy.get_absolute_url())
+    p = assert_nothing_hostile(response)
     assert "&lt;script&gt;alert(&#x27;summary&#x27;)" in p.html, "plain-text fields are shown as text"
+    drug = next(node for node in json_ld_nodes(response) if node["@type"] == "Drug")
+    assert drug["description"] == "<script>alert('summary')</script>", "and in JSON-LD as data, escaped"
     assert "&lt;b&gt;not bold&lt;/b&gt;" in p.html
 
 

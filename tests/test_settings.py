@@ -33,6 +33,7 @@ def production_env(**overrides):
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "example.org",
+        "MSINFO_SITE_URL": "https://example.org",
     }
     env.update(overrides)
     return {name: value for name, value in env.items() if value is not None}
@@ -123,3 +124,15 @@ def test_deploy_checks_pass_without_warnings_in_a_production_environment(tmp_pat
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_deploy_checks_ask_for_the_sites_public_address(tmp_path):
+    database = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+
+    unset = run_python(["manage.py", "check", "--deploy"], production_env(DATABASE_URL=database, MSINFO_SITE_URL=None))
+    plain_http = run_python(
+        ["manage.py", "check", "--deploy"], production_env(DATABASE_URL=database, MSINFO_SITE_URL="http://example.org")
+    )
+
+    assert "msinfo.W001" in unset.stderr + unset.stdout and "MSINFO_SITE_URL is not set" in unset.stderr + unset.stdout
+    assert "msinfo.W002" in plain_http.stderr + plain_http.stdout

@@ -1,0 +1,99 @@
+"""Site search: from what a reader typed to a page of ranked results.
+
+    search(raw_query, page_number) -> Outcome
+
+1. The query is cleaned (search/words.py); an empty one asks for words.
+2. A query that is exactly one therapy's generic or brand name (any capitals)
+   goes straight to that therapy's page.
+3. Pages with every word; if none and several words were given, pages with
+   any of them, saying so.
+4. If still nothing: the closest title or name (typo tolerance: trigrams on
+   PostgreSQL, difflib on SQLite), offered as "Did you mean ...?" with its
+   results.
+
+Only live documents are searched (SearchDocument.objects.live()), and the
+index holds only published content (search/index.py). Costs a fixed number of
+queries whatever the number of pages: the exact-name check, then a count and
+one page of results per attempt."""
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.utils import timezone
+
+from search import backends
+from search.highlight import snippet_html
+from search.models import SearchDocument, split_names
+from search.words import clean_query, normalised, search_words
+
+PAGE_SIZE = 10
+
+
+@dataclass
+class Outcome:
+    query: str = ""
+    truncated: bool = False
+    redirect_to: str = ""
+    words: list = field(default_factory=list)
+    page: object = None
+    paginator: object = None
+    some_words_only: bool = False
+    suggestion: str = ""
+
+    @property
+    def total(self):
+        return self.paginator.count if self.paginator is not None else 0
+
+    @property
+    def nothing_to_search(self):
+        """A query with no word to look for ("?!", "the")."""
+        return bool(self.query) and not self.words
+
+
+def therapy_named(query, now=None):
+    """The address of the one live therapy whose generic or brand name is
+    `query` (ignoring capitals and extra spaces), or ''. One query."""
+    wanted = normalised(query)
+    if not wanted:
+        return ""
+    candidates = (
+        SearchDocument.objects.live(now)
+        .filter(kind=SearchDocument.Kind.THERAPY, names__icontains=wanted)
+        .values_list("url", "names")
+    )
+    urls = {url for url, names in candidates if wanted in {normalised(name) for name in split_names(names)}}
+    return urls.pop() if len(urls) == 1 else ""
+
+
+def _paginate(results, page_number):
+    paginator = Paginator(results, PAGE_SIZE)
+    # A page number out of range or not a number shows the nearest page.
+    page = paginator.get_page(page_number)
+    for hit in page.object_list:
+        hit.snippet = snippet_html(hit.snippet)
+    return paginator, page
+
+
+def search(raw_query, page_number=1, now=None):
+    now = now or timezone.now()
+    query, truncated = clean_query(raw_query)
+    outcome = Outcome(query=query, truncated=truncated, words=search_words(query))
+    if not query:
+        return outcome
+    outcome.redirect_to = therapy_named(query, now)
+    if outcome.redirect_to or not outcome.words:
+        return outcome
+    backend = backends.current()
+    results = backend.results(outcome.words, False, now)
+    if not results.count() and len(outcome.words) > 1:
+        results = backend.results(outcome.words, True, now)
+        outcome.some_words_only = bool(results.count())
+    if not results.count():
+        suggestion = backend.close_names(query, now)
+        suggested_words = search_words(suggestion or "")
+        if suggested_words:
+            found = backend.results(suggested_words, False, now)
+            if found.count():
+                outcome.suggestion, results = suggestion, found
+    outcome.paginator, outcome.page = _paginate(results, page_number)
+    return outcome

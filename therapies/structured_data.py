@@ -1,0 +1,81 @@
+"""JSON-LD for the therapy and category pages: the page, and the medicine as
+a schema.org Drug with its names, route and estimated yearly cost.
+
+schema.org (release 12.0, checked in tests/test_structured_data.py) has a
+DrugCost type but no property linking a Drug to it, so each estimate is its
+own DrugCost node that the page `mentions`, named after the medicine."""
+
+from decimal import Decimal
+
+from django.utils.dateformat import format as format_date
+
+from msinfo.structured_data import medical_web_page, page_id
+from msinfo.site_url import absolute_url
+from therapies.models import Route
+
+# What a therapy that is not a medicine is, in schema.org's words.
+NON_DRUG_TYPES = {Route.PROCEDURE: "MedicalProcedure", Route.NON_DRUG: "MedicalTherapy"}
+YEARLY = "one year of treatment"
+
+
+def _number(value):
+    value = Decimal(value)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def drug_cost(estimate, medicine_name, group_name=""):
+    """One current estimate as a DrugCost: the figures, currency, date and
+    source the page shows next to it."""
+    low, high = _number(estimate.low), _number(estimate.high)
+    subject = f"{medicine_name} ({estimate.product})" if estimate.product else medicine_name
+    if group_name:
+        subject = f"{group_name}, the group {medicine_name} belongs to"
+    return {
+        "@type": "DrugCost",
+        "name": f"Estimated yearly cost: {subject}",
+        # A single figure, or the range as the page shows it (low to high).
+        "costPerUnit": low if low == high else f"{low}–{high}",
+        "costCurrency": estimate.currency,
+        "drugUnit": YEARLY,
+        "costOrigin": estimate.source_name,
+        "description": f"Figures as of {format_date(estimate.as_of, 'j F Y')} ({estimate.as_of.isoformat()}). "
+        f"Source: {estimate.source_name}.",
+    }
+
+
+def therapy_entity(request, therapy):
+    """The therapy as a Drug (or, when it is not a medicine, a medical procedure or therapy)."""
+    entity = {
+        "@type": "Drug" if therapy.is_medicine else NON_DRUG_TYPES.get(therapy.route, "MedicalTherapy"),
+        "@id": page_id(request, "therapy"),
+        "name": therapy.generic_name,
+        "url": absolute_url(therapy.get_absolute_url(), request),
+    }
+    if therapy.summary:
+        entity["description"] = therapy.summary
+    if therapy.is_medicine:
+        entity["nonProprietaryName"] = therapy.generic_name
+        entity["administrationRoute"] = therapy.get_route_display()
+        if therapy.brand_name_list:
+            entity["alternateName"] = therapy.brand_name_list
+    return entity
+
+
+def therapy_page(request, therapy, cost, name=""):
+    """The therapy page: a MedicalWebPage about the therapy, the therapy, and
+    (for a medicine with a current estimate) its yearly cost as shown."""
+    entity = therapy_entity(request, therapy)
+    page = medical_web_page(request, name or therapy.generic_name, therapy, about={"@id": entity["@id"]}, description=therapy.summary)
+    costs = []
+    if therapy.is_medicine and cost is not None:
+        if cost.own:
+            costs = [drug_cost(estimate, therapy.generic_name) for estimate in cost.own]
+        elif cost.current is not None:
+            costs = [drug_cost(cost.current, therapy.generic_name, group_name=therapy.category.name)]
+    if costs:
+        page["mentions"] = costs
+    return [page, entity]
+
+
+def category_page(request, category):
+    return [medical_web_page(request, category.name, category, description=category.summary)]

@@ -652,7 +652,7 @@ relay.up = True
 time.sleep(0.2)
 seen.append(get("/articles/"))
 seen.append(get("/healthz"))
-print(json.dumps([{**answer, "body": answer["body"][:2000]} for answer in seen]))
+print(json.dumps([{**answer, "body": answer["body"][:20000]} for answer in seen]))
 """
 
 

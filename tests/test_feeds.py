@@ -20,6 +20,11 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 TODAY = timezone.localdate()
 
 
+def shown_date(day):
+    """A date as the site writes it: 1 January 2020."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def atom(response):
     """The feed parsed, after checking what Atom (RFC 4287) requires: the
     namespace; the feed's id, title, updated and author (or one on every
@@ -95,12 +100,13 @@ def test_the_price_feed_is_valid_atom_with_new_corrected_and_withdrawn_prices_ne
     root = atom(client.get("/prices/feed/"))
     found = entries(root)
     titles = [entry["title"] for entry in found]
+    recent = shown_date(price_changes["new"].as_of)
     assert titles == [
-        "Price withdrawn: fingolimod, generic fingolimod: US$5 to US$6 a year",
-        "Price corrected: fingolimod, Gilenya (brand): US$105,390 a year",
-        "New price: fingolimod, generic fingolimod: US$5 to US$6 a year",
-        "New price: fingolimod, Gilenya (brand): US$1,053,900 a year",
-        "New price: Oral DMTs: US$80,000 to US$100,000 a year",
+        f"Price withdrawn: fingolimod, generic fingolimod: US$5 to US$6 a year, as of {recent}",
+        "Price corrected: fingolimod, Gilenya (brand): US$105,390 a year, as of 1 January 2020",
+        f"New price: fingolimod, generic fingolimod: US$5 to US$6 a year, as of {recent}",
+        "New price: fingolimod, Gilenya (brand): US$1,053,900 a year, as of 1 January 2020",
+        f"New price: Oral DMTs: US$80,000 to US$100,000 a year, as of {recent}",
     ]
     withdrawn, corrected, _, wrong, new = found
     assert "Reason: Not a yearly price." in withdrawn["summary"]
@@ -120,15 +126,16 @@ def test_the_price_feed_is_valid_atom_with_new_corrected_and_withdrawn_prices_ne
 def test_each_price_event_has_its_own_id_that_never_changes(client, price_changes, make_estimate):
     before = {entry["title"]: entry["id"] for entry in entries(atom(client.get("/prices/feed/")))}
     mistaken = price_changes["mistaken"].pk
-    assert before["Price withdrawn: fingolimod, generic fingolimod: US$5 to US$6 a year"] == (
+    recent = shown_date(price_changes["mistaken"].as_of)
+    assert before[f"Price withdrawn: fingolimod, generic fingolimod: US$5 to US$6 a year, as of {recent}"] == (
         f"tag:testserver,2026:price-estimate:{mistaken}:withdrawn"
     )
-    assert before["New price: fingolimod, generic fingolimod: US$5 to US$6 a year"] == (
+    assert before[f"New price: fingolimod, generic fingolimod: US$5 to US$6 a year, as of {recent}"] == (
         f"tag:testserver,2026:price-estimate:{mistaken}:recorded"
     )
     make_estimate(price_changes["new"].category, low=Decimal("1"), high=Decimal("2"), as_of=TODAY)
     after = entries(atom(client.get("/prices/feed/")))
-    assert after[0]["title"] == "New price: Oral DMTs: US$1 to US$2 a year"
+    assert after[0]["title"] == f"New price: Oral DMTs: US$1 to US$2 a year, as of {shown_date(TODAY)}"
     assert {entry["title"]: entry["id"] for entry in after[1:]} == before
 
 

@@ -90,6 +90,12 @@ def _priced(estimate):
     return f"{estimate.subject}{product}: {cost_range(estimate)}"
 
 
+def _priced_as_of(estimate):
+    """_priced() and its date, so two estimates of the same figure at
+    different dates read differently in a feed reader's list."""
+    return f"{_priced(estimate)}, as of {format_date(estimate.as_of, DATE_FORMAT)}"
+
+
 def price_events(request, limit=PRICE_FEED_ENTRIES):
     """The `limit` newest price events, newest first. Two queries, whatever
     the number of estimates: the newest recorded and the newest withdrawn."""
@@ -119,10 +125,10 @@ class PriceChangesFeed(SiteFeed):
 
     def item_title(self, event):
         if event.kind == "withdrawn":
-            return f"Price withdrawn: {_priced(event.estimate)}"
+            return f"Price withdrawn: {_priced_as_of(event.estimate)}"
         if event.is_correction:
-            return f"Price corrected: {_priced(event.estimate)}"
-        return f"New price: {_priced(event.estimate)}"
+            return f"Price corrected: {_priced_as_of(event.estimate)}"
+        return f"New price: {_priced_as_of(event.estimate)}"
 
     def item_description(self, event):
         """HTML (Atom's summary type="html"): every value escaped."""

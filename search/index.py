@@ -143,6 +143,10 @@ def _window(*records):
 # --- One page's document ------------------------------------------------------------------
 
 
+# The heading of the cost section of templates/therapies/therapy_detail.html.
+THERAPY_COST_HEADING = "What it costs"
+
+
 def therapy_document(therapy):
     category = therapy.category
     if not (_published(therapy) and _published(category)):
@@ -150,7 +154,13 @@ def therapy_document(therapy):
     window = _window(therapy, category)
     if window is None:
         return None
-    facts = [markdown_text(therapy.body), *(lines_text(getattr(therapy, name)) for name in THERAPY_TEXT_FIELDS)]
+    facts = [
+        markdown_text(therapy.body),
+        *(lines_text(getattr(therapy, name)) for name in THERAPY_TEXT_FIELDS),
+        # Every therapy page has this section (its own estimate, its group's,
+        # or "none yet"), so "ocrevus cost" finds the page with all its words.
+        THERAPY_COST_HEADING,
+    ]
     return SearchDocument(
         kind=SearchDocument.Kind.THERAPY,
         type_label=THERAPY_LABELS.get(category.kind, "Therapy"),
@@ -323,11 +333,8 @@ def rebuild():
     return len(written)
 
 
-def needs_building():
-    """True when the index is empty but readers can see content: an install
-    that had content before search existed, or a database filled by raw SQL."""
-    if SearchDocument.objects.exists():
-        return False
+def readers_see_content():
+    """True when readers can see some content, so the index has something to hold."""
     return (
         published_therapies().exists()
         or Category.objects.live().exists()

@@ -7,9 +7,12 @@
    goes straight to that therapy's page.
 3. Pages with every word; if none and several words were given, pages with
    any of them, saying so.
-4. If still nothing: the closest title or name (typo tolerance: trigrams on
-   PostgreSQL, difflib on SQLite), offered as "Did you mean ...?" with its
-   results.
+4. Before that fallback, a word no page holds is respelt as the closest
+   title or name (typo tolerance: trigrams on PostgreSQL, difflib on
+   SQLite): "ocrelizimab cost" offers "Did you mean ocrelizumab cost?" with
+   its results (all the words, else some of them).
+5. If still nothing: the closest title or name to the whole query, offered
+   the same way.
 
 Only live documents are searched (SearchDocument.objects.live()), and the
 index holds only published content (search/index.py). Costs a fixed number of
@@ -65,6 +68,28 @@ def therapy_named(query, now=None):
     return urls.pop() if len(urls) == 1 else ""
 
 
+# Shorter words and numbers are too easily "close" to an unrelated word.
+RESPELL_MIN_LENGTH = 4
+
+
+def respelling(backend, words, now):
+    """The query with each word no live page holds replaced by the closest
+    title or name, or '' if no word needed (or had) a replacement:
+    "ocrelizimab cost" -> "ocrelizumab cost". Asked only when a search found
+    nothing; a query and a trigram (or difflib) lookup per word."""
+    respelt, changed = [], False
+    for word in words:
+        if len(word) >= RESPELL_MIN_LENGTH and not any(c.isdigit() for c in word):
+            if not backend.results([word], False, now).count():
+                closest = backend.close_names(word, now)
+                if closest:
+                    respelt.append(closest)
+                    changed = True
+                    continue
+        respelt.append(word)
+    return " ".join(respelt) if changed else ""
+
+
 def _paginate(results, page_number):
     paginator = Paginator(results, PAGE_SIZE)
     # A page number out of range or not a number shows the nearest page.
@@ -85,9 +110,19 @@ def search(raw_query, page_number=1, now=None):
         return outcome
     backend = backends.current()
     results = backend.results(outcome.words, False, now)
-    if not results.count() and len(outcome.words) > 1:
-        results = backend.results(outcome.words, True, now)
+    words = outcome.words
+    if not results.count():
+        respelt = respelling(backend, outcome.words, now)
+        if respelt:
+            words = search_words(respelt)
+            found = backend.results(words, False, now)
+            if found.count():
+                outcome.suggestion, results = respelt, found
+    if not results.count() and len(words) > 1:
+        results = backend.results(words, True, now)
         outcome.some_words_only = bool(results.count())
+        if results.count() and words != outcome.words:
+            outcome.suggestion = respelt
     if not results.count():
         suggestion = backend.close_names(query, now)
         suggested_words = search_words(suggestion or "")

@@ -181,6 +181,36 @@ def test_a_misspelt_name_still_finds_its_page_with_did_you_mean(client, demo_nam
     assert f"{SEARCH}?q={name}" in p.links()
 
 
+def test_a_misspelt_name_among_other_words_is_respelt_too(client, demo_names, make_article):
+    make_article(title="Paying for treatment", body="What a year of treatment costs, and who pays.")
+
+    response = search(client, "ocrelizimab infusion")
+    assert result_urls(response) == ["/therapies/ocrelizumab/"]
+    assert "Did you mean ocrelizumab infusion?" in page(response).text
+
+    # No page has both words once respelt: pages with either, still offering the spelling.
+    response = search(client, "ocrelizimab pays")
+    assert "/therapies/ocrelizumab/" in result_urls(response)
+    assert "Paying for treatment" in result_titles(response)
+    p = page(response)
+    assert "Did you mean ocrelizumab pays?" in p.text
+    assert "no page has all of its words, so these have some of them" in p.text
+
+
+def test_a_brand_name_and_cost_find_the_medicines_page_with_all_their_words(client, demo_names, make_article):
+    make_article(title="Help with costs", body="Programmes that help with the cost of treatment.")
+    response = search(client, "ocrevus cost")
+    assert result_urls(response)[0] == "/therapies/ocrelizumab/"
+    assert "No page has all your words" not in page(response).text
+
+
+def test_a_word_some_page_holds_is_never_respelt(client, demo_names, make_article):
+    make_article(title="Fatigue", body="Tiredness that rest does not fix.")
+    response = search(client, "fatigue ocrevus")
+    assert "Did you mean" not in page(response).text
+    assert set(result_titles(response)) == {"Fatigue", "ocrelizumab"}
+
+
 def test_typo_tolerance_uses_each_databases_own_path(demo_names):
     """PostgreSQL finds candidates by trigram similarity, SQLite compares the
     few hundred titles and names in Python; both offer the same name."""

@@ -176,3 +176,18 @@ def test_query_count_is_fixed(client, dmts, make_therapy, make_estimate, django_
     # due revisions, the groups, their therapies, the groups' prices, the medicines' own
     with django_assert_num_queries(5):
         client.get("/therapies/", query)
+
+
+def test_each_medicines_own_price_names_its_date_and_source(client, make_category, make_therapy, make_estimate):
+    group = make_category(name="Oral DMTs")
+    medicine = make_therapy(generic_name="teriflunomide", category=group)
+    make_estimate(medicine, product="generic teriflunomide", low=Decimal("9000"), high=Decimal("9000"),
+                  as_of=datetime.date(2026, 3, 1), source_name="State price list 2026", source_url="https://example.org/list")
+    make_estimate(medicine, product="Aubagio (brand)", low=Decimal("90000"), high=Decimal("90000"),
+                  as_of=datetime.date(2026, 2, 1), source_name="Maker's price notice", source_url="")
+
+    for address in ("/therapies/", "/"):
+        html = page(client.get(address)).html
+        assert ('(Mar 2026; <a href="https://example.org/list" rel="noopener noreferrer" title="State price list 2026" '
+                'aria-label="Source: State price list 2026">source</a>)') in html, address
+        assert "(Feb 2026; source: Maker&#x27;s price notice)" in html, address

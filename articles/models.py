@@ -45,10 +45,17 @@ class Article(ReviewedContent):
     def get_absolute_url(self):
         return reverse("articles:article_detail", args=[self.slug])
 
+    # Addresses under /articles/ that are not articles (articles/urls.py).
+    RESERVED_SLUGS = frozenset({"feed"})
+
     def clean(self):
         super().clean()
         if not self.body.strip():
             raise ValidationError({"body": "An article needs a body."})
+        if self.slug in self.RESERVED_SLUGS:
+            raise ValidationError(
+                {"slug": f"/articles/{self.slug}/ is the address of the articles feed: choose another."}
+            )
 
 
 class SitePage(ReviewedContent):

@@ -369,6 +369,9 @@ SITE_URL = os.environ.get("MSINFO_SITE_URL", "").rstrip("/")
 # The licence the open price data (/prices.csv, /prices.json, the history and
 # the feeds) is offered under, named on /data/ and in the files. Empty: CC BY
 # 4.0 (therapies/open_data.py). The publisher must confirm it before launch.
+# Days the search log (what readers searched for, per term and day, no
+# personal data) keeps its counts; older days are deleted (search/log.py).
+SEARCH_LOG_DAYS = env_whole_number("MSINFO_SEARCH_LOG_DAYS", "90")
 MSINFO_DATA_LICENCE_NAME = os.environ.get("MSINFO_DATA_LICENCE_NAME", "")
 MSINFO_DATA_LICENCE_URL = os.environ.get("MSINFO_DATA_LICENCE_URL", "")
 # Admin price uploads wait here between their preview and their apply. A folder

@@ -39,7 +39,8 @@ NAMESPACE_PARAMETERS = {"search": ("q", _PAGE)}
 def _kept(name, values):
     if name == _PAGE:
         # Page 1 is the list's own address; anything not a page number is noise.
-        return [v for v in values[:1] if v.isdigit() and int(v) > 1]
+        # fullmatch on ASCII digits: "²" is a digit to str.isdigit() but not to int().
+        return [v for v in values[:1] if re.fullmatch(r"[0-9]{1,9}", v) and int(v) > 1]
     return [v.strip() for v in values if v.strip()]
 
 

@@ -4,10 +4,12 @@ data (search.models.SearchTerm says what is and is not kept).
 Recording never slows or breaks the search page: one statement, and if the
 database refuses it the page is shown all the same and a warning logged."""
 
+import datetime
 import logging
 import re
 from contextlib import nullcontext
 
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
@@ -22,6 +24,30 @@ _DIGIT = re.compile(r"\d")
 def may_be_personal(term):
     """An email address (an @) or a phone, NHS or card number (six or more digits)."""
     return "@" in term or len(_DIGIT.findall(term)) >= 6
+
+
+# The day this process last forgot old terms (once a day per process is plenty).
+_forgotten_on = None
+
+
+def forget_old_terms(today=None):
+    """Delete the counts of days older than SEARCH_LOG_DAYS: the log is for
+    seeing what readers miss now, and nothing is kept longer than that needs."""
+    today = today or timezone.localdate()
+    cutoff = today - datetime.timedelta(days=settings.SEARCH_LOG_DAYS)
+    return SearchTerm.objects.filter(day__lt=cutoff).delete()[0]
+
+
+def _forget_old_terms_once_a_day(today):
+    global _forgotten_on
+    if _forgotten_on == today:
+        return
+    _forgotten_on = today
+    try:
+        with transaction.atomic() if connection.in_atomic_block else nullcontext():
+            forget_old_terms(today)
+    except DatabaseError:
+        logger.warning("Old search terms could not be deleted; the next day's first search tries again", exc_info=True)
 
 
 def record(query, results, day=None):
@@ -48,4 +74,5 @@ def record(query, results, day=None):
     except DatabaseError:
         logger.warning("A search could not be recorded in the query log", exc_info=True)
         return False
+    _forget_old_terms_once_a_day(timezone.localdate())
     return True

@@ -70,6 +70,8 @@ def therapy_named(query, now=None):
 
 # Shorter words and numbers are too easily "close" to an unrelated word.
 RESPELL_MIN_LENGTH = 4
+# A query of many made-up words costs a lookup per word: the first few will do.
+RESPELL_MAX_WORDS = 3
 
 
 def respelling(backend, words, now):
@@ -77,10 +79,12 @@ def respelling(backend, words, now):
     title or name, or '' if no word needed (or had) a replacement:
     "ocrelizimab cost" -> "ocrelizumab cost". Asked only when a search found
     nothing; a query and a trigram (or difflib) lookup per word."""
-    respelt, changed = [], False
+    respelt, changed, looked_up = [], False, 0
     for word in words:
-        if len(word) >= RESPELL_MIN_LENGTH and not any(c.isdigit() for c in word):
-            if not backend.results([word], False, now).count():
+        if looked_up < RESPELL_MAX_WORDS and len(word) >= RESPELL_MIN_LENGTH and not any(c.isdigit() for c in word):
+            looked_up += 1
+            # One word alone was the search that found nothing: no need to ask again.
+            if len(words) == 1 or not backend.results([word], False, now).count():
                 closest = backend.close_names(word, now)
                 if closest:
                     respelt.append(closest)

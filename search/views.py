@@ -28,5 +28,7 @@ def results(request):
             log.record(outcome.query, 1)
         return HttpResponseRedirect(outcome.redirect_to)
     if first_page and outcome.words:
-        log.record(outcome.query, outcome.total)
+        # A query answered only by "Did you mean" counts as not found: it is
+        # what editors may want to add (a brand name, a common misspelling).
+        log.record(outcome.query, 0 if outcome.suggestion else outcome.total)
     return render(request, "search/results.html", {"outcome": outcome, "search_query": outcome.query})

@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from articles.models import COST_TABLE_MARKER, Article
@@ -106,3 +107,11 @@ def test_marker_inside_a_sentence_is_left_as_text(client, make_article, make_cat
 
     assert COST_TABLE_MARKER in p.text
     assert "US$65,000" not in p.text
+
+
+def test_an_article_cannot_take_the_feeds_address(make_article):
+    article = make_article(slug="feed-reading")
+    article.slug = "feed"
+    with pytest.raises(ValidationError) as refused:
+        article.full_clean()
+    assert "the address of the articles feed" in str(refused.value.message_dict["slug"])

@@ -112,7 +112,8 @@ def test_the_price_feed_is_valid_atom_with_new_corrected_and_withdrawn_prices_ne
     assert "Reason: Not a yearly price." in withdrawn["summary"]
     assert "This corrects the earlier figures, US$1,053,900 a year. Reason: An extra zero was typed." in corrected["summary"]
     assert 'Figures as of 1 January 2020. Source: <a href="https://example.org/2020">Annual prices 2020</a>.' in corrected["summary"]
-    assert "later corrected" in wrong["summary"]
+    # The corrected estimate's own entry is as it was: the correction is news in its own entry.
+    assert "later" not in wrong["summary"] and "withdrawn" not in found[2]["summary"]
     assert "Source: Group survey." in new["summary"]
     assert corrected["link"] == "http://testserver/therapies/fingolimod/"
     assert new["link"] == "http://testserver/categories/oral-dmts/"
@@ -137,6 +138,31 @@ def test_each_price_event_has_its_own_id_that_never_changes(client, price_change
     after = entries(atom(client.get("/prices/feed/")))
     assert after[0]["title"] == f"New price: Oral DMTs: US$1 to US$2 a year, as of {shown_date(TODAY)}"
     assert {entry["title"]: entry["id"] for entry in after[1:]} == before
+
+
+@pytest.mark.parametrize("change", ["correct", "withdraw"])
+def test_a_recorded_entry_never_changes_when_its_estimate_is_later_corrected_or_withdrawn(
+    client, settings, make_category, make_estimate, price_editor, change
+):
+    """Its `updated` stays the recording time, so feed readers would never
+    see an edit: the later event is a new entry instead."""
+    settings.PAGE_CACHE_SECONDS = 0
+    group = make_category(name="Oral DMTs", slug="oral-dmts")
+    estimate = make_estimate(group, low=Decimal("80000"), high=Decimal("100000"),
+                             recorded_at=timezone.now() - datetime.timedelta(hours=1))
+    recorded_id = f"tag:testserver,2026:price-estimate:{estimate.pk}:recorded"
+    [before] = entries(atom(client.get("/prices/feed/")))
+    assert before["id"] == recorded_id
+    if change == "correct":
+        corrections.correct(estimate, price_editor, "An extra zero was typed.", low=Decimal("8000"),
+                            high=Decimal("10000"), source_name="Test price survey")
+    else:
+        corrections.withdraw(estimate, price_editor, "Not a yearly price.")
+    after = entries(atom(client.get("/prices/feed/")))
+    assert len(after) == 2
+    assert after[0]["title"].startswith("Price corrected: " if change == "correct" else "Price withdrawn: ")
+    [recorded] = [entry for entry in after if entry["id"] == recorded_id]
+    assert recorded == before
 
 
 def test_the_price_feed_is_bounded_and_costs_a_fixed_number_of_queries(

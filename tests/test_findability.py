@@ -71,8 +71,18 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_staff_pages(
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
     lines = response.content.decode().splitlines()
-    assert "Disallow: /admin/" in lines and "Disallow: /preview/" in lines
+    assert "Disallow: /admin/" in lines and "Disallow: /preview/" in lines and "Disallow: /search/" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+def test_with_a_site_address_set_robots_and_the_sitemap_name_pages_by_it(client, settings, make_article):
+    settings.SITE_URL = "https://ms.example.org"
+    make_article(slug="relapses")
+
+    assert "Sitemap: https://ms.example.org/sitemap.xml" in client.get("/robots.txt").content.decode().splitlines()
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert "<loc>https://ms.example.org/articles/relapses/</loc>" in sitemap
+    assert "testserver" not in sitemap
 
 
 @pytest.mark.parametrize(

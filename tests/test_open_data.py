@@ -271,6 +271,42 @@ def test_each_file_answers_a_conditional_request_with_304_until_a_price_changes(
     assert again["ETag"] != etag
 
 
+@pytest.mark.parametrize("url", ["/prices.csv", "/prices/history.csv"])
+def test_an_estimate_stamped_before_the_newest_change_still_changes_the_etag(
+    client, settings, priced, make_estimate, url
+):
+    """A price import stamps recorded_at when it starts and commits later: a
+    client who fetched the file while it ran must not keep getting 304."""
+    settings.PAGE_CACHE_SECONDS = 0
+    first = client.get(url)
+    etag, last_modified = first["ETag"], first["Last-Modified"]
+    newest = CostEstimate.objects.order_by("-recorded_at").first().recorded_at
+    make_estimate(priced["group"], low=Decimal("90000"), high=Decimal("110000"), as_of=TODAY,
+                  recorded_at=newest - datetime.timedelta(minutes=5))
+    again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 200
+    assert again["ETag"] != etag
+    # Last-Modified is still the newest change, which has not moved.
+    assert again["Last-Modified"] == last_modified
+    assert client.get(url, HTTP_IF_NONE_MATCH=again["ETag"]).status_code == 304
+
+
+def test_withdrawing_an_estimate_changes_the_etag(client, settings, priced, make_estimate, price_editor):
+    settings.PAGE_CACHE_SECONDS = 0
+    # A newest change later than the withdrawal will be, so only the count of
+    # withdrawals can tell the two versions apart.
+    make_estimate(priced["group"], as_of=EARLIER - datetime.timedelta(days=1),
+                  recorded_at=timezone.now() + datetime.timedelta(hours=1))
+    etag = client.get("/prices.csv")["ETag"]
+    assert client.get("/prices.csv", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    corrections.withdraw(priced["group_now"], price_editor, "Entered for the wrong group.")
+    response = client.get("/prices.csv", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert response["ETag"] != etag
+    by_key = {(row["subject"], row["product"]): row for row in rows(response)}
+    assert by_key[("Daily pills", "")]["as_of"] == EARLIER.isoformat()
+
+
 def test_unpublishing_a_subject_changes_the_files_validators(client, settings, priced):
     settings.PAGE_CACHE_SECONDS = 0
     etag = client.get("/prices.csv")["ETag"]

@@ -12,7 +12,7 @@ from search import log
 from search.models import SearchTerm
 from search.templatetags.search_panel import not_found_terms
 from tests.page_helpers import page
-from tests.test_search import index_at_once  # noqa: F401 (an autouse fixture)
+from tests.test_search import index_at_once, old_terms_already_forgotten_today  # noqa: F401 (autouse fixtures)
 
 SEARCH = "/search/"
 
@@ -33,6 +33,26 @@ def test_searches_are_counted_per_term_and_day_with_the_latest_result_count(clie
     client.get(SEARCH, {"q": "walking aids"})
     row = SearchTerm.objects.get(term="walking aids")
     assert (row.searches, row.results) == (2, 1)
+
+
+def test_a_misspelling_answered_only_by_did_you_mean_counts_as_not_found(client, make_therapy):
+    make_therapy(generic_name="dimethyl fumarate", slug="dimethyl-fumarate", brand_names="Tecfidera")
+    response = client.get(SEARCH, {"q": "tecfidra"})
+    assert "Did you mean Tecfidera?" in page(response).text
+    assert SearchTerm.objects.get(term="tecfidra").results == 0
+    assert "tecfidra" in [term for term, _searches in not_found_terms()]
+
+
+def test_days_older_than_the_logs_keeping_time_are_forgotten(client, make_article, settings):
+    settings.SEARCH_LOG_DAYS = 30
+    today = timezone.localdate()
+    SearchTerm.objects.create(term="old", day=today - datetime.timedelta(days=31))
+    SearchTerm.objects.create(term="recent", day=today - datetime.timedelta(days=30))
+    log._forgotten_on = None
+
+    client.get(SEARCH, {"q": "fatigue"})
+
+    assert set(SearchTerm.objects.values_list("term", flat=True)) == {"recent", "fatigue"}
 
 
 def test_a_name_that_goes_straight_to_its_page_is_counted_as_found(client, make_therapy):

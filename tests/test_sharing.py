@@ -76,6 +76,15 @@ def test_every_page_names_its_canonical_address(client, site, asked, canonical):
     assert tags["og:url"] == tags["canonical"]
 
 
+@pytest.mark.parametrize("number", ["²", "٣", "9" * 5000, "-2", "2.0"])
+def test_a_page_number_that_is_not_plain_digits_is_left_out_never_a_500(client, site, number):
+    for address in ("/articles/", "/search/"):
+        response = client.get(address, {"q": "standfirst", "page": number})
+        assert response.status_code in (200, 404), (address, number)
+        if response.status_code == 200 and address == "/articles/":
+            assert head(response)["canonical"] == f"{SITE}/articles/"
+
+
 def test_the_comparison_keeps_its_medicines_in_order(client, site, make_therapy):
     make_therapy(generic_name="natalizumab", slug="natalizumab")
     response = client.get("/compare/?t=natalizumab&t=fingolimod")

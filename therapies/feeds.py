@@ -6,7 +6,7 @@ date and source, and for a correction or a withdrawal the reason.
 Each event is its own entry with an id that never changes: recording an
 estimate (new, or a correction of another) and withdrawing it are two
 entries, so a feed reader shows a withdrawal as news rather than silently
-editing the old entry. Ids are tag URIs (RFC 4151) made of the site's host
+editing the old entry; an entry, once in the feed, never changes. Ids are tag URIs (RFC 4151) made of the site's host
 and the estimate's number, not the page's address, so renaming a page does
 not make old entries look new.
 
@@ -27,12 +27,12 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_safe
 
 from editorial.public import public_page
+from msinfo.sharing import SITE_NAME
 from msinfo.site_url import absolute_url
 from therapies.models import CostEstimate
 from therapies.open_data import published_estimates
 from therapies.templatetags.pricing import DATE_FORMAT, cost_range
 
-SITE_NAME = "MS treatment explained"
 PRICE_FEED_ENTRIES = 50
 # The year in each tag URI: any date on which the site held its host name.
 TAG_YEAR = 2026
@@ -98,7 +98,10 @@ def _priced_as_of(estimate):
 
 def price_events(request, limit=PRICE_FEED_ENTRIES):
     """The `limit` newest price events, newest first. Two queries, whatever
-    the number of estimates: the newest recorded and the newest withdrawn."""
+    the number of estimates: the newest recorded and the newest withdrawn,
+    each read in the order of an index (CostEstimate.Meta.indexes:
+    estimate_recorded_newest, estimate_withdrawn_newest), not by sorting
+    every estimate."""
     authority = feed_authority(request)
     published = published_estimates().select_related("category", "therapy", "replaces")
     recorded = published.order_by("-recorded_at", "-id")[:limit]
@@ -131,7 +134,14 @@ class PriceChangesFeed(SiteFeed):
         return f"New price: {_priced_as_of(event.estimate)}"
 
     def item_description(self, event):
-        """HTML (Atom's summary type="html"): every value escaped."""
+        """HTML (Atom's summary type="html"): every value escaped.
+
+        Made only from what was true at the event's moment, never from the
+        estimate's state now: an entry's `updated` is that moment, so a
+        summary that later changed (say, to add that the figures were since
+        corrected) would go unseen by feed readers, which refresh an entry
+        only when its `updated` moves. A later correction or withdrawal is
+        its own entry and says so there."""
         estimate = event.estimate
         source = (
             format_html('<a href="{}">{}</a>', estimate.source_url, estimate.source_name)
@@ -152,10 +162,6 @@ class PriceChangesFeed(SiteFeed):
                 "<p>This corrects the earlier figures, {}. Reason: {}</p>",
                 cost_range(estimate.replaces), estimate.correction_reason,
             ))
-        elif estimate.state == CostEstimate.State.SUPERSEDED:
-            parts.append("<p>These figures were later corrected (see the newer entry).</p>")
-        elif estimate.state == CostEstimate.State.WITHDRAWN:
-            parts.append("<p>These figures were later withdrawn (see the newer entry).</p>")
         return "".join(parts)
 
     def item_link(self, event):

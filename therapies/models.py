@@ -633,6 +633,12 @@ class CostEstimate(models.Model):
             models.Index(
                 fields=["therapy", "product", "-as_of", "-recorded_at", "-id"], name="cost_estimate_therapy_product"
             ),
+            # The newest estimates recorded and withdrawn, across subjects, in
+            # the price feed's order (therapies/feeds.py price_events), so the
+            # feed reads its 50 entries from the top of an index instead of
+            # sorting every estimate.
+            models.Index(fields=["-recorded_at", "-id"], name="estimate_recorded_newest"),
+            models.Index(fields=["-withdrawn_at", "-id"], name="estimate_withdrawn_newest"),
         ]
 
     def __str__(self):

@@ -22,8 +22,9 @@ leading single quote (OWASP's advice). Amounts are written as plain decimals
 and never need it: the model's constraints keep them at zero or more.
 
 Each file sends `ETag` and `Last-Modified` from the newest change to the
-prices and their subjects (three small aggregate queries) and answers a
-conditional request with 304 before building anything. The history is
+prices and their subjects, and the ETag also from how many estimates,
+withdrawals and subjects there are (three small aggregate queries for both),
+and answers a conditional request with 304 before building anything. The history is
 streamed, a chunk of rows at a time from `values_list(...).iterator()`, so
 its memory stays flat however many estimates there are.
 """
@@ -34,9 +35,10 @@ import functools
 import hashlib
 import io
 import json
+from typing import NamedTuple
 
 from django.conf import settings
-from django.db.models import F, Max, Q
+from django.db.models import Count, F, Max, Q
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -115,26 +117,60 @@ def published_estimates():
     return CostEstimate.objects.filter(of_category | of_therapy)
 
 
-def last_change(request=None):
-    """When the prices or their subjects last changed in a way the files
-    show, or None: the newest estimate recorded or withdrawn, subject edited
-    (a publish, an unpublish, a rename) or subject going live or expiring
-    by its schedule. Three aggregate queries, kept on the request so the
-    ETag and Last-Modified share them."""
-    if request is not None and hasattr(request, "_open_data_last_change"):
-        return request._open_data_last_change
+class DataVersion(NamedTuple):
+    """What the files' validators are made of: `moment`, the newest change
+    (Last-Modified), and `counts`, how many estimates, withdrawals,
+    categories and therapies there are (in the ETag only)."""
+
+    moment: datetime.datetime | None
+    counts: tuple
+
+
+def data_version(request=None):
+    """The data's version, from three aggregate queries, kept on the request
+    so the ETag and Last-Modified share them.
+
+    `moment` is the newest estimate recorded or withdrawn, subject edited
+    (a publish, an unpublish, a rename) or subject going live or expiring by
+    its schedule. A timestamp alone can miss a change: a price import stamps
+    its estimates' recorded_at when it starts and commits them later, so a
+    client who fetched a file while it ran would hold the same newest moment
+    after the commit and keep getting 304. The row counts, read in the same
+    queries, change with every estimate recorded or withdrawn and every
+    subject added, whatever its timestamps say."""
+    if request is not None and hasattr(request, "_open_data_version"):
+        return request._open_data_version
     now = timezone.now()
-    moments = list(CostEstimate.objects.aggregate(Max("recorded_at"), Max("withdrawn_at")).values())
+    estimates = CostEstimate.objects.aggregate(
+        recorded=Max("recorded_at"),
+        withdrawn=Max("withdrawn_at"),
+        estimates=Count("id"),
+        withdrawals=Count("withdrawn_at"),
+    )
+    moments = [estimates["recorded"], estimates["withdrawn"]]
+    counts = [estimates["estimates"], estimates["withdrawals"]]
     for model in (Category, Therapy):
-        moments += model._base_manager.aggregate(
+        subjects = model._base_manager.aggregate(
             edited=Max("updated_at"),
             went_live=Max("published_at", filter=Q(published_at__lte=now)),
             expired=Max("expires_at", filter=Q(expires_at__lte=now)),
-        ).values()
-    found = max((moment for moment in moments if moment is not None), default=None)
+            count=Count("id"),
+        )
+        moments += [subjects["edited"], subjects["went_live"], subjects["expired"]]
+        counts.append(subjects["count"])
+    version = DataVersion(
+        moment=max((moment for moment in moments if moment is not None), default=None),
+        counts=tuple(counts),
+    )
     if request is not None:
-        request._open_data_last_change = found
-    return found
+        request._open_data_version = version
+    return version
+
+
+def last_change(request=None):
+    """When the prices or their subjects last changed in a way the files
+    show, or None (data_version's `moment`; the sitemap uses it too)."""
+    return data_version(request).moment
 
 
 def _last_modified(request, *args, **kwargs):
@@ -142,12 +178,19 @@ def _last_modified(request, *args, **kwargs):
 
 
 def _etag(request, *args, **kwargs):
-    """Changes with the data, the release (the columns), the licence, the
-    site's address and the file asked for. Weak (W/): two responses with one
-    ETag hold the same data, not always the same bytes (the JSON's
-    `generated` time)."""
-    moment = last_change(request)
-    parts = [request.path, moment.isoformat() if moment else "", code_fingerprint(), repr(licence()), settings.SITE_URL]
+    """Changes with the data (its newest change and its row counts), the
+    release (the columns), the licence, the site's address and the file
+    asked for. Weak (W/): two responses with one ETag hold the same data,
+    not always the same bytes (the JSON's `generated` time)."""
+    version = data_version(request)
+    parts = [
+        request.path,
+        version.moment.isoformat() if version.moment else "",
+        ",".join(map(str, version.counts)),
+        code_fingerprint(),
+        repr(licence()),
+        settings.SITE_URL,
+    ]
     digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
     return f'W/"{digest}"'
 

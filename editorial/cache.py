@@ -50,10 +50,12 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.core.signals import setting_changed
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 from django.db.models import F, signals
 from django.http import HttpResponse
 from django.utils import timezone
+
+from editorial import transactions
 
 logger = logging.getLogger(__name__)
 
@@ -146,15 +148,6 @@ def bump_content_version():
         health.bump_owed = False
 
 
-def _when_committed(func, using=None):
-    """Run `func` once the current transaction commits (at once outside
-    one), and only once however many changes the transaction makes."""
-    connection = transaction.get_connection(using)
-    if any(registered is func for _savepoints, registered, _robust in connection.run_on_commit):
-        return
-    transaction.on_commit(func, using=using)
-
-
 def content_changed(using=None):
     """Something readers can see has changed (or will, on commit): stored
     pages must not be served once the change is committed.
@@ -162,7 +155,7 @@ def content_changed(using=None):
     Saves and deletes of watched models call this through signals. Call it
     yourself after a change that sends no signal: a queryset `update()`,
     `bulk_create`, raw SQL."""
-    _when_committed(bump_content_version, using)
+    transactions.once_on_commit(bump_content_version, using)
 
 
 # --- Which changes count -----------------------------------------------------------------

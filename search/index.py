@@ -40,17 +40,17 @@ import unicodedata
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import signals
-from django.urls import reverse
 from django.utils.html import strip_tags
 
 from articles.models import COST_TABLE_MARKER, Article, SitePage
 from articles.templatetags.crisis_support import MENTAL_HEALTH_SECTION_SLUG
+from editorial import transactions
 from editorial.models import EditorialStatus
 from search import backends
 from search.models import SearchDocument
 from therapies.markup import render_markdown
 from therapies.models import Category, CategoryKind, Therapy
-from therapies.queries import published_therapies
+from therapies.queries import SECTION_PAGES, published_therapies, reading_url
 
 logger = logging.getLogger(__name__)
 
@@ -65,9 +65,6 @@ CATEGORY_LABELS = {
     CategoryKind.EMERGING: "Emerging therapies section",
     CategoryKind.SUPPORTIVE: "Supportive care section",
 }
-# Emerging and supportive sections without a listed therapy have no page of
-# their own: they are read on their parent page (therapies.views.category_detail).
-SECTION_PAGES = {CategoryKind.EMERGING: "therapies:emerging", CategoryKind.SUPPORTIVE: "therapies:care"}
 
 # The fact-sheet fields a therapy page shows as text, searched like its body.
 THERAPY_TEXT_FIELDS = (
@@ -174,22 +171,13 @@ def therapy_document(therapy):
     )
 
 
-def category_url(category, has_listed_therapy):
-    """Where readers read a category: its own page, or, for an emerging or
-    supportive section with no therapy listed now, its place on its parent
-    page (the rule of msinfo.sitemaps.CategorySitemap)."""
-    if category.kind in SECTION_PAGES and not has_listed_therapy:
-        return f"{reverse(SECTION_PAGES[category.kind])}#section-{category.slug}"
-    return category.get_absolute_url()
-
-
 def category_document(category, has_listed_therapy=True):
     if not _published(category):
         return None
     return SearchDocument(
         kind=SearchDocument.Kind.CATEGORY,
         type_label=CATEGORY_LABELS.get(category.kind, "Group of therapies"),
-        url=category_url(category, has_listed_therapy),
+        url=reading_url(category, has_listed_therapy),
         title=clean(category.name),
         summary=clean(category.summary),
         body=joined([clean(category.administration), markdown_text(category.body)]),
@@ -367,28 +355,18 @@ def _flush(using=None):
             logger.exception("The search index could not be updated for %s %s", model._meta.label, sorted(pks))
 
 
-def _when_committed(func, using=None):
-    """Run `func` once the current transaction commits (at once outside
-    one), once however many changes it makes. (tests/test_search*.py run
-    it at once inside a test's never-committed transaction.)"""
-    connection = transaction.get_connection(using)
-    if any(registered is func for _savepoints, registered, _robust in connection.run_on_commit):
-        return
-    transaction.on_commit(func, using=using)
-
-
 def _changed(sender, instance, using=None, **kwargs):
     # loaddata's raw saves too: the documents are built on commit, from the
     # rows as they are then, so the pages a fixture restores are all there.
     _pending(using).setdefault(_concrete(sender), set()).add(instance.pk)
-    _when_committed(_flush_callback(using), using)
+    transactions.once_on_commit(_flush_callback(using), using)
 
 
 _CALLBACKS = {}
 
 
 def _flush_callback(using):
-    """One callable per database, so `_when_committed` can tell it is already registered."""
+    """One callable per database, so `once_on_commit` can tell it is already registered."""
     using = using or "default"
     if using not in _CALLBACKS:
         _CALLBACKS[using] = lambda: _flush(using)

@@ -291,7 +291,6 @@ def scale_measure(db_path):
     # factor; the admin pages' speed is what is measured, not the sign-in.
     os.environ["MSINFO_TWO_FACTOR_REQUIRED_FOR"] = ""
     setup_django(db_path)
-    import statistics
 
     from django.contrib.auth import get_user_model
     from django.test import Client
@@ -300,16 +299,25 @@ def scale_measure(db_path):
     client.force_login(get_user_model().objects.get(username="bench"))
     results = {}
     for label, url, admin in scale_pages():
-        for _ in range(2):  # warm the caches (templates, content types) first
-            response = client.get(url)
-            assert response.status_code == 200, (url, response.status_code)
-        times = []
-        for _ in range(SCALE_REQUESTS):
-            started = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - started) * 1000)
-        results[label] = {"ms": statistics.median(times), "bytes": len(response.content), "admin": admin}
+        ms, response = median_response_ms(client, url, SCALE_REQUESTS)
+        results[label] = {"ms": ms, "bytes": len(response.content), "admin": admin}
     return results
+
+
+def median_response_ms(client, url, requests):
+    """(median milliseconds of `requests` GETs of `url`, the last response),
+    after two GETs that warm the caches (templates, content types, Markdown)."""
+    import statistics
+
+    for _ in range(2):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    times = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), response
 
 
 def scale_in_child(action, db_path):

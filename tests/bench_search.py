@@ -96,24 +96,15 @@ def grow():
 
 
 def measure():
-    import statistics
-
     from django.test import Client
 
     from search.queries import search
+    from tests.bench import median_response_ms
 
     client = Client()
     results = {}
     for label, url in PAGES:
-        for _ in range(2):  # warm up: templates, content types, the Markdown cache
-            response = client.get(url)
-            assert response.status_code == 200, (url, response.status_code)
-        times = []
-        for _ in range(REQUESTS):
-            started = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - started) * 1000)
-        results[label] = {"ms": statistics.median(times)}
+        results[label] = {"ms": median_response_ms(client, url, REQUESTS)[0]}
     results["found"] = {word: search(word).total for word in (COMMON_WORD, MISSPELT_NAME)}
     return results
 

@@ -253,10 +253,11 @@ def page_cache_per_test(monkeypatch):
     from django.db import transaction
 
     from editorial import cache as page_cache
+    from editorial import transactions
 
     cache.clear()
     monkeypatch.setattr(page_cache, "health", page_cache._CacheHealth())
-    committing = page_cache._when_committed
+    committing = transactions.once_on_commit
 
     def when_committed(func, using=None):
         blocks = transaction.get_connection(using).atomic_blocks
@@ -265,7 +266,8 @@ def page_cache_per_test(monkeypatch):
         else:
             committing(func, using)
 
-    monkeypatch.setattr(page_cache, "_when_committed", when_committed)
+    # The search index's updates too (search/index.py): both wait for a commit.
+    monkeypatch.setattr(transactions, "once_on_commit", when_committed)
 
 
 def clock_at(moment):

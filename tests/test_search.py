@@ -7,12 +7,12 @@ PostgreSQL (full-text search and pg_trgm): the results must be the same."""
 import datetime
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from editorial import workflow
-from search import backends, index, log
+from search import backends, log
 from search.models import SearchDocument
 from search.queries import PAGE_SIZE
 from therapies.models import Category, Therapy
@@ -20,23 +20,6 @@ from tests.conftest import clock_at
 from tests.page_helpers import assert_site_layout, page
 
 SEARCH = "/search/"
-
-
-@pytest.fixture(autouse=True)
-def index_at_once(monkeypatch):
-    """Inside a test's transaction, which never commits, a change reaches the
-    index at once rather than on a commit that never comes (as conftest.py
-    does for the page cache). Tests with a real transaction keep the real timing."""
-    committing = index._when_committed
-
-    def when_committed(func, using=None):
-        blocks = transaction.get_connection(using).atomic_blocks
-        if blocks and blocks[0]._from_testcase:
-            func()
-        else:
-            committing(func, using)
-
-    monkeypatch.setattr(index, "_when_committed", when_committed)
 
 
 @pytest.fixture(autouse=True)

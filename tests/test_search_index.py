@@ -17,7 +17,6 @@ from search.models import SearchDocument
 from search.queries import search
 from therapies.models import Category, EmergingSection, Therapy
 from tests.conftest import clock_at
-from tests.test_search import index_at_once  # noqa: F401 (an autouse fixture)
 
 
 def found(query):

@@ -12,7 +12,7 @@ from search import log
 from search.models import SearchTerm
 from search.templatetags.search_panel import not_found_terms
 from tests.page_helpers import page
-from tests.test_search import index_at_once, old_terms_already_forgotten_today  # noqa: F401 (autouse fixtures)
+from tests.test_search import old_terms_already_forgotten_today  # noqa: F401 (an autouse fixture)
 
 SEARCH = "/search/"
 

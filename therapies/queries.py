@@ -262,18 +262,36 @@ def sections(kind):
     )
 
 
+# Emerging and supportive sections are shown in full on their parent page.
+SECTION_PAGES = {Category.Kind.EMERGING: "therapies:emerging", Category.Kind.SUPPORTIVE: "therapies:care"}
+
+
 def categories_with_own_page():
     """Live categories whose address shows a page of their own: every DMT
     group, and an emerging or supportive section only when something is
     listed in it (otherwise its address redirects to its place on its parent
-    page, see `has_own_page`). For the sitemap and the search index."""
-    listing = Q(kind=Category.Kind.DISEASE_MODIFYING) | Q(pk__in=published_therapies().values("category"))
+    page, see `has_own_page`). For the sitemap."""
+    listing = ~Q(kind__in=SECTION_PAGES) | Q(pk__in=published_therapies().values("category"))
     return Category.objects.live().filter(listing)
 
 
-def has_own_page(category):
-    """`categories_with_own_page()` for one category from published_category()."""
-    return category.kind == Category.Kind.DISEASE_MODIFYING or bool(category.published_therapies)
+def has_own_page(category, listed=None):
+    """`categories_with_own_page()` for one category. `listed`: whether a
+    therapy is listed in it; by default from its `.published_therapies`
+    (published_category())."""
+    if listed is None:
+        listed = bool(category.published_therapies)
+    return category.kind not in SECTION_PAGES or listed
+
+
+def place_on_parent_page(category):
+    """Where an emerging or supportive section is read on its parent page."""
+    return f"{reverse(SECTION_PAGES[category.kind])}#section-{category.slug}"
+
+
+def reading_url(category, listed):
+    """Where readers read `category`: its own page, or its place on its parent page."""
+    return category.get_absolute_url() if has_own_page(category, listed) else place_on_parent_page(category)
 
 
 def published_category(slug):

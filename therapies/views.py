@@ -160,12 +160,9 @@ def category_detail(request, slug):
     if not queries.has_own_page(category):
         # A section with nothing listed in it would only repeat what its
         # parent page already says in full: readers go to it there.
-        return redirect(f"{reverse(SECTION_PAGES[category.kind])}#section-{category.slug}", permanent=True)
+        return redirect(queries.place_on_parent_page(category), permanent=True)
     return render(request, CATEGORY_TEMPLATE, category_context(category))
 
-
-# Emerging and supportive sections are shown in full on their parent page.
-SECTION_PAGES = {Category.Kind.EMERGING: "therapies:emerging", Category.Kind.SUPPORTIVE: "therapies:care"}
 
 
 @public_page

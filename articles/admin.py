@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from articles.feedback import site_path
+from pages.feedback import site_path
 from articles.models import Article, Feedback, SitePage
 from editorial.admin import ReferenceInline, ReviewedContentAdmin
 from editorial.models import person_name

@@ -2,7 +2,7 @@
 articles readers can see, newest change first, each with its standfirst as
 the summary, its byline as the author, when it was first published and when
 it last changed. An article's entry keeps one id (a tag URI with the
-article's number, see therapies/feeds.py) however often it is updated or
+article's number, see prices/feeds.py) however often it is updated or
 renamed, so feed readers show an update, not a new article."""
 
 from django.db.models.functions import Greatest
@@ -12,8 +12,8 @@ from django.views.decorators.http import require_safe
 
 from articles.queries import published_articles
 from editorial.public import public_page
-from msinfo.site_url import absolute_url
-from therapies.feeds import SITE_NAME, SiteFeed, feed_authority, tag_uri
+from core.site_url import absolute_url
+from prices.feeds import SITE_NAME, SiteFeed, feed_authority, tag_uri
 
 ARTICLE_FEED_ENTRIES = 20
 

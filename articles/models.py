@@ -6,7 +6,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from editorial.models import ReviewedContent
-from therapies.markup import MARKDOWN_HELP, reject_images
+from core.markup import MARKDOWN_HELP, reject_images
 from therapies.models import Therapy
 
 COST_TABLE_MARKER = "[[cost-table]]"
@@ -78,14 +78,14 @@ class SitePage(ReviewedContent):
 
     # The public page each text appears on.
     URL_NAMES = {
-        Key.HOME_INTRODUCTION: "therapies:home",
-        Key.EMERGING_INTRODUCTION: "therapies:emerging",
-        Key.CARE_INTRODUCTION: "therapies:care",
-        Key.ABOUT: "site_pages:about",
-        Key.EDITORIAL_POLICY: "site_pages:editorial_policy",
-        Key.ACCESSIBILITY: "site_pages:accessibility",
-        Key.CONTACT: "site_pages:contact",
-        Key.CRISIS_SUPPORT: "therapies:care",
+        Key.HOME_INTRODUCTION: "pages:home",
+        Key.EMERGING_INTRODUCTION: "pages:emerging",
+        Key.CARE_INTRODUCTION: "pages:care",
+        Key.ABOUT: "pages:about",
+        Key.EDITORIAL_POLICY: "pages:editorial_policy",
+        Key.ACCESSIBILITY: "pages:accessibility",
+        Key.CONTACT: "pages:contact",
+        Key.CRISIS_SUPPORT: "pages:care",
     }
     # The texts that are whole pages (not part of another page), in the order
     # the footer lists them.
@@ -134,11 +134,11 @@ class SitePage(ReviewedContent):
 class Feedback(models.Model):
     """A reader's report of a problem with a page ("Report a problem with this
     page" in every page's footer). Readers never see these rows, so saving one
-    must not empty the page cache (editorial/cache.py skips models that say
+    must not empty the page cache (core/cache.py skips models that say
     `readers_never_see`). No IP address is stored: the rate limit keeps only a
-    keyed hash of it in the cache, for an hour (articles/feedback.py)."""
+    keyed hash of it in the cache, for an hour (pages/feedback.py)."""
 
-    # editorial.cache.watched_models() leaves this model out.
+    # editorial.changes.reader_visible_models() leaves this model out.
     readers_never_see = True
 
     class Status(models.TextChoices):

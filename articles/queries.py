@@ -4,7 +4,7 @@ Article.objects.published(), so drafts and future articles never show."""
 from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 
-from articles.models import Article, SitePage
+from articles.models import Article
 from editorial.models import Reference
 from therapies.queries import published_therapies
 
@@ -15,12 +15,6 @@ def published_articles():
 
 def latest_articles(count):
     return list(published_articles()[:count])
-
-
-def live_site_page(key):
-    """The live site text for `key` (a SitePage.Key), or None. One query."""
-    # With its approver: the page's JSON-LD credits them (reviewedBy), at no extra query.
-    return SitePage.objects.live().filter(key=key).select_related("approved_by__staff_profile").first()
 
 
 def _references():

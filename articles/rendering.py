@@ -4,7 +4,8 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from articles.models import COST_TABLE_MARKER
-from therapies.markup import render_markdown
+from core.markup import render_markdown
+from prices.queries import attach_prices
 from therapies.queries import dmt_categories
 
 MARKER_PARAGRAPH = f"<p>{COST_TABLE_MARKER}</p>"
@@ -18,5 +19,5 @@ def render_article_body(article):
     html = str(render_markdown(article.body))
     if MARKER_PARAGRAPH not in html:
         return mark_safe(html)
-    table = render_to_string("includes/cost_table.html", {"categories": dmt_categories()})
+    table = render_to_string("includes/cost_table.html", {"categories": attach_prices(dmt_categories())})
     return mark_safe(html.replace(MARKER_PARAGRAPH, table))

@@ -1,9 +1,10 @@
 """JSON-LD for an article page: the page as a MedicalWebPage and the article
 as an Article with its dates and author (the byline readers see)."""
 
-from msinfo.sharing import meta_description
-from msinfo.structured_data import medical_web_page, moment, page_id, publisher
-from msinfo.site_url import absolute_url
+from core.sharing import meta_description
+from core.structured_data import moment, page_id, publisher
+from editorial.structured_data import medical_web_page
+from core.site_url import absolute_url
 
 
 def article_page(request, article):

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from articles.models import Article
 from articles.queries import published_article, published_articles
 from articles.rendering import render_article_body
+from core.sharing import canonical_query
 from editorial.public import public_page, redirect_renamed
 
 ARTICLES_PER_PAGE = 10
@@ -20,6 +21,7 @@ def article_context(article):
     return {"article": article, "body": render_article_body(article), "references": article.reference_list}
 
 
+@canonical_query("page")
 @public_page
 def article_list(request):
     paginator = Paginator(published_articles(), ARTICLES_PER_PAGE)

@@ -6,10 +6,10 @@ class EditorialConfig(AppConfig):
     verbose_name = "Review and publishing"
 
     def ready(self):
-        from editorial import cache
+        from editorial import changes
 
         # Every change readers can see empties the page cache on commit.
-        cache.connect_signals()
+        changes.connect()
 
         from editorial import fixtures
 

@@ -17,7 +17,8 @@ from django.db import DatabaseError, transaction
 from django.db.models import F, JSONField, OuterRef, Subquery
 from django.utils import timezone
 
-from editorial import cache, diffing
+from core import cache
+from editorial import diffing
 from editorial.models import EditorialStatus, ReviewDecision, Revision, person_name
 
 logger = logging.getLogger(__name__)

@@ -19,7 +19,7 @@ a file database from the same function, so what they prove is what runs.
   settings (migrate, import_prices); set MSINFO_DB_STATEMENT_TIMEOUT_MS=0 in
   that command's environment for a longer one-off job.
 
-When the database is down or too slow anyway, msinfo.errors answers 503.
+When the database is down or too slow anyway, core.errors answers 503.
 """
 
 # synchronous is per connection. WAL is stored in the file once set, but setting

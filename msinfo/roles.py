@@ -24,7 +24,7 @@ CONTENT = [
     ("articles", "feedback", ["change", "view"]),
     # What readers searched for (no personal data), for "searched for but not found".
     ("search", "searchterm", ["view"]),
-    ("therapies", "costestimate", ["view"]),
+    ("prices", "costestimate", ["view"]),
     ("editorial", "revision", ["view"]),
     ("editorial", "reviewdecision", ["view"]),
     ("editorial", "staffprofile", ["view"]),
@@ -39,9 +39,9 @@ PUBLISHING = [
     ("articles", "sitepage", ["publish"]),
 ]
 PRICES = [
-    ("therapies", "costestimate", ["add", "view", "correct"]),
-    ("therapies", "priceimport", ["add", "view"]),
-    ("therapies", "ndcmapping", ["add", "change", "view"]),
+    ("prices", "costestimate", ["add", "view", "correct"]),
+    ("prices", "priceimport", ["add", "view"]),
+    ("prices", "ndcmapping", ["add", "change", "view"]),
     # To pick the category or therapy an estimate belongs to.
     ("therapies", "category", ["view"]),
     ("therapies", "dmtgroup", ["view"]),
@@ -51,8 +51,8 @@ PRICES = [
 # Medical reviewers may take a wrong price out of use (withdraw or correct it,
 # one estimate or a whole import) without recording or importing prices.
 PRICE_CORRECTIONS = [
-    ("therapies", "costestimate", ["correct"]),
-    ("therapies", "priceimport", ["view"]),
+    ("prices", "costestimate", ["correct"]),
+    ("prices", "priceimport", ["view"]),
 ]
 
 ROLES = {

@@ -61,7 +61,7 @@ DEBUG = env_bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # A form that fails its CSRF check gets the site's own page (templates/403_csrf.html).
-CSRF_FAILURE_VIEW = "msinfo.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     # The project package itself, for its deployment checks (msinfo/checks.py).
     "msinfo",
+    # Site-wide machinery (core/): the page cache, Markdown, sharing and JSON-LD helpers.
+    "core",
     "bootstrap",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -83,8 +85,11 @@ INSTALLED_APPS = [
     # Content-Security-Policy (csp.middleware.CSPMiddleware); the app adds checks for its settings.
     "csp",
     "editorial",
+    # The content apps: the catalogue, its prices, articles; then the site's own pages.
     "therapies",
+    "prices",
     "articles",
+    "pages",
     # Site search over every published page (search/): PostgreSQL full-text
     # search and trigrams, or SQLite's FTS5.
     "django.contrib.postgres",
@@ -100,20 +105,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # Refuses oversized bodies before anything below reads them.
-    "msinfo.middleware.RequestBodyLimitMiddleware",
+    "core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     # Permissions-Policy, Cross-Origin-Resource-Policy; above WhiteNoise so static files get them.
-    "msinfo.middleware.SecurityHeadersMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Answers /healthz before sessions, the page cache and logins get involved.
-    "msinfo.middleware.HealthCheckMiddleware",
+    "core.middleware.HealthCheckMiddleware",
     # 304 Not Modified for a request whose If-None-Match / If-Modified-Since
     # matches, stored pages included: above the page cache, so a hit is checked too.
     "django.middleware.http.ConditionalGetMiddleware",
     # Anonymous readers' pages from the cache, before sessions and logins get
-    # involved (editorial/cache.py says why a stored page is never out of date).
-    "editorial.cache.AnonymousPageCacheMiddleware",
+    # involved (core/cache.py says why a stored page is never out of date).
+    "core.cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -172,7 +177,7 @@ DATABASES["default"]["OPTIONS"] = connection_options(
     statement_timeout_ms=env_whole_number("MSINFO_DB_STATEMENT_TIMEOUT_MS", "30000"),
 )
 # While the database is unavailable, pages answer 503 with this Retry-After
-# (seconds); see msinfo/errors.py.
+# (seconds); see core/errors.py.
 DB_UNAVAILABLE_RETRY_AFTER = env_whole_number("MSINFO_DB_RETRY_AFTER_SECONDS", "30")
 
 # The cache holds anonymous readers' pages and rendered Markdown. With
@@ -320,7 +325,7 @@ X_FRAME_OPTIONS = "DENY"
 # comes from this site, with no inline script or style at all (our templates
 # keep their styles in static CSS). Scripts get no nonce, because cached pages
 # would carry a stale one. data: images are Bootstrap's CSS icons. Permissions-
-# Policy and Cross-Origin-Resource-Policy are set by msinfo.middleware.
+# Policy and Cross-Origin-Resource-Policy are set by core.middleware.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [NONE],
@@ -363,12 +368,12 @@ MSINFO_FEEDBACK_RECIPIENTS = env_list("MSINFO_FEEDBACK_EMAILS")
 EMERGING_REVIEW_INTERVAL_MONTHS = int(os.environ.get("MSINFO_EMERGING_REVIEW_INTERVAL_MONTHS", "6"))
 # The site's public address, e.g. https://ms-treatment.example.org, with no
 # trailing slash: canonical links, feeds, sitemaps and the open data files
-# name pages by it (msinfo.site_url.absolute_url). Empty: the address the
+# name pages by it (core.site_url.absolute_url). Empty: the address the
 # request came to, which is right for `make run` and tests.
 SITE_URL = os.environ.get("MSINFO_SITE_URL", "").rstrip("/")
 # The licence the open price data (/prices.csv, /prices.json, the history and
 # the feeds) is offered under, named on /data/ and in the files. Empty: CC BY
-# 4.0 (therapies/open_data.py). The publisher must confirm it before launch.
+# 4.0 (prices/open_data.py). The publisher must confirm it before launch.
 # Days the search log (what readers searched for, per term and day, no
 # personal data) keeps its counts; older days are deleted (search/log.py).
 SEARCH_LOG_DAYS = env_whole_number("MSINFO_SEARCH_LOG_DAYS", "90")
@@ -391,7 +396,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 # The price upload page takes one file; no other form takes any.
 DATA_UPLOAD_MAX_NUMBER_FILES = 1
-# msinfo.middleware.RequestBodyLimitMiddleware refuses (413) any request that
+# core.middleware.RequestBodyLimitMiddleware refuses (413) any request that
 # declares a longer body than this, before anything reads it; the price upload
 # page alone accepts its own file limit plus this much.
 MSINFO_MAX_REQUEST_BODY_BYTES = int(

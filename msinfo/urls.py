@@ -4,8 +4,8 @@ from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
 
-from msinfo.health import healthz
-from msinfo.sitemaps import SITEMAPS, robots_txt
+from core.health import healthz
+from pages.sitemaps import SITEMAPS, robots_txt
 
 admin.site.site_header = "MS treatment information: editors"
 admin.site.site_title = "MS treatment editors"
@@ -23,7 +23,7 @@ urlpatterns = [
     # two-factor pages (accounts/urls.py). Logout and password change stay the admin's.
     path("admin/", include("accounts.urls")),
     path("admin/", admin.site.urls),
-    # Load balancers' probe; msinfo.middleware.HealthCheckMiddleware answers it first.
+    # Load balancers' probe; core.middleware.HealthCheckMiddleware answers it first.
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
@@ -31,11 +31,12 @@ urlpatterns = [
     path("search/", include("search.urls")),
     path("", include("editorial.urls")),
     path("articles/", include("articles.urls")),
-    path("", include("articles.site_urls")),
+    path("", include("pages.urls")),
     path("", include("therapies.urls")),
+    path("", include("prices.urls")),
 ]
 
 # A refusal inside the admin is shown in the admin, not on the public site.
-handler403 = "msinfo.errors.permission_denied"
+handler403 = "core.errors.permission_denied"
 # A database that is down, locked or too slow gets a 503 page, not a 500.
-handler500 = "msinfo.errors.server_error"
+handler500 = "core.errors.server_error"

@@ -27,7 +27,7 @@ nothing of search.
 
 The signals are connected per model (the indexed models and their proxies),
 not for every sender: a post_delete listener for every model would stop
-Django's fast bulk deletes everywhere (see editorial.cache.connect_signals).
+Django's fast bulk deletes everywhere (see core.cache.watch).
 
 `rebuild()` writes the whole index again (the rebuild_search_index command,
 and after `migrate` when the index is empty but live content exists)."""
@@ -43,12 +43,12 @@ from django.db.models import signals
 from django.utils.html import strip_tags
 
 from articles.models import COST_TABLE_MARKER, Article, SitePage
-from articles.templatetags.crisis_support import MENTAL_HEALTH_SECTION_SLUG
-from editorial import transactions
+from pages.templatetags.crisis_support import MENTAL_HEALTH_SECTION_SLUG
+from core import transactions
 from editorial.models import EditorialStatus
 from search import backends
 from search.models import SearchDocument
-from therapies.markup import render_markdown
+from core.markup import render_markdown
 from therapies.models import Category, CategoryKind, Therapy
 from therapies.queries import SECTION_PAGES, published_therapies, reading_url
 

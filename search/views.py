@@ -10,11 +10,13 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from core.sharing import canonical_query
 from editorial.public import public_page
 from search import log
 from search.queries import search
 
 
+@canonical_query("q", "page")
 @never_cache
 @require_safe
 @public_page

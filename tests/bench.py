@@ -85,7 +85,8 @@ def build(workdir):
     from django.core.management import call_command
     from django.db import connection
 
-    from therapies.models import Category, NdcMapping, Therapy
+    from therapies.models import Category, Therapy
+    from prices.models import NdcMapping
 
     call_command("migrate", verbosity=0)
     categories = Category.objects.bulk_create(
@@ -148,8 +149,8 @@ def run_step(db_path, file_path, fmt, do_apply, trace):
     setup_django(db_path)
     from django.db import connection
 
-    from therapies.models import PriceImport
-    from therapies.pricing import Source, apply, preview
+    from prices.models import PriceImport
+    from prices.pricing import Source, apply, preview
 
     connection.ensure_connection()
     source = Source(Path(file_path), Path(file_path).name, PriceImport.SourceKind.COMMAND)
@@ -235,7 +236,8 @@ def scale_grow(db_path):
     from django.db.models import Min
     from django.utils import timezone
 
-    from therapies.models import Category, CostEstimate, Therapy
+    from therapies.models import Category, Therapy
+    from prices.models import CostEstimate
 
     subjects = []
     for model, field in ((Category, "category"), (Therapy, "therapy")):

@@ -37,7 +37,7 @@ def grow_to(db_path, total):
     from tests import bench
 
     bench.setup_django(db_path)
-    from therapies.models import CostEstimate
+    from prices.models import CostEstimate
 
     bench.SCALE_ESTIMATES = max(0, total - CostEstimate.objects.count())
     return bench.scale_grow(db_path) if bench.SCALE_ESTIMATES else CostEstimate.objects.count()

@@ -14,7 +14,8 @@ from django.apps import apps as django_apps
 
 from articles.models import Article, SitePage
 from msinfo.roles import ensure_roles
-from therapies.models import Category, CostEstimate, Therapy
+from therapies.models import Category, Therapy
+from prices.models import CostEstimate
 
 _sequence = itertools.count(1)
 
@@ -252,8 +253,8 @@ def page_cache_per_test(monkeypatch):
     from django.core.cache import cache
     from django.db import transaction
 
-    from editorial import cache as page_cache
-    from editorial import transactions
+    from core import cache as page_cache
+    from core import transactions
 
     cache.clear()
     monkeypatch.setattr(page_cache, "health", page_cache._CacheHealth())

@@ -115,7 +115,7 @@ def verify(workdir):
     from editorial.workflow import open_revision
     from django.db.models import Count
 
-    from therapies.models import CostEstimate
+    from prices.models import CostEstimate
 
     site = json.loads(Path(workdir, "site.json").read_text())
     texts = {}

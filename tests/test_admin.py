@@ -15,11 +15,12 @@ from django.utils import timezone
 from articles.models import COST_TABLE_MARKER, Article
 from editorial import workflow
 from editorial.models import Revision
-from therapies.models import Category, CostEstimate, Therapy
+from therapies.models import Category, Therapy
+from prices.models import CostEstimate
 
 pytestmark = pytest.mark.django_db
 
-MODELS = ["therapies_category", "therapies_therapy", "therapies_costestimate", "articles_article"]
+MODELS = ["therapies_category", "therapies_therapy", "prices_costestimate", "articles_article"]
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -144,7 +145,7 @@ def one_of_each(make_category, make_therapy, make_estimate, make_article, editor
     return {
         "therapies_category": category,
         "therapies_therapy": therapy,
-        "therapies_costestimate": make_estimate(therapy, recorded_by=editor),
+        "prices_costestimate": make_estimate(therapy, recorded_by=editor),
         "articles_article": article,
     }
 
@@ -415,7 +416,7 @@ def add_estimate_data(**fields):
 
 def test_adding_an_estimate_on_its_own_page_records_the_editor(editor_client, editor, oral):
     response = editor_client.post(
-        reverse("admin:therapies_costestimate_add"), add_estimate_data(category=oral.pk, currency=" gbp ")
+        reverse("admin:prices_costestimate_add"), add_estimate_data(category=oral.pk, currency=" gbp ")
     )
     assert response.status_code == 302
     estimate = oral.cost_estimates.get(currency="GBP")
@@ -441,7 +442,7 @@ def test_a_bad_estimate_on_its_own_page_is_a_form_error(editor_client, make_ther
         "duplicate-therapy": {"therapy": therapy.pk, "as_of": old.as_of.isoformat(), "currency": "usd"},
     }[subject]
     before = snapshot()
-    response = editor_client.post(reverse("admin:therapies_costestimate_add"), add_estimate_data(**fields))
+    response = editor_client.post(reverse("admin:prices_costestimate_add"), add_estimate_data(**fields))
     assert response.status_code == 200
     assert message in response.content.decode()
     assert snapshot() == before
@@ -451,7 +452,7 @@ def test_a_bad_estimate_on_its_own_page_is_a_form_error(editor_client, make_ther
 def test_bad_figures_on_the_estimate_page_are_form_errors(editor_client, oral, overrides, message):
     before = snapshot()
     response = editor_client.post(
-        reverse("admin:therapies_costestimate_add"), add_estimate_data(category=oral.pk, **overrides)
+        reverse("admin:prices_costestimate_add"), add_estimate_data(category=oral.pk, **overrides)
     )
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -473,10 +474,10 @@ def test_an_existing_estimate_cannot_be_changed(editor_client, oral):
 
 def test_estimates_cannot_be_deleted(editor_client, oral):
     estimate = oral.cost_estimates.get()
-    delete_url = reverse("admin:therapies_costestimate_delete", args=[estimate.pk])
+    delete_url = reverse("admin:prices_costestimate_delete", args=[estimate.pk])
     assert editor_client.get(delete_url).status_code == 403
     assert editor_client.post(delete_url, {"post": "yes"}).status_code == 403
-    changelist = reverse("admin:therapies_costestimate_changelist")
+    changelist = reverse("admin:prices_costestimate_changelist")
     response = editor_client.post(
         changelist, {"action": "delete_selected", "_selected_action": [estimate.pk], "post": "yes"}
     )

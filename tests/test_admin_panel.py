@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from editorial import workflow
 from editorial.models import ReviewDecision, add_months
-from therapies.models import staleness_cutoff
+from prices.models import staleness_cutoff
 from tests.admin_roles import admin_url, draft
 from tests.conftest import logged_in
 

@@ -37,7 +37,7 @@ from django.contrib.auth.models import Group, User
 from articles.models import Article
 from editorial import workflow
 from therapies.models import Category, CostEstimate, Therapy
-from therapies.pricing import corrections
+from prices.pricing import corrections
 
 def staff(username, group):
     user = User.objects.create_user(username, password="a-long-test-password", is_staff=True)

@@ -12,7 +12,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser_pages import log_in
-from therapies.models import Category, CostEstimate, Therapy
+from therapies.models import Category, Therapy
+from prices.models import CostEstimate
 
 pytest_plugins = ["tests.browser_support"]
 

@@ -45,13 +45,13 @@ PAGES = [
 NAMED_PAGES = [
     ("therapies:compare", {}, "?t=fingolimod&t=ocrelizumab&t=natalizumab"),
     ("therapies:compare", {}, ""),  # nothing chosen yet
-    ("site_pages:about", {}, ""),
-    ("site_pages:editorial_policy", {}, ""),
-    ("site_pages:accessibility", {}, ""),
-    ("site_pages:contact", {}, ""),
-    ("site_pages:feedback", {}, "?page=/therapies/fingolimod/"),
-    ("site_pages:feedback_thanks", {}, ""),
-    ("therapies:reuse_data", {}, ""),
+    ("pages:about", {}, ""),
+    ("pages:editorial_policy", {}, ""),
+    ("pages:accessibility", {}, ""),
+    ("pages:contact", {}, ""),
+    ("pages:feedback", {}, "?page=/therapies/fingolimod/"),
+    ("pages:feedback_thanks", {}, ""),
+    ("prices:reuse_data", {}, ""),
     ("search:results", {}, "?q=fatigue"),
     ("search:results", {}, "?q=ocrelizimab"),  # "Did you mean"
     ("search:results", {}, "?q=zzzzqqqq"),  # nothing found

@@ -170,15 +170,15 @@ def test_admin_pages_load_and_their_scripts_work_without_a_policy_violation(
     watch.collect()
 
     # Pages with a date hierarchy, and the two-box group and permission choosers (SelectFilter2.js).
-    watch.visit(f"{admin}/therapies/costestimate/")
-    watch.visit(f"{admin}/therapies/costestimate/add/")
+    watch.visit(f"{admin}/prices/costestimate/")
+    watch.visit(f"{admin}/prices/costestimate/add/")
     watch.visit(f"{admin}/auth/user/{editor.pk}/change/")
     expect(page.locator("#id_groups_from")).to_be_visible()
 
     watch.visit(f"{admin}/therapies/therapy/{therapy.pk}/history/")
     watch.visit(f"{admin}/articles/article/{article.pk}/change/")
     # The price upload page, and its report on a checked file.
-    watch.visit(f"{admin}/therapies/priceimport/upload/")
+    watch.visit(f"{admin}/prices/priceimport/upload/")
     page.locator('input[type="file"]').set_input_files(
         {"name": "prices.csv", "mimeType": "text/csv", "buffer": PRICE_FILE.encode()}
     )

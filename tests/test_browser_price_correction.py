@@ -14,7 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from editorial.models import ReviewDecision
-from therapies.models import CostEstimate
+from prices.models import CostEstimate
 
 from tests.browser_pages import log_in
 
@@ -45,7 +45,7 @@ def test_a_tenfold_jump_is_flagged_applied_with_confirmation_then_withdrawn(
     # The preview shows the row flagged; applying needs the box ticked.
     editor = new_page()
     log_in(editor, live_server.url, price_editor)
-    editor.goto(f"{live_server.url}/admin/therapies/priceimport/upload/")
+    editor.goto(f"{live_server.url}/admin/prices/priceimport/upload/")
     editor.locator('input[name="file"]').set_input_files(str(price_file))
     with editor.expect_navigation():
         editor.get_by_role("button", name="Check the file").click()
@@ -66,7 +66,7 @@ def test_a_tenfold_jump_is_flagged_applied_with_confirmation_then_withdrawn(
 
     # The editor opens the wrong estimate from the import and withdraws it.
     wrong = CostEstimate.objects.get(as_of=as_of)
-    editor.goto(f"{live_server.url}/admin/therapies/costestimate/{wrong.pk}/change/")
+    editor.goto(f"{live_server.url}/admin/prices/costestimate/{wrong.pk}/change/")
     editor.get_by_role("link", name="Withdraw…").click()
     with editor.expect_navigation():
         editor.get_by_role("button", name="Yes, withdraw it").click()

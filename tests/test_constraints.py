@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from therapies.models import Category, CostEstimate, Therapy
+from therapies.models import Category, Therapy
+from prices.models import CostEstimate
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,9 @@ from articles.models import Article, SitePage
 from editorial import workflow
 from editorial.models import ReviewDecision, Revision, StaffProfile
 from editorial.preview import preview_url
-from therapies.markup import IMAGES_NOT_SUPPORTED, reject_images
-from therapies.models import Category, CostEstimate, EmergingSection, SupportiveSection, Therapy
+from core.markup import IMAGES_NOT_SUPPORTED, reject_images
+from therapies.models import Category, EmergingSection, SupportiveSection, Therapy
+from prices.models import CostEstimate
 from tests.admin_roles import admin_url, draft
 from tests.page_helpers import page
 from tests.test_admin import form_data

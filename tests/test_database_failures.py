@@ -1,4 +1,4 @@
-"""A database that is busy, down or too slow (msinfo/databases.py, msinfo/errors.py).
+"""A database that is busy, down or too slow (msinfo/databases.py, core/errors.py).
 
 SQLite must let two editors save at once while readers browse, without
 "database is locked"; PostgreSQL must give up on a host that does not answer
@@ -34,7 +34,7 @@ from django.test import Client, RequestFactory, override_settings
 
 from articles.models import Article
 from msinfo.databases import connection_options
-from msinfo.errors import is_database_unavailable
+from core.errors import is_database_unavailable
 from tests.admin_roles import admin_url
 from tests.page_helpers import assert_site_layout, page
 from tests.test_admin import form_data
@@ -305,7 +305,7 @@ def test_if_the_503_template_itself_fails_a_plain_page_still_keeps_the_editors_t
     url = admin_url(article, "change")
     data = {**form_data(editor.get(url)), "body": "Pacing <b>helps</b>.", "_save": "Save"}
 
-    with database_fails(only=WRITES), mock.patch("msinfo.errors.render_to_string", side_effect=RuntimeError("broken")):
+    with database_fails(only=WRITES), mock.patch("core.errors.render_to_string", side_effect=RuntimeError("broken")):
         response = editor.post(url, data)
 
     assert_unavailable(response)

@@ -12,7 +12,8 @@ from django.contrib.auth import get_user_model
 
 from articles.models import COST_TABLE_MARKER, Article, SitePage
 from editorial.models import Reference, StaffProfile
-from therapies.models import Category, CostEstimate, Therapy
+from therapies.models import Category, Therapy
+from prices.models import CostEstimate
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.core import mail
 from django.core.cache import cache
 from django.test import Client
 
-from articles.feedback import FEEDBACK_RATE_LIMIT, NOT_A_PAGE
+from pages.feedback import FEEDBACK_RATE_LIMIT, NOT_A_PAGE
 from articles.models import Feedback
-from editorial.cache import VERSION_KEY
+from core.cache import VERSION_KEY
 from tests.admin_roles import admin_url
 from tests.page_helpers import page
 
@@ -174,7 +174,7 @@ def test_a_mail_failure_does_not_lose_the_report(client, settings, monkeypatch, 
     def broken(*args, **kwargs):
         raise ConnectionRefusedError("no mail server")
 
-    monkeypatch.setattr("articles.feedback.send_mail", broken)
+    monkeypatch.setattr("pages.feedback.send_mail", broken)
     with django_capture_on_commit_callbacks(execute=True):
         response = report(client)
 

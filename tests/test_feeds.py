@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 
 from tests.page_helpers import page
-from therapies import feeds
-from therapies.pricing import corrections
+from prices import feeds
+from prices.pricing import corrections
 
 pytestmark = pytest.mark.django_db
 

@@ -249,7 +249,7 @@ def test_an_editor_whose_security_check_failed_gets_their_text_back_but_no_secre
 def test_a_refusal_on_the_public_site_gets_the_public_403_page(rf, db):
     from django.core.exceptions import PermissionDenied
 
-    from msinfo.errors import permission_denied
+    from core.errors import permission_denied
 
     response = permission_denied(rf.get("/articles/x/"), PermissionDenied())
     assert response.status_code == 403
@@ -258,7 +258,7 @@ def test_a_refusal_on_the_public_site_gets_the_public_403_page(rf, db):
 
 
 def test_the_csrf_failure_view_is_the_sites_own():
-    assert settings.CSRF_FAILURE_VIEW == "msinfo.errors.csrf_failure"
+    assert settings.CSRF_FAILURE_VIEW == "core.errors.csrf_failure"
 
 
 @pytest.mark.parametrize(

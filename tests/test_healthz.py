@@ -1,4 +1,4 @@
-"""GET /healthz, the load balancer's probe (msinfo/health.py).
+"""GET /healthz, the load balancer's probe (core/health.py).
 
 200 when the database answers (and the cache server, when there is one), 503
 naming the part that failed; no session, no cookie, never a stored copy; exempt

@@ -21,16 +21,16 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from tests.test_admin import add_estimate_data, oral, post_new_category_estimate, snapshot  # noqa: F401 (oral: fixture)
-from therapies.admin import prices as prices_admin
-from therapies.models import CostEstimate, NdcMapping, PriceImport
-from therapies.pricing import FetchError, Source, apply, fetch_url, sources
-from therapies.pricing.rows import RawRow
-from therapies.pricing.validation import RowValidator
+from prices.admin import imports as prices_admin
+from prices.models import CostEstimate, NdcMapping, PriceImport
+from prices.pricing import FetchError, Source, apply, fetch_url, sources
+from prices.pricing.rows import RawRow
+from prices.pricing.validation import RowValidator
 
 pytestmark = pytest.mark.django_db
 
 DATA = Path(__file__).parent / "data"
-UPLOAD_URL = reverse("admin:therapies_priceimport_upload")
+UPLOAD_URL = reverse("admin:prices_priceimport_upload")
 GOOD_CSV = (
     "kind,slug,low,high,currency,as_of,source,source_url,note\n"
     "therapy,hardened-therapy,60000,80000,USD,2024-05-01,Survey,https://example.org/s,List price.\n"
@@ -529,7 +529,7 @@ def test_uploads_are_staged_in_the_configured_folder(price_web, price_editor, th
 @pytest.mark.parametrize("url", ["ftp://example.org/prices.csv", "FTPS://example.org/prices.csv"])
 def test_the_estimate_page_refuses_a_non_web_source_address(editor_client, oral, url):  # noqa: F811
     before = snapshot()
-    response = editor_client.post(reverse("admin:therapies_costestimate_add"), add_estimate_data(category=oral.pk, source_url=url))
+    response = editor_client.post(reverse("admin:prices_costestimate_add"), add_estimate_data(category=oral.pk, source_url=url))
     assert response.status_code == 200
     assert "Give a web address starting with http:// or https://." in response.content.decode()
     assert snapshot() == before
@@ -545,7 +545,7 @@ def test_the_estimate_inline_refuses_a_non_web_source_address(editor_client, ora
 
 def test_the_estimate_page_accepts_an_https_source_address(editor_client, oral):  # noqa: F811
     response = editor_client.post(
-        reverse("admin:therapies_costestimate_add"), add_estimate_data(category=oral.pk, source_url="https://example.org/p")
+        reverse("admin:prices_costestimate_add"), add_estimate_data(category=oral.pk, source_url="https://example.org/p")
     )
     assert response.status_code == 302
     assert CostEstimate.objects.filter(source_url="https://example.org/p").exists()

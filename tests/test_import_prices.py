@@ -14,9 +14,9 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 from django.utils import timezone
 
-from therapies.models import CostEstimate, PriceImport
-from therapies.pricing import FetchError, Source, apply, fetch_url, preview
-from therapies.pricing import applying
+from prices.models import CostEstimate, PriceImport
+from prices.pricing import FetchError, Source, apply, fetch_url, preview
+from prices.pricing import applying
 
 DATA = Path(__file__).parent / "data"
 HEADER = "kind,slug,low,high,currency,as_of,source,source_url,note\n"

@@ -14,13 +14,13 @@ from django.core.management import CommandError, call_command
 
 from tests.admin_roles import admin_url
 from tests.test_admin import blank_prefix, estimate_values, form_data
-from therapies.models import CostEstimate, PriceImport
+from prices.models import CostEstimate, PriceImport
 
 HEADER = "kind,slug,low,high,currency,as_of,source,product\n"
 BRAND = "therapy,fingolimod,60000,80000,USD,2025-01-15,Test survey,brand (Gilenya)\n"
 GENERIC = "therapy,fingolimod,1500,4000,USD,2025-01-15,Test survey,generic fingolimod\n"
 DAY = datetime.date(2025, 1, 15)
-UPLOAD_URL = "/admin/therapies/priceimport/upload/"
+UPLOAD_URL = "/admin/prices/priceimport/upload/"
 
 
 @pytest.fixture(autouse=True)

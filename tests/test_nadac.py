@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
-from therapies.models import CostEstimate, NdcMapping, PriceImport, normalise_ndc
+from prices.models import CostEstimate, NdcMapping, PriceImport, normalise_ndc
 
 SAMPLE = Path(__file__).parent / "data" / "nadac-sample.csv"
 HEADER = SAMPLE.read_text().splitlines()[0]

@@ -14,9 +14,9 @@ import pytest
 from django.utils import timezone
 
 from tests.page_helpers import PRICE_DISCLAIMER, assert_site_layout, money, page
-from therapies import open_data
-from therapies.models import CostEstimate
-from therapies.pricing import corrections
+from prices import open_data
+from prices.models import CostEstimate
+from prices.pricing import corrections
 
 pytestmark = pytest.mark.django_db
 

@@ -17,11 +17,11 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
 
-from editorial import cache as page_cache
-from editorial.cache import STATUS_HEADER, VERSION_KEY, AnonymousPageCacheMiddleware
+from core import cache as page_cache
+from core.cache import STATUS_HEADER, VERSION_KEY, AnonymousPageCacheMiddleware
 from tests.conftest import clock_at
 from tests.page_helpers import page
-from therapies import markup
+from core import markup
 
 pytestmark = pytest.mark.django_db
 
@@ -290,7 +290,7 @@ BROKEN = {"default": {"BACKEND": f"{__name__}.BrokenCache", "LOCATION": "broken"
 
 def test_a_failing_cache_serves_pages_uncached_and_logs_it(client, therapy, caplog):
     BrokenCache.calls = 0
-    with override_settings(CACHES=BROKEN), caplog.at_level(logging.ERROR, logger="editorial.cache"):
+    with override_settings(CACHES=BROKEN), caplog.at_level(logging.ERROR, logger="core.cache"):
         responses = [client.get("/therapies/cachimab/") for _ in range(3)]
 
     assert [response.status_code for response in responses] == [200, 200, 200]
@@ -307,7 +307,7 @@ def test_a_failing_cache_is_tried_again_after_a_pause(client, therapy):
         assert client.get("/therapies/cachimab/")[STATUS_HEADER] == "bypass"
     # The cache is back, but this process waits out its pause first.
     assert client.get("/therapies/cachimab/")[STATUS_HEADER] == "bypass"
-    with mock.patch("editorial.cache.time.monotonic", return_value=page_cache.health.retry_at + 1):
+    with mock.patch("core.cache.time.monotonic", return_value=page_cache.health.retry_at + 1):
         assert client.get("/therapies/cachimab/")[STATUS_HEADER] == "miss"
         assert client.get("/therapies/cachimab/")[STATUS_HEADER] == "hit"
 
@@ -340,7 +340,7 @@ def test_a_change_committed_while_the_cache_fails_empties_it_once_the_cache_is_b
         page_cache.content_changed()
     assert page_cache.health.bump_owed
 
-    with mock.patch("editorial.cache.time.monotonic", return_value=page_cache.health.retry_at + 1):
+    with mock.patch("core.cache.time.monotonic", return_value=page_cache.health.retry_at + 1):
         response = client.get("/therapies/retrymab/")
     assert response[STATUS_HEADER] == "miss" and "New summary." in page(response).text
     assert not page_cache.health.bump_owed

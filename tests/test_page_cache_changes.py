@@ -19,12 +19,13 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from editorial import workflow
-from editorial.cache import STATUS_HEADER
+from core.cache import STATUS_HEADER
 from editorial.models import Reference, SlugRedirect, StaffProfile
 from tests.conftest import clock_at
 from tests.page_helpers import page
-from therapies.models import PriceImport, Therapy
-from therapies.pricing import corrections
+from therapies.models import Therapy
+from prices.models import PriceImport
+from prices.pricing import corrections
 
 OLD_PRICE = "US$60,000 to US$80,000 a year"
 NEW_PRICE = "US$61,000 to US$71,000 a year"
@@ -89,7 +90,7 @@ def test_a_price_file_applied_in_the_admin_shows_on_the_next_request(client, pri
     therapy, _ = priced
     assert OLD_PRICE in served_from_cache(client, "/therapies/pricemab/")
     content = price_file(tmp_path, therapy).read_bytes()
-    upload_url = "/admin/therapies/priceimport/upload/"
+    upload_url = "/admin/prices/priceimport/upload/"
     price_web.post(upload_url, {"file": SimpleUploadedFile("prices.csv", content), "format": "", "preview": "Check"})
 
     price_web.post(upload_url, {"sha256": hashlib.sha256(content).hexdigest(), "apply": "1"})

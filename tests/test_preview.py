@@ -212,7 +212,7 @@ def test_staff_with_no_permissions_at_all_get_403(client, django_user_model, mak
     "path",
     [
         "/preview/articles/article/999999/",
-        "/preview/therapies/costestimate/1/",
+        "/preview/prices/costestimate/1/",
         "/preview/auth/user/1/",
         "/preview/nosuch/model/1/",
         "/preview/articles/article/abc/",

@@ -19,8 +19,8 @@ from articles.models import COST_TABLE_MARKER
 from editorial.models import ReviewDecision
 from tests.admin_roles import admin_url
 from tests.page_helpers import Page
-from therapies.models import CostEstimate, PriceImport, staleness_cutoff
-from therapies.pricing import corrections
+from prices.models import CostEstimate, PriceImport, staleness_cutoff
+from prices.pricing import corrections
 
 pytestmark = pytest.mark.django_db
 
@@ -37,11 +37,11 @@ def page(client, url):
 
 
 def withdraw_url(obj):
-    return reverse(f"admin:therapies_{obj._meta.model_name}_withdraw", args=[obj.pk])
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_withdraw", args=[obj.pk])
 
 
 def correct_url(estimate):
-    return reverse("admin:therapies_costestimate_correct", args=[estimate.pk])
+    return reverse("admin:prices_costestimate_correct", args=[estimate.pk])
 
 
 def messages_of(response):
@@ -180,9 +180,9 @@ def test_an_estimate_withdrawn_meanwhile_is_not_withdrawn_twice(priced, price_ed
 
 
 def test_an_unknown_estimate_is_a_message_not_an_error(price_web):
-    for url in (reverse("admin:therapies_costestimate_withdraw", args=[999999]),
-                reverse("admin:therapies_costestimate_correct", args=["not-a-number"]),
-                reverse("admin:therapies_priceimport_withdraw", args=[999999])):
+    for url in (reverse("admin:prices_costestimate_withdraw", args=[999999]),
+                reverse("admin:prices_costestimate_correct", args=["not-a-number"]),
+                reverse("admin:prices_priceimport_withdraw", args=[999999])):
         response = price_web.get(url, follow=True)
         assert response.status_code == 200
         assert any("doesn’t exist" in m for m in messages_of(response))
@@ -455,4 +455,4 @@ def test_price_editors_and_reviewers_have_the_permission_and_editors_do_not(pric
     assert corrections.can_correct(reviewer)
     assert not corrections.can_correct(editor_user)
     # Reviewers may correct prices, not record or import them.
-    assert not reviewer.has_perm("therapies.add_costestimate")
+    assert not reviewer.has_perm("prices.add_costestimate")

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from articles.models import COST_TABLE_MARKER
 from tests.page_helpers import PRICE_DISCLAIMER, STALE_MARK, day, page
-from therapies.models import CostEstimate, staleness_cutoff
-from therapies.templatetags.pricing import cost_range, money
+from prices.models import CostEstimate, staleness_cutoff
+from prices.templatetags.prices import cost_range, money
 
 TODAY = timezone.localdate
 

@@ -11,12 +11,12 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from therapies.admin import prices as prices_admin
-from therapies.models import CostEstimate, NdcMapping, PriceImport
-from therapies.pricing import staging
+from prices.admin import imports as prices_admin
+from prices.models import CostEstimate, NdcMapping, PriceImport
+from prices.pricing import staging
 
 DATA = Path(__file__).parent / "data"
-UPLOAD_URL = "/admin/therapies/priceimport/upload/"
+UPLOAD_URL = "/admin/prices/priceimport/upload/"
 BAD = (
     "kind,slug,low,high,currency,as_of,source\n"
     "therapy,import-therapy,1500,95000,USD,2025-01-15,S\n"
@@ -54,10 +54,10 @@ def estimate_rows():
 
 
 def test_the_changelist_links_to_the_upload_page_and_has_no_add_form(editor_client):
-    response = editor_client.get(reverse("admin:therapies_priceimport_changelist"))
+    response = editor_client.get(reverse("admin:prices_priceimport_changelist"))
     assert response.status_code == 200
     assert f'href="{UPLOAD_URL}"' in response.content.decode() and "Upload prices" in response.content.decode()
-    assert editor_client.get(reverse("admin:therapies_priceimport_add")).status_code == 403
+    assert editor_client.get(reverse("admin:prices_priceimport_add")).status_code == 403
 
 
 def test_preview_shows_the_report_and_writes_nothing(editor_client, editor, subjects, private_staging):
@@ -83,7 +83,7 @@ def test_apply_writes_the_previewed_file(client, price_editor, subjects, private
     response = client.post(UPLOAD_URL, {"sha256": sha256, "apply": "1"})
 
     record = PriceImport.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("admin:therapies_priceimport_change", args=[record.pk])
+    assert response.status_code == 302 and response["Location"] == reverse("admin:prices_priceimport_change", args=[record.pk])
     assert (record.file_name, record.sha256, record.format, record.source_kind) == ("new prices.json", sha256, "json", "upload")
     assert (record.created_by, record.created_by_label, record.rows_new) == (price_editor, "prices", 3)
     assert all(e.recorded_by == price_editor and e.price_import == record for e in CostEstimate.objects.all())
@@ -107,7 +107,7 @@ def test_the_estimates_list_filters_by_import(editor_client, subjects, make_esti
     # 1,500 against the current low of 60,000 is flagged: confirmed here.
     editor_client.post(UPLOAD_URL, {"sha256": hashlib.sha256(content).hexdigest(), "apply": "1", "confirm_flagged": "1"})
     record = PriceImport.objects.get()
-    listing = editor_client.get(reverse("admin:therapies_costestimate_changelist") + f"?price_import__id__exact={record.pk}")
+    listing = editor_client.get(reverse("admin:prices_costestimate_changelist") + f"?price_import__id__exact={record.pk}")
     assert listing.status_code == 200
     assert "3 cost estimates" in listing.content.decode()
     assert CostEstimate.objects.count() == 4
@@ -216,7 +216,7 @@ def test_staff_without_the_permission_get_403(client, django_user_model, subject
 def test_a_price_editor_sees_the_imports_and_the_upload_page(client, price_editor):
     client.force_login(price_editor)
     assert client.get(UPLOAD_URL).status_code == 200
-    assert client.get(reverse("admin:therapies_priceimport_changelist")).status_code == 200
+    assert client.get(reverse("admin:prices_priceimport_changelist")).status_code == 200
 
 
 def test_anonymous_users_are_sent_to_log_in(client):
@@ -227,14 +227,14 @@ def test_anonymous_users_are_sent_to_log_in(client):
 def test_ndc_mapping_admin_normalises_the_ndc(editor_client, make_therapy):
     therapy = make_therapy()
     response = editor_client.post(
-        reverse("admin:therapies_ndcmapping_add"),
+        reverse("admin:prices_ndcmapping_add"),
         {"therapy": therapy.pk, "ndc": "0002-1433-80", "units_per_year": "365", "note": "14 mg daily"},
     )
     assert response.status_code == 302
     assert NdcMapping.objects.get().ndc == "00002143380"
-    listing = editor_client.get(reverse("admin:therapies_ndcmapping_changelist") + "?q=00002143380")
+    listing = editor_client.get(reverse("admin:prices_ndcmapping_changelist") + "?q=00002143380")
     assert "00002-1433-80" in listing.content.decode()
-    bad = editor_client.post(reverse("admin:therapies_ndcmapping_add"), {"therapy": therapy.pk, "ndc": "12-34", "units_per_year": "0"})
+    bad = editor_client.post(reverse("admin:prices_ndcmapping_add"), {"therapy": therapy.pk, "ndc": "12-34", "units_per_year": "0"})
     assert bad.status_code == 200 and "An NDC is 11 digits" in bad.content.decode()
     assert "more than zero" in bad.content.decode()
 

@@ -18,11 +18,11 @@ from django.core.management import base as management_base
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from therapies.models import CostEstimate, NdcMapping, PriceImport
-from therapies.pricing.review import IMPLAUSIBLE, LARGE_CHANGE, Current, Rules, review_rows
+from prices.models import CostEstimate, NdcMapping, PriceImport
+from prices.pricing.review import IMPLAUSIBLE, LARGE_CHANGE, Current, Rules, review_rows
 
 DATA = Path(__file__).parent / "data"
-UPLOAD_URL = "/admin/therapies/priceimport/upload/"
+UPLOAD_URL = "/admin/prices/priceimport/upload/"
 HEADER = "kind,slug,low,high,currency,as_of,source\n"
 CURRENT_DAY = datetime.date(2024, 6, 1)
 CONFIRM = "I have checked the flagged rows: apply them"

@@ -13,12 +13,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import COST_TABLE_MARKER
-from editorial.cache import content_changed
+from core.cache import content_changed
 from tests.page_helpers import PRICE_DISCLAIMER, day, page
 from tests.test_admin import blank_prefix, change_url, estimate_values, form_data
 from therapies import queries
-from therapies.admin import content as content_admin
-from therapies.models import CostEstimate, EstimateState
+from prices.admin import estimates as content_admin
+from prices.models import CostEstimate, EstimateState
 
 TODAY = timezone.localdate
 HISTORY = 500
@@ -287,7 +287,7 @@ def test_admin_change_page_lists_the_newest_estimates_and_links_to_all(editor_cl
     assert f"cost_estimates-{shown}-low" in data  # the blank row to record a new estimate
     assert f"Showing the {shown} newest of 500 cost estimates" in html
     field = "therapy" if subject == "therapy" else "category"
-    link = f"/admin/therapies/costestimate/?{field}__id__exact={target.pk}"
+    link = f"/admin/prices/costestimate/?{field}__id__exact={target.pk}"
     assert link in html
     assert shows(html, f"Survey {shown - 1}") and not shows(html, f"Survey {shown}")
     assert shows(html, "Survey 1")  # the withdrawn one stays listed

@@ -15,12 +15,12 @@ from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from msinfo.middleware import price_upload_limit
-from therapies.admin import prices as prices_admin
-from therapies.models import CostEstimate
+from prices.admin.uploads import price_upload_limit
+from prices.admin import imports as prices_admin
+from prices.models import CostEstimate
 from tests.test_settings import production_env, run_python
 
-UPLOAD_URL = "/admin/therapies/priceimport/upload/"
+UPLOAD_URL = "/admin/prices/priceimport/upload/"
 FORM = "application/x-www-form-urlencoded"
 
 

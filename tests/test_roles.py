@@ -12,7 +12,8 @@ from django.utils import timezone
 from articles.models import Article
 from editorial import workflow
 from editorial.models import Revision
-from therapies.models import Category, CostEstimate, Therapy
+from therapies.models import Category, Therapy
+from prices.models import CostEstimate
 from tests.admin_roles import admin_url, draft
 from tests.test_admin import form_data
 
@@ -206,9 +207,9 @@ def test_a_reviewer_publishes_with_the_bulk_action(reviewer_web, reviewer, make_
 
 def test_price_editors_record_prices(price_web, price_editor, make_therapy):
     therapy = make_therapy()
-    assert price_web.get(reverse("admin:therapies_costestimate_add")).status_code == 200
-    assert price_web.get(reverse("admin:therapies_priceimport_upload")).status_code == 200
-    assert price_web.get(reverse("admin:therapies_priceimport_changelist")).status_code == 200
+    assert price_web.get(reverse("admin:prices_costestimate_add")).status_code == 200
+    assert price_web.get(reverse("admin:prices_priceimport_upload")).status_code == 200
+    assert price_web.get(reverse("admin:prices_priceimport_changelist")).status_code == 200
     # The therapy picker (autocomplete) works for them.
     autocomplete = price_web.get(
         reverse("admin:autocomplete"),
@@ -216,7 +217,7 @@ def test_price_editors_record_prices(price_web, price_editor, make_therapy):
     )
     assert autocomplete.status_code == 200 and str(therapy.pk) in autocomplete.content.decode()
     response = price_web.post(
-        reverse("admin:therapies_costestimate_add"),
+        reverse("admin:prices_costestimate_add"),
         {
             "therapy": therapy.pk,
             "low": "1000",

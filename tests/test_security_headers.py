@@ -112,7 +112,7 @@ def test_static_files_error_pages_and_the_admin_login_carry_them_too(client, db,
 
 
 def test_the_admin_carries_them_for_staff(editor_client, site):
-    for url in ("/admin/", "/admin/therapies/therapy/", "/admin/therapies/priceimport/upload/"):
+    for url in ("/admin/", "/admin/therapies/therapy/", "/admin/prices/priceimport/upload/"):
         response = editor_client.get(url)
         assert response.status_code == 200
         assert_secure_headers(response)
@@ -135,7 +135,7 @@ def test_the_server_error_page_carries_them(db):
 
 
 def test_a_view_s_own_permissions_policy_is_kept(rf):
-    from msinfo.middleware import SecurityHeadersMiddleware
+    from core.middleware import SecurityHeadersMiddleware
 
     own = HttpResponse()
     own["Permissions-Policy"] = "fullscreen=(self)"

@@ -16,7 +16,7 @@ from django.core.management import call_command
 
 from editorial import workflow
 from editorial.models import StaffProfile
-from msinfo.structured_data import script
+from core.structured_data import script
 from tests.page_helpers import JSON_LD, assert_site_layout, json_ld, json_ld_nodes, page
 from tests.schema_vocabulary import unresolved_references, vocabulary
 from therapies.models import Category, Therapy

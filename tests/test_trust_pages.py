@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from articles.demo_content import BEFORE_LAUNCH
 from articles.models import SitePage
-from articles.templatetags.crisis_support import MENTAL_HEALTH_SECTION_SLUG
+from pages.templatetags.crisis_support import MENTAL_HEALTH_SECTION_SLUG
 from editorial import workflow
 from editorial.preview import preview_url
 from therapies.models import Category

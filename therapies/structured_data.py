@@ -9,8 +9,9 @@ from decimal import Decimal
 
 from django.utils.dateformat import format as format_date
 
-from msinfo.structured_data import medical_web_page, page_id
-from msinfo.site_url import absolute_url
+from core.structured_data import page_id
+from editorial.structured_data import medical_web_page
+from core.site_url import absolute_url
 from therapies.models import Route
 
 # What a therapy that is not a medicine is, in schema.org's words.

@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import simple_history.models
-import therapies.markup
+import core.markup
 from django.conf import settings
 from django.db import migrations, models
 
@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='article',
             name='body',
-            field=models.TextField(help_text="Markdown: blank line between paragraphs, **bold**, *italic*, [link text](https://example.org), lines starting with '- ' for a list, '## ' for a sub-heading. HTML and scripts are removed before readers see it. Images are not supported yet: link to them instead. To show the live table of disease-modifying therapy costs, put [[cost-table]] on a line of its own: readers then always see the current prices.", validators=[therapies.markup.reject_images]),
+            field=models.TextField(help_text="Markdown: blank line between paragraphs, **bold**, *italic*, [link text](https://example.org), lines starting with '- ' for a list, '## ' for a sub-heading. HTML and scripts are removed before readers see it. Images are not supported yet: link to them instead. To show the live table of disease-modifying therapy costs, put [[cost-table]] on a line of its own: readers then always see the current prices.", validators=[core.markup.reject_images]),
         ),
         migrations.AlterField(
             model_name='article',
@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='historicalarticle',
             name='body',
-            field=models.TextField(help_text="Markdown: blank line between paragraphs, **bold**, *italic*, [link text](https://example.org), lines starting with '- ' for a list, '## ' for a sub-heading. HTML and scripts are removed before readers see it. Images are not supported yet: link to them instead. To show the live table of disease-modifying therapy costs, put [[cost-table]] on a line of its own: readers then always see the current prices.", validators=[therapies.markup.reject_images]),
+            field=models.TextField(help_text="Markdown: blank line between paragraphs, **bold**, *italic*, [link text](https://example.org), lines starting with '- ' for a list, '## ' for a sub-heading. HTML and scripts are removed before readers see it. Images are not supported yet: link to them instead. To show the live table of disease-modifying therapy costs, put [[cost-table]] on a line of its own: readers then always see the current prices.", validators=[core.markup.reject_images]),
         ),
         migrations.AlterField(
             model_name='historicalarticle',
@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(blank=True, editable=False)),
                 ('key', models.CharField(choices=[('home', 'Home page: “What is MS?”'), ('emerging', 'Emerging therapies page: introduction'), ('care', 'Supportive care page: introduction')], db_index=True, error_messages={'unique': 'There is already a text for this place: edit that one instead.'}, max_length=20, verbose_name='where it appears')),
                 ('title', models.CharField(help_text="The heading above the text: on the home page the section's heading, on the emerging therapies and supportive care pages the page's own heading.", max_length=200)),
-                ('body', models.TextField(help_text="Markdown: blank line between paragraphs, **bold**, *italic*, [link text](https://example.org), lines starting with '- ' for a list, '## ' for a sub-heading. HTML and scripts are removed before readers see it. Images are not supported yet: link to them instead.", validators=[therapies.markup.reject_images])),
+                ('body', models.TextField(help_text="Markdown: blank line between paragraphs, **bold**, *italic*, [link text](https://example.org), lines starting with '- ' for a list, '## ' for a sub-heading. HTML and scripts are removed before readers see it. Images are not supported yet: link to them instead.", validators=[core.markup.reject_images])),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.TextField(null=True)),
@@ -83,7 +83,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('key', models.CharField(choices=[('home', 'Home page: “What is MS?”'), ('emerging', 'Emerging therapies page: introduction'), ('care', 'Supportive care page: introduction')], error_messages={'unique': 'There is already a text for this place: edit that one instead.'}, max_length=20, unique=True, verbose_name='where it appears')),
                 ('title', models.CharField(help_text="The heading above the text: on the home page the section's heading, on the emerging therapies and supportive care pages the page's own heading.", max_length=200)),
-                ('body', models.TextField(help_text="Markdown: blank line between paragraphs, **bold**, *italic*, [link text](https://example.org), lines starting with '- ' for a list, '## ' for a sub-heading. HTML and scripts are removed before readers see it. Images are not supported yet: link to them instead.", validators=[therapies.markup.reject_images])),
+                ('body', models.TextField(help_text="Markdown: blank line between paragraphs, **bold**, *italic*, [link text](https://example.org), lines starting with '- ' for a list, '## ' for a sub-heading. HTML and scripts are removed before readers see it. Images are not supported yet: link to them instead.", validators=[core.markup.reject_images])),
                 ('approved_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('last_edited_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],

@@ -3,7 +3,7 @@
 from django import template
 
 from articles import structured_data
-from msinfo.structured_data import script
+from core.structured_data import script
 
 register = template.Library()
 

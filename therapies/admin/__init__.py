@@ -1,3 +1,2 @@
-# The admin is split by the people who use it: content editors work in
-# `content`, price updates (estimates and imports) live in `prices`.
-from therapies.admin import content, prices  # noqa: F401
+# The catalogue admin; prices add their columns and rows to it (prices/admin/catalogue.py).
+from therapies.admin import content  # noqa: F401

@@ -2,7 +2,7 @@
 
 from django import template
 
-from msinfo.structured_data import script
+from core.structured_data import script
 from therapies import structured_data
 
 register = template.Library()

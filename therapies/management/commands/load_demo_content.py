@@ -25,7 +25,8 @@ from editorial.models import Reference, StaffProfile
 from msinfo.roles import ensure_roles
 from therapies import demo_content as demo
 from therapies.demo import corrections, fact_sheets
-from therapies.models import Category, CostEstimate, Therapy
+from therapies.models import Category, Therapy
+from prices.models import CostEstimate
 
 
 class Command(BaseCommand):

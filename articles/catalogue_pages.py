@@ -1,0 +1,15 @@
+"""What the catalogue's pages show of articles (registered with
+therapies.extensions by articles.apps): a therapy's page lists the published
+articles that mention it, newest first. One query."""
+
+from django.db.models import Prefetch, prefetch_related_objects
+
+from articles.models import Article
+from therapies.extensions import adds_to
+
+
+@adds_to("therapy")
+def articles_mentioning(context):
+    therapy = context["therapy"]
+    articles = Article.objects.published().order_by("-published_at", "-id")
+    prefetch_related_objects([therapy], Prefetch("articles", queryset=articles, to_attr="published_articles"))

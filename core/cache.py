@@ -1,0 +1,438 @@
+"""The page cache: anonymous readers get stored pages, and no stored page is
+ever older than the content it shows.
+
+How a page stays fresh:
+
+- One site-wide *content version* (a random token) lives in the shared cache.
+  Every stored page carries the token it was rendered under and is served
+  only while that token is still current. A change readers could see
+  replaces the token once its transaction commits, so every page stored
+  before the change stops being served at that moment, on every app server
+  sharing the cache. (Bumping on commit, not on save, matters: a page
+  rendered from the old rows while the change was uncommitted carries the
+  old token.)
+- The token changes through model signals for every model readers may see:
+  each app that holds such models names them with `watch()` (the editorial
+  engine its own and the reviewed content's, editorial/changes.py; prices
+  theirs). Paths that send no signal (a queryset `update()`, raw SQL) call
+  `content_changed()` themselves. Logins, sessions and lockouts are watched
+  by nobody, so staff activity never empties the cache.
+- Time changes pages too: content scheduled to go live or to expire, and
+  approved revisions waiting for their go-live time. A page is stored only
+  until the next such moment (and at most PAGE_CACHE_SECONDS; the apps
+  say what is scheduled through `add_schedule()`), so the first request
+  after it renders the page again; for a scheduled revision that
+  request also applies it (editorial.public.public_page), which replaces
+  the token.
+
+Page keys also hold a fingerprint of the release (code, templates, pinned
+requirements, static manifest) and of the settings a page shows, so a new
+release or setting never serves pages made by the old one.
+
+A hit is one cache round trip (the token and the page in one `get_many`) and
+no SQL. The cache is an optimisation: if it fails (Redis down or hung), the
+page is served uncached and the failure logged, never a 500.
+"""
+
+import datetime
+import functools
+import hashlib
+import logging
+import math
+import secrets
+import time
+from importlib import import_module
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.core.signals import setting_changed
+from django.db import DatabaseError
+from django.db.models import signals
+from django.http import HttpResponse
+from django.utils import timezone
+
+from core import transactions
+
+logger = logging.getLogger(__name__)
+
+# Response header saying how the page cache treated a request: "hit" (served
+# from the cache), "miss" (rendered; stored if it may be) or "bypass" (not a
+# request the cache serves, or the cache is off or failing).
+STATUS_HEADER = "X-Page-Cache"
+
+VERSION_KEY = "content-version"
+PAGE_KEY = "page:{}"
+SCHEDULE_KEY = "schedule:{}"
+
+# Staff pages, previews of unpublished work and the health check are never
+# stored or served from the cache, whatever their headers say.
+NEVER_CACHED_PATHS = ("/admin/", "/preview/", "/healthz")
+# Pages worth storing: a page, a renamed page's permanent redirect, and "not
+# found" (so a flood of requests for a missing page costs no queries either).
+STORED_STATUSES = frozenset({200, 301, 404})
+# After a cache failure this process serves pages uncached for this long
+# before trying the cache again, so a hung Redis costs one socket timeout
+# every few seconds, not several per request.
+RETRY_AFTER_FAILURE_SECONDS = 5
+# A schedule with nothing scheduled is kept this long; any change replaces
+# the token and so the schedule with it.
+UNSCHEDULED_SECONDS = 24 * 60 * 60
+
+
+class CacheUnavailable(Exception):
+    """The shared cache failed; the caller carries on without it."""
+
+
+class _CacheHealth:
+    """This process's view of whether the shared cache works."""
+
+    def __init__(self):
+        self.retry_at = 0.0
+        # A change committed while the cache was failing: the token must be
+        # replaced before this process serves a stored page again.
+        self.bump_owed = False
+
+    def usable(self):
+        return time.monotonic() >= self.retry_at
+
+    def failed(self, action):
+        first = self.usable()
+        self.retry_at = time.monotonic() + RETRY_AFTER_FAILURE_SECONDS
+        if first:
+            logger.exception(
+                "The cache failed while %s; serving without it for %s seconds.", action, RETRY_AFTER_FAILURE_SECONDS
+            )
+
+
+health = _CacheHealth()
+
+
+def _shared(action, operation, *args, **kwargs):
+    """cache.<operation>(...), or CacheUnavailable if the cache fails (or
+    failed a moment ago)."""
+    if not health.usable():
+        raise CacheUnavailable
+    try:
+        return getattr(cache, operation)(*args, **kwargs)
+    except Exception as error:  # any backend's failure: connection, timeout, disk, unpickling
+        health.failed(action)
+        raise CacheUnavailable from error
+
+
+# --- The content version -----------------------------------------------------------------
+
+
+def _new_token():
+    # Random, not a counter: a new value is one plain `set` on every backend
+    # (the file cache has no atomic increment), and two installs that
+    # somehow share keys still never agree on a version by chance.
+    return secrets.token_hex(8)
+
+
+def bump_content_version():
+    """Replace the content version now, so no stored page is served again.
+    Never raises: a failure is logged and retried on this process's next
+    request (other processes may serve stored pages until then, for at most
+    PAGE_CACHE_SECONDS)."""
+    try:
+        cache.set(VERSION_KEY, _new_token(), timeout=None)
+    except Exception:
+        health.bump_owed = True
+        health.failed("replacing the content version after a change")
+        logger.error("The content version could not be replaced after a change; stored pages may be out of date.")
+    else:
+        health.bump_owed = False
+
+
+def content_changed(using=None):
+    """Something readers can see has changed (or will, on commit): stored
+    pages must not be served once the change is committed.
+
+    Saves and deletes of watched models call this through signals. Call it
+    yourself after a change that sends no signal: a queryset `update()`,
+    `bulk_create`, raw SQL."""
+    transactions.once_on_commit(bump_content_version, using)
+
+
+def connect_settings_signal():
+    """Called once the app registry is ready (CoreConfig.ready)."""
+    setting_changed.connect(_settings_changed, dispatch_uid="page_cache_settings")
+
+
+# --- Which changes count -----------------------------------------------------------------
+# The apps that hold what readers see say which of their models count, and
+# what time alone will change, through watch() and add_schedule() (from their
+# AppConfig.ready()): the cache names no app.
+
+_schedules = []
+
+
+def _model_changed(sender, **kwargs):
+    content_changed(kwargs.get("using"))
+
+
+def _relation_changed(sender, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear"):
+        content_changed(kwargs.get("using"))
+
+
+def watch(*models):
+    """Readers may see these models: a save, a delete or a change of their
+    many-to-many relations empties the cache on commit. Each model is
+    connected by name rather than listening to every model's signals: a
+    delete signal with listeners stops Django's fast bulk deletes, which
+    session clean-up and the lockout tables rely on."""
+    for model in models:
+        signals.post_save.connect(_model_changed, sender=model, dispatch_uid="page_cache_saved")
+        signals.post_delete.connect(_model_changed, sender=model, dispatch_uid="page_cache_deleted")
+        signals.m2m_changed.connect(_relation_changed, sender=model, dispatch_uid="page_cache_relation")
+
+
+def add_schedule(moments):
+    """`moments(now)` returns querysets, each of one column named `moment`:
+    times after `now` at which time alone changes what readers see (content
+    going live or expiring). A page is stored only until the first of them."""
+    if moments not in _schedules:
+        _schedules.append(moments)
+
+
+def next_scheduled_change(now=None):
+    """The earliest moment after `now` at which time alone changes what
+    readers see, or None. One query however many kinds of content there are."""
+    now = now or timezone.now()
+    querysets = [
+        queryset.order_by().values_list("moment", flat=True) for moments in _schedules for queryset in moments(now)
+    ]
+    if not querysets:
+        return None
+    first, *others = querysets
+    return first.union(*others, all=True).order_by("moment").first()
+
+
+def _next_change_timestamp(token, now):
+    """next_scheduled_change() as a timestamp (None: nothing scheduled),
+    remembered for this content version until that moment."""
+    key = SCHEDULE_KEY.format(token)
+    stored = _shared("reading the schedule", "get", key)
+    if stored is not None and (stored[0] is None or stored[0] > now):
+        return stored[0]
+    moment = next_scheduled_change(timezone.now())
+    timestamp = moment.timestamp() if moment is not None else None
+    # Computed after reading the token, so it covers every change committed
+    # before that; a change committed since has replaced the token anyway.
+    keep = UNSCHEDULED_SECONDS if timestamp is None else math.ceil(timestamp - now)
+    if keep > 0:
+        _shared("storing the schedule", "set", key, (timestamp,), timeout=keep)
+    return timestamp
+
+
+def _next_midnight_timestamp(now):
+    """The start of the next day in the site's time zone, as a timestamp."""
+    today = timezone.localtime(datetime.datetime.fromtimestamp(now, tz=datetime.timezone.utc)).date()
+    midnight = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time.min)
+    return timezone.make_aware(midnight).timestamp()
+
+
+# --- The middleware ----------------------------------------------------------------------
+
+
+def _is_anonymous_read(request):
+    """A GET or HEAD from a visitor with no session and no messages waiting,
+    for a page that may be cached."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in request.COOKIES:
+        return False
+    if "HTTP_AUTHORIZATION" in request.META:
+        return False
+    return not request.path.startswith(NEVER_CACHED_PATHS)
+
+
+# --- Page keys ---------------------------------------------------------------------------
+
+# Settings that change what a page says. A page made under other values
+# (before a restart with new settings) is not served.
+PAGE_SETTINGS = (
+    "PRICE_STALENESS_MONTHS", "REVIEW_INTERVAL_MONTHS", "EMERGING_REVIEW_INTERVAL_MONTHS", "TIME_ZONE",
+    "LANGUAGE_CODE", "STATIC_URL", "DEBUG", "SITE_URL", "MSINFO_DATA_LICENCE_NAME", "MSINFO_DATA_LICENCE_URL",
+)
+
+
+@functools.cache
+def code_fingerprint():
+    """A hash of what makes the HTML besides the content: the project's own
+    code and templates, the pinned requirements and the static files'
+    manifest (pages name the static files by content hash). Pages stored by
+    a previous release are not served by the next one, and app servers
+    running the same release share their pages. Read once per process."""
+    from django.apps import apps
+
+    base = Path(settings.BASE_DIR)
+    roots = {Path(config.path) for config in apps.get_app_configs() if Path(config.path).is_relative_to(base)}
+    roots |= {Path(folder) for engine in settings.TEMPLATES for folder in engine.get("DIRS", [])}
+    roots |= {Path(path) for path in import_module(settings.ROOT_URLCONF.split(".")[0]).__path__}
+    files = sorted(path for root in roots for path in root.rglob("*") if path.suffix in (".py", ".html"))
+    files.append(base / "requirements.txt")
+    if settings.STATIC_ROOT:
+        files.append(Path(settings.STATIC_ROOT) / "staticfiles.json")
+    digest = hashlib.sha256()
+    for path in files:
+        if path.is_file():
+            digest.update(str(path.relative_to(base) if path.is_relative_to(base) else path.name).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@functools.cache
+def page_fingerprint():
+    values = repr([getattr(settings, name, None) for name in PAGE_SETTINGS])
+    return hashlib.sha256(f"{code_fingerprint()}|{values}".encode()).hexdigest()[:16]
+
+
+def _settings_changed(setting, **kwargs):
+    # Tests change settings while the process runs; a server restarts for it.
+    if setting in PAGE_SETTINGS:
+        page_fingerprint.cache_clear()
+
+
+def page_key(request):
+    """The page's address, whole (scheme, host, path, query string), and the
+    release and settings it is made with, hashed so any length makes a short
+    key. Raises DisallowedHost for a host the site does not serve."""
+    address = f"{page_fingerprint()}|{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return PAGE_KEY.format(hashlib.sha256(address.encode()).hexdigest())
+
+
+def _storable(request, response):
+    """May this response be served to any anonymous visitor of the address?"""
+    if response.status_code not in STORED_STATUSES or response.streaming:
+        return False
+    # A cookie (a CSRF token, a session, a message) belongs to one visitor.
+    if response.cookies:
+        return False
+    # The key holds only the address (and the release), so a response that
+    # depends on a request header cannot be shared. Cookie is the exception: it is added whenever
+    # the session is read (and the login middleware reads it on every
+    # request), but this visitor has no session or messages cookie, so what
+    # was read is the empty session every anonymous visitor has.
+    varies_on = {name.strip().lower() for name in response.get("Vary", "").split(",") if name.strip()}
+    if varies_on - {"cookie"}:
+        return False
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:
+        return False
+    cache_control = response.get("Cache-Control", "").lower()
+    if any(directive in cache_control for directive in ("private", "no-store", "no-cache")):
+        return False
+    # A Content-Security-Policy nonce is made for one response only.
+    return not isinstance(getattr(request, "_csp_nonce", None), str)
+
+
+def _rebuild(entry):
+    _token, _valid_until, status, headers, content = entry
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+class AnonymousPageCacheMiddleware:
+    """Serves anonymous readers' pages from the shared cache, and stores the
+    pages it renders for them (see the module's docstring for why a stored
+    page is never out of date). Staff, anyone with a session and any
+    request that is not a GET or HEAD go straight through."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = settings.PAGE_CACHE_SECONDS
+        if not seconds or not _is_anonymous_read(request):
+            return self._bypass(request)
+        try:
+            key = page_key(request)
+        except DisallowedHost:
+            return self._bypass(request)  # the site's usual 400 follows
+        try:
+            token, entry = self._lookup(key)
+        except CacheUnavailable:
+            return self._bypass(request)
+        now = timezone.now().timestamp()
+        if entry is not None and entry[0] == token and entry[1] > now:
+            response = _rebuild(entry)
+            response[STATUS_HEADER] = "hit"
+            return response
+
+        response = self.get_response(request)
+        # HEAD is served from a stored GET, never stored: its body may be gone.
+        if request.method == "GET" and _storable(request, response):
+            self._store(key, token, response, now, seconds)
+        response[STATUS_HEADER] = "miss"
+        return response
+
+    def _bypass(self, request):
+        response = self.get_response(request)
+        response[STATUS_HEADER] = "bypass"
+        return response
+
+    def _lookup(self, key):
+        """(the current content version, the stored entry or None): one round trip."""
+        if health.bump_owed:
+            bump_content_version()
+            if health.bump_owed:
+                raise CacheUnavailable
+        found = _shared("reading a page", "get_many", [VERSION_KEY, key])
+        token = found.get(VERSION_KEY)
+        if token is None:
+            # No version yet (a new or emptied cache): start one. If another
+            # request started one first, use theirs.
+            token = _new_token()
+            if not _shared("starting the content version", "add", VERSION_KEY, token, timeout=None):
+                token = _shared("reading the content version", "get", VERSION_KEY) or token
+        return token, found.get(key)
+
+    def _store(self, key, token, response, now, seconds):
+        try:
+            next_change = _next_change_timestamp(token, now)
+        except CacheUnavailable:
+            return
+        except DatabaseError:
+            logger.exception("The schedule could not be read; the page was not stored.")
+            return
+        # Pages also say things that change with the date (a review overdue,
+        # a price out of date), so no page outlasts the day it was made on.
+        valid_until = min(now + seconds, _next_midnight_timestamp(now))
+        if next_change is not None:
+            valid_until = min(valid_until, next_change)
+        if valid_until - now < 1:
+            return  # a scheduled change is due now: render until it has been applied
+        headers = [(name, value) for name, value in response.items() if name != STATUS_HEADER]
+        entry = (token, valid_until, response.status_code, headers, response.content)
+        try:
+            _shared("storing a page", "set", key, entry, timeout=math.ceil(valid_until - now))
+        except CacheUnavailable:
+            pass
+
+
+# --- Values computed from content --------------------------------------------------------
+
+
+def remember(key, compute, timeout=UNSCHEDULED_SECONDS):
+    """compute(), kept in the shared cache under `key`. The key must name
+    everything the value depends on (e.g. a hash of the text it renders), so
+    a stored value can never be out of date. Without a working cache the
+    value is computed each time."""
+    try:
+        value = _shared("reading a stored value", "get", key)
+    except CacheUnavailable:
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            _shared("storing a value", "set", key, value, timeout=timeout)
+        except CacheUnavailable:
+            pass
+    return value

@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+
+
+class PagesConfig(AppConfig):
+    name = "pages"
+    verbose_name = "Site pages"
+
+    def ready(self):
+        from articles.models import SitePage
+        from editorial import preview
+        from pages import views
+        from pages.queries import live_site_page
+
+        def build_introduced_page(page, m2m):
+            # A site text is previewed on the page it introduces, or is.
+            if page.key in SitePage.OWN_PAGES:
+                return {**views.site_page_context(page, page.key), "page_template": views.SITE_PAGE_TEMPLATE}
+            if page.key == SitePage.Key.CRISIS_SUPPORT:
+                # The crisis lines are previewed with the mental health section of the supportive care page.
+                template, context = views.INTRODUCED_PAGES[SitePage.Key.CARE_INTRODUCTION]
+                introduction = live_site_page(SitePage.Key.CARE_INTRODUCTION)
+                return {**context(introduction), "crisis_preview": page, "page_template": template}
+            template, context = views.INTRODUCED_PAGES[page.key]
+            return {**context(page), "page_template": template}
+
+        preview.register(SitePage, "pages/site_page_preview.html", build_introduced_page)

@@ -1,0 +1,94 @@
+"""The price upload page's size limit, enforced while the request streams in.
+
+Checking `upload.size` in the form would come only after Django had read the
+whole body and spooled it to a temporary file. Instead an upload handler goes
+first in the chain: it refuses a body whose declared length is over the limit
+before reading any of it, and stops a file at the limit as its chunks arrive,
+so nothing past the limit is read into memory or written to disk, and nothing
+is staged. The proxy in front should refuse such bodies even earlier (README,
+"Production")."""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import QueryDict
+from django.shortcuts import redirect
+from django.utils.datastructures import MultiValueDict
+from django.views.decorators.csrf import csrf_exempt
+
+# The form around the file (its fields, the multipart boundaries) adds a few
+# hundred bytes; a body longer than the limit plus this cannot be acceptable.
+FORM_OVERHEAD = 64 * 1024
+
+
+def price_upload_limit():
+    """The largest body the price upload page accepts: its file limit, the form
+    around the file, and a margin so that a file a little over the limit still
+    reaches the page and gets its explanation rather than a bare refusal
+    (core.middleware.RequestBodyLimitMiddleware asks for it on every request,
+    so a test that lowers the limit lowers this too)."""
+    from prices.admin import imports
+
+    return imports.MAX_UPLOAD_BYTES + FORM_OVERHEAD + settings.MSINFO_MAX_REQUEST_BODY_BYTES
+
+
+def megabytes(size):
+    text = f"{size / (1024 * 1024):.1f}".removesuffix(".0")
+    return f"{text} MB" if size >= 1024 * 1024 else f"{size:,} bytes"
+
+
+def too_large_message(limit):
+    return (
+        f"The file is larger than the {megabytes(limit)} limit, so it was not read. Split it into smaller files, "
+        "or ask a developer to run the import_prices command with it."
+    )
+
+
+class SizeLimitHandler(FileUploadHandler):
+    """Passes chunks on to the usual handlers until a file goes over `limit`
+    bytes, then stops the upload. `refused` says whether it did."""
+
+    def __init__(self, request, limit):
+        super().__init__(request)
+        self.limit = limit
+        self.refused = False
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        if content_length > self.limit + FORM_OVERHEAD:
+            # Answer with an empty form rather than read a byte of the body.
+            self.refused = True
+            return QueryDict(encoding=encoding), MultiValueDict()
+        return None
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > self.limit:
+            self.refused = True
+            # connection_reset: do not read the rest of the body either.
+            raise StopUpload(connection_reset=True)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+def limit_upload_size(view, *, limit, refused_url):
+    """Wrap an admin view (already wrapped by admin_view) so its uploads stop at
+    `limit()` bytes. Installing a handler must come before anything reads the
+    body, which CSRF checking does: so the outer view is csrf_exempt, and the
+    admin_view inside still checks the CSRF token of every accepted request."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method == "POST":
+            handler = SizeLimitHandler(request, limit())
+            request.upload_handlers.insert(0, handler)
+            request.POST  # parse the body now, under the limit
+            if handler.refused and request.user.is_active and request.user.is_staff:
+                # Nothing was kept; nothing changes, so no CSRF token is needed to say so.
+                messages.error(request, too_large_message(handler.limit))
+                return redirect(refused_url)
+        return view(request, *args, **kwargs)
+
+    return csrf_exempt(wrapped)

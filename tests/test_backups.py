@@ -36,7 +36,8 @@ EDITS = """
 from django.contrib.auth.models import Group, User
 from articles.models import Article
 from editorial import workflow
-from therapies.models import Category, CostEstimate, Therapy
+from prices.models import CostEstimate
+from therapies.models import Category, Therapy
 from prices.pricing import corrections
 
 def staff(username, group):

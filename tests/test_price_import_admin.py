@@ -41,7 +41,7 @@ def subjects(make_category, make_therapy):
 def price_editor(django_user_model):
     """Staff with only the right to add cost estimates (and nothing else)."""
     user = django_user_model.objects.create_user("prices", "prices@example.org", "a-long-test-password", is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="add_costestimate", content_type__app_label="therapies"))
+    user.user_permissions.add(Permission.objects.get(codename="add_costestimate", content_type__app_label="prices"))
     return user
 
 

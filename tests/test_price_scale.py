@@ -16,7 +16,7 @@ from articles.models import COST_TABLE_MARKER
 from core.cache import content_changed
 from tests.page_helpers import PRICE_DISCLAIMER, day, page
 from tests.test_admin import blank_prefix, change_url, estimate_values, form_data
-from therapies import queries
+from prices import queries
 from prices.admin import estimates as content_admin
 from prices.models import CostEstimate, EstimateState
 

@@ -213,7 +213,7 @@ def test_price_editors_record_prices(price_web, price_editor, make_therapy):
     # The therapy picker (autocomplete) works for them.
     autocomplete = price_web.get(
         reverse("admin:autocomplete"),
-        {"term": therapy.generic_name[:6], "app_label": "therapies", "model_name": "costestimate", "field_name": "therapy"},
+        {"term": therapy.generic_name[:6], "app_label": "prices", "model_name": "costestimate", "field_name": "therapy"},
     )
     assert autocomplete.status_code == 200 and str(therapy.pk) in autocomplete.content.decode()
     response = price_web.post(

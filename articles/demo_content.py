@@ -11,7 +11,7 @@ the editors must fill it in before launch: nothing here invents a name, an
 address, a telephone number of our own, a funding source or a credential.
 The crisis lines and helplines are the ones in the content brief."""
 
-from articles.models import SitePage
+from pages.models import SitePage
 from therapies import demo_content as demo
 
 BEFORE_LAUNCH = "**Demo text: the editors must complete this before the site launches.**"

@@ -19,9 +19,9 @@ CONTENT = [
     ("therapies", "dmtgroup", ["add", "change", "delete", "view"]),
     ("therapies", "emergingsection", ["add", "change", "delete", "view"]),
     ("therapies", "supportivesection", ["add", "change", "delete", "view"]),
-    ("articles", "sitepage", ["add", "change", "delete", "view"]),
+    ("pages", "sitepage", ["add", "change", "delete", "view"]),
     # Readers' problem reports: editors read them and move them along (status only).
-    ("articles", "feedback", ["change", "view"]),
+    ("pages", "feedback", ["change", "view"]),
     # What readers searched for (no personal data), for "searched for but not found".
     ("search", "searchterm", ["view"]),
     ("prices", "costestimate", ["view"]),
@@ -36,7 +36,7 @@ PUBLISHING = [
     ("therapies", "dmtgroup", ["publish"]),
     ("therapies", "emergingsection", ["publish"]),
     ("therapies", "supportivesection", ["publish"]),
-    ("articles", "sitepage", ["publish"]),
+    ("pages", "sitepage", ["publish"]),
 ]
 PRICES = [
     ("prices", "costestimate", ["add", "view", "correct"]),

@@ -6,7 +6,7 @@ class PagesConfig(AppConfig):
     verbose_name = "Site pages"
 
     def ready(self):
-        from articles.models import SitePage
+        from pages.models import SitePage
         from editorial import preview
         from pages import views
         from pages.queries import live_site_page

@@ -23,7 +23,7 @@ from django.core.mail import send_mail
 from django.utils.crypto import salted_hmac
 
 from accounts.lockout import client_ip_address
-from articles.models import Feedback
+from pages.models import Feedback
 
 logger = logging.getLogger(__name__)
 

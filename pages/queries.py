@@ -1,6 +1,6 @@
 """The site texts the site's own pages show."""
 
-from articles.models import SitePage
+from pages.models import SitePage
 
 
 def live_site_page(key):

@@ -16,7 +16,8 @@ from django.db.models import Max
 from django.http import HttpResponse
 from django.urls import reverse
 
-from articles.models import Article, SitePage
+from articles.models import Article
+from pages.models import SitePage
 from articles.queries import published_articles
 from therapies.queries import categories_with_own_page, published_therapies
 from prices.open_data import last_change

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
-from articles.models import SitePage
+from pages.models import SitePage
 from articles.queries import latest_articles
 from pages.feedback import (
     FEEDBACK_RATE_LIMIT,

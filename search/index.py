@@ -42,7 +42,8 @@ from django.db import transaction
 from django.db.models import signals
 from django.utils.html import strip_tags
 
-from articles.models import COST_TABLE_MARKER, Article, SitePage
+from articles.models import COST_TABLE_MARKER, Article
+from pages.models import SitePage
 from pages.templatetags.crisis_support import MENTAL_HEALTH_SECTION_SLUG
 from core import transactions
 from editorial.models import EditorialStatus

@@ -15,7 +15,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, SitePage
+from articles.models import Article
+from pages.models import SitePage
 from editorial import workflow
 from editorial.models import ReviewDecision, Revision, StaffProfile
 from editorial.preview import preview_url

@@ -10,7 +10,8 @@ from django.core.management import call_command
 
 from django.contrib.auth import get_user_model
 
-from articles.models import COST_TABLE_MARKER, Article, SitePage
+from articles.models import COST_TABLE_MARKER, Article
+from pages.models import SitePage
 from editorial.models import Reference, StaffProfile
 from therapies.models import Category, Therapy
 from prices.models import CostEstimate

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from pages.feedback import FEEDBACK_RATE_LIMIT, NOT_A_PAGE
-from articles.models import Feedback
+from pages.models import Feedback
 from core.cache import VERSION_KEY
 from tests.admin_roles import admin_url
 from tests.page_helpers import page

@@ -9,7 +9,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from articles.models import COST_TABLE_MARKER, SitePage
+from articles.models import COST_TABLE_MARKER
+from pages.models import SitePage
 from editorial.models import Reference, StaffProfile
 from tests.conftest import LIVE
 from editorial import workflow

@@ -156,7 +156,8 @@ def test_migrate_leaves_an_empty_site_alone(db):
 
 def test_the_demo_content_is_indexed_in_full(db):
     call_command("load_demo_content", verbosity=0)
-    from articles.models import Article, SitePage
+    from articles.models import Article
+    from pages.models import SitePage
     from therapies.queries import published_therapies
 
     kinds = dict.fromkeys(SearchDocument.Kind.values, 0)

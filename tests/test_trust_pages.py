@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from articles.demo_content import BEFORE_LAUNCH
-from articles.models import SitePage
+from pages.models import SitePage
 from pages.templatetags.crisis_support import MENTAL_HEALTH_SECTION_SLUG
 from editorial import workflow
 from editorial.preview import preview_url

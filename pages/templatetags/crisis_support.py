@@ -7,7 +7,7 @@ and on the section's own page. One query, only where it is shown."""
 
 from django import template
 
-from articles.models import SitePage
+from pages.models import SitePage
 from pages.queries import live_site_page
 
 register = template.Library()

@@ -20,7 +20,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from articles.demo_content import load_trust_pages
-from articles.models import Article, SitePage
+from articles.models import Article
+from pages.models import SitePage
 from editorial.models import Reference, StaffProfile
 from msinfo.roles import ensure_roles
 from therapies import demo_content as demo

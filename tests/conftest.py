@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.apps import apps as django_apps
 
 from articles.models import Article, SitePage
-from msinfo.roles import ensure_roles
+from accounts.roles import ensure_roles
 from therapies.models import Category, Therapy
 from prices.models import CostEstimate
 

@@ -22,7 +22,7 @@ from django.db import transaction
 from articles.demo_content import load_trust_pages
 from articles.models import Article, SitePage
 from editorial.models import Reference, StaffProfile
-from msinfo.roles import ensure_roles
+from accounts.roles import ensure_roles
 from therapies import demo_content as demo
 from therapies.demo import corrections, fact_sheets
 from therapies.models import Category, Therapy

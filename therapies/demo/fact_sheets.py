@@ -2,13 +2,14 @@
 brief's "Therapy fact sheets", in the site's own plain words, with the trial
 or label each block rests on as a reference (the data: fact_sheets.json).
 
-`load(loader, reviewer, therapies)` is called by the catalogue's demo loader. Like the rest of the
-demo content it is safe to run again: it only fills fact-sheet fields that are
-empty (so an editor's text is never overwritten) and only adds references a
-page does not already cite (by title). The filled fields go live the way any
-edit does: saved as an edit, and a published page's pending revision approved
-by the demo medical reviewer. A page with an edit already waiting for review
-is left alone, so the editor's pending work is neither merged nor approved.
+`load(loader, reviewer, therapies)` is called by the catalogue's demo loader
+(therapies/demo/__init__.py). Like the rest of the demo content it is safe to
+run again: it only fills fact-sheet fields that are empty (so an editor's text
+is never overwritten) and only adds references a page does not already cite (by
+title). The filled fields go live the way any edit does: saved as an edit, and
+a published page's pending revision approved by the demo medical reviewer. A
+page with an edit already waiting for review is left alone, so the editor's
+pending work is neither merged nor approved.
 
 The brief gives no addresses for these trials and labels, so the references
 have none: an address we could not vouch for would be worse than none (the

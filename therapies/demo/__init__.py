@@ -6,7 +6,14 @@ reader of about twelve.
 
 Editors own the content once it is loaded: a row is created only when it is
 missing (looked up by slug or name), and never changed afterwards. Prices are
-the prices app's (prices/demo)."""
+the prices app's (prices/demo). Development stages in particular are editors'
+facts to keep current: the emerging ones are reviewed every 6 months.
+
+references.json: each approved medicine cites the source of the launch cost
+figures, an editors' compilation with no public address, so the reference has
+none (an address we could not vouch for would be worse than none), and the two
+price studies where it has their prices; each emerging medicine cites its
+trials' ClinicalTrials.gov entries, where the brief names them."""
 
 from dataclasses import dataclass
 from pathlib import Path

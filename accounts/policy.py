@@ -5,7 +5,7 @@ command agree."""
 from django.conf import settings
 from django_otp import user_has_device
 
-# The group msinfo/roles.py gives publishing rights to (tests check the name).
+# The group accounts/roles.py gives publishing rights to (tests check the name).
 MEDICAL_REVIEWERS_GROUP = "Medical reviewers"
 
 # The values MSINFO_TWO_FACTOR_REQUIRED_FOR may list.

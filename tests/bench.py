@@ -200,12 +200,12 @@ def scale_pages():
     from django.urls import reverse
 
     from articles.models import COST_TABLE_MARKER, Article
-    from therapies import demo_content as demo
+    from articles import demo
     from therapies.models import Category, Therapy
 
     therapy = Therapy.objects.get(slug="fingolimod")
     category = Category.objects.get(slug="oral-dmts")
-    article = Article.objects.filter(slug=demo.LAUNCH_ARTICLE["slug"], body__contains=COST_TABLE_MARKER).get()
+    article = Article.objects.filter(slug=demo.article_row()["slug"], body__contains=COST_TABLE_MARKER).get()
     return [
         ("/", "/", False),
         ("/therapies/", "/therapies/", False),

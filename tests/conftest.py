@@ -14,7 +14,7 @@ from django.apps import apps as django_apps
 
 from articles.models import Article
 from pages.models import SitePage
-from msinfo.roles import ensure_roles
+from accounts.roles import ensure_roles
 from therapies.models import Category, Therapy
 from prices.models import CostEstimate
 

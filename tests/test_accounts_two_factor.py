@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import flow
 from accounts.policy import MEDICAL_REVIEWERS_GROUP
-from msinfo.roles import ROLES
+from accounts.roles import ROLES
 from tests.two_factor import authenticator_for, code_for, secret_to_code
 
 PASSWORD = "a-long-test-password"

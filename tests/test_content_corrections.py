@@ -23,9 +23,9 @@ from editorial.models import add_months
 from editorial.templatetags.editorial_panel import overdue
 from tests.page_helpers import PRICE_DISCLAIMER, page
 from tests.test_demo_content import snapshot
-from therapies import demo_content as demo
-from therapies.demo import corrections
-from therapies.demo.seeded_january_2026 import SEEDED
+from editorial import demo
+from msinfo import demo as corrections
+from msinfo.demo import SEEDED
 from therapies.models import Category, Therapy
 
 pytestmark = pytest.mark.django_db

@@ -269,7 +269,7 @@ def test_an_editors_changes_survive_a_second_run(loaded, editor):
 
 def test_it_runs_in_one_transaction(monkeypatch):
     # A failure part-way leaves the database as it was.
-    from therapies.management.commands import load_demo_content
+    from msinfo.management.commands import load_demo_content
 
     def broken(self, therapies):
         raise RuntimeError("disk on fire")

@@ -147,7 +147,7 @@ def test_nothing_found_says_so_and_offers_ways_on(client, make_article):
 
 @pytest.fixture
 def demo_names(make_category, make_therapy):
-    """Two medicines as the demo content names them (therapies/demo_content.py)."""
+    """Two medicines as the demo content names them (therapies/demo/therapies.json)."""
     oral = make_category(name="Oral DMTs", slug="oral-dmts", summary="Tablets and capsules.")
     infusion = make_category(name="Infusion therapies", slug="infusions", summary="Given into a vein.")
     fumarate = make_therapy(

@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from articles.demo_content import BEFORE_LAUNCH
+from pages.demo import BEFORE_LAUNCH
 from pages.models import SitePage
 from pages.templatetags.crisis_support import MENTAL_HEALTH_SECTION_SLUG
 from editorial import workflow

@@ -1,4 +1,4 @@
-"""The three editorial roles, as groups every install has (see msinfo/roles.py).
+"""The three editorial roles, as groups every install has (see accounts/roles.py).
 
 Permissions are normally created after all migrations have run; ensure_roles
 creates them first so the groups can be given them here. The grants are the
@@ -7,7 +7,7 @@ therapies); editorial/0003 and articles/0004 move them with the models."""
 
 from django.db import migrations
 
-from msinfo.roles import ensure_roles
+from accounts.roles import ensure_roles
 
 _CONTENT = [
     ("articles", "article", ["add", "change", "delete", "view"]),

@@ -1,9 +1,9 @@
 """The roles' grants on references and revisions follow those models into the
-editorial app (msinfo/roles.py as it is now)."""
+editorial app (accounts/roles.py as it is now)."""
 
 from django.db import migrations
 
-from msinfo.roles import ensure_roles
+from accounts.roles import ensure_roles
 
 
 def grant_roles(apps, schema_editor):

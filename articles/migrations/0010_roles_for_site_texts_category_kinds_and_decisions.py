@@ -1,10 +1,10 @@
-"""Existing installs get the roles as msinfo/roles.py now has them: site texts
+"""Existing installs get the roles as accounts/roles.py now has them: site texts
 and each kind of category (editors edit, medical reviewers also publish),
 and, for editors and reviewers, reading review decisions and staff profiles."""
 
 from django.db import migrations
 
-from msinfo.roles import ensure_roles
+from accounts.roles import ensure_roles
 
 
 def grant_roles(apps, schema_editor):

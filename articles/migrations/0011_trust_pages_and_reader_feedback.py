@@ -1,13 +1,13 @@
 """The site's own pages (about us, editorial policy, accessibility, contact)
 and the crisis lines become site texts; readers' problem reports are stored
 (Feedback); editors and medical reviewers may read them and change their
-status (msinfo/roles.py, granted by the data step at the end)."""
+status (accounts/roles.py, granted by the data step at the end)."""
 
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-from msinfo.roles import ensure_roles
+from accounts.roles import ensure_roles
 
 
 def grant_roles(apps, schema_editor):

@@ -1,11 +1,11 @@
-"""The roles as msinfo/roles.py now has them, naming prices and site texts
+"""The roles as accounts/roles.py now has them, naming prices and site texts
 under their new apps. An existing install already has these grants (the
 content types were relabelled in place); a new install gets them here,
 because the earlier roles migrations ran before these apps had the models."""
 
 from django.db import migrations
 
-from msinfo.roles import ensure_roles
+from accounts.roles import ensure_roles
 
 
 def grant_roles(apps, schema_editor):

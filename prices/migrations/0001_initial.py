@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
         ('auth', '0012_alter_user_first_name_max_length'),
         # The tables as therapies left them.
         ('therapies', '0014_estimate_feed_indexes'),
-        # The migrations that grant the roles' permissions (msinfo.roles.ensure_roles)
+        # The migrations that grant the roles' permissions (accounts.roles.ensure_roles)
         # run first, while the models are still the therapies app's, so their
         # grants move here with the content types.
         ('articles', '0011_trust_pages_and_reader_feedback'),

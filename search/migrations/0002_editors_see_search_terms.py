@@ -3,7 +3,7 @@ terms list and the dashboard's "searched for but not found" panel)."""
 
 from django.db import migrations
 
-from msinfo.roles import ensure_roles
+from accounts.roles import ensure_roles
 
 GRANTS = [("search", "searchterm", ["view"])]
 

@@ -4,7 +4,7 @@ it, and medical reviewers may open price imports to withdraw a whole one."""
 
 from django.db import migrations
 
-from msinfo.roles import ensure_roles
+from accounts.roles import ensure_roles
 
 
 def grant_roles(apps, schema_editor):

@@ -1,10 +1,10 @@
 """The three editorial roles and what each may do.
 
-The project, not an app, defines them because they cut across apps: content
-(articles, therapies), the editorial engine's records (references, revisions)
-and prices. Used by the data migrations that create the groups on every
-install, and by the tests, which need the groups again after a test flushes
-the database. Existing installs only pick up a change to ROLES through a new
+They cut across apps (content, the editorial engine's records, prices), but
+name them only by app label, never by import, so they live with staff sign-in
+in accounts, low enough for any app to use. Used by the data migrations that
+create the groups on every install, by the demo loader (accounts/demo), and
+by the tests, which need the groups again after a test flushes the database. Existing installs only pick up a change to ROLES through a new
 data migration that calls ensure_roles (it only adds, so it is safe to run again)."""
 
 from django.contrib.auth.management import create_permissions

@@ -1,29 +1,29 @@
 """Corrections to the launch demo text, proposed for review on installs that
 already have it.
 
-load_demo_content never overwrites a row, so a fact corrected in the seed
-(therapies/demo_content.py) reaches only new installs by itself. On an install
-loaded earlier, the live page keeps the old text. Changing it there is an
-editorial change like any other, so this step does what an editor would do:
-it saves the corrected text as a pending revision (editorial.workflow.save_edit)
-and records why, and a medical reviewer approves it, or sends it back, in the
-admin. Nothing reaches readers before that.
+The demo loaders never overwrite a row, so a fact corrected in an app's demo
+data reaches only new installs by itself. On an install loaded earlier, the
+live page keeps the old text. Changing it there is an editorial change like
+any other, so this step does what an editor would do: it saves the corrected
+text as a pending revision (editorial.workflow.save_edit) and records why, and
+a medical reviewer approves it, or sends it back, in the admin. Nothing
+reaches readers before that.
 
 A field is corrected only while it still holds, exactly, the text first seeded
-(therapies/demo/seeded_january_2026.py): anything an editor has changed since
-is theirs, and is left alone. A page with an edit already waiting for review is
-left alone too (one open revision per page), and so is a correction a reviewer
-has sent back. So running the loader again proposes nothing new.
+(each app's demo/seeded_january_2026.json): anything an editor has changed
+since is theirs, and is left alone. A page with an edit already waiting for
+review is left alone too (one open revision per page), and so is a correction
+a reviewer has sent back. So running the loader again proposes nothing new.
+
+An app's loader passes `kinds` ({kind: model}, the seeded file's keys),
+`seeded` ({kind: {slug: {field: first seeded value}}}) and `rows` ({model:
+{slug: the row as the demo data has it now}}).
 """
 
 from django.core.exceptions import ValidationError
 
-from articles.models import Article
 from editorial import workflow
 from editorial.models import ReviewDecision, Revision
-from therapies import demo_content as demo
-from therapies.demo.seeded_january_2026 import SEEDED
-from therapies.models import Category, Therapy
 
 NOTE = (
     "Correction from the updated content brief (load_demo_content): the launch text said something "
@@ -32,17 +32,11 @@ NOTE = (
 )
 
 
-def corrected_values():
+def corrected_values(kinds, seeded, rows):
     """{(model, slug): {field: corrected value}} for every field first seeded with other text."""
-    rows = {
-        Category: {row["slug"]: row for row in [*demo.DMT_CATEGORIES, *demo.EMERGING_SECTIONS, *demo.SUPPORTIVE_SECTIONS]},
-        Therapy: {row["slug"]: row for row in [*demo.APPROVED_THERAPIES, *demo.EMERGING_AGENTS]},
-        Article: {demo.LAUNCH_ARTICLE["slug"]: demo.LAUNCH_ARTICLE},
-    }
-    kinds = {"category": Category, "therapy": Therapy, "article": Article}
     return {
         (kinds[kind], slug): {field: rows[kinds[kind]][slug][field] for field in fields}
-        for kind, by_slug in SEEDED.items()
+        for kind, by_slug in seeded.items()
         for slug, fields in by_slug.items()
     }
 
@@ -64,16 +58,16 @@ def _sent_back_before(obj, changes):
     return False
 
 
-def propose(say=print):
+def propose(kinds, seeded, rows, say=print):
     """Propose every correction still needed. Returns how many pages got one."""
     proposed = 0
-    kinds = {Category: "category", Therapy: "therapy", Article: "article"}
-    for (model, slug), new in corrected_values().items():
+    kind_of = {model: kind for kind, model in kinds.items()}
+    for (model, slug), new in corrected_values(kinds, seeded, rows).items():
         obj = model.objects.filter(slug=slug).first()
         if obj is None:
             continue
         label = f"{model._meta.verbose_name} {slug!r}"
-        changes = proposed_changes(obj, SEEDED[kinds[model]][slug], new)
+        changes = proposed_changes(obj, seeded[kind_of[model]][slug], new)
         if not changes:
             continue
         if workflow.open_revision(obj) is not None:

@@ -1,0 +1,56 @@
+"""Fill an empty database with the site's starting content.
+
+    python manage.py load_demo_content
+
+Each app loads its own part (`<app>/demo/`: its data files and a small
+loader), called here from the bottom layer up, so a part can use what a lower
+one created: the demo reviewer first, then the catalogue, its prices, the
+launch article and the site's own texts.
+
+Safe to run again: every row is looked up by its natural key (slug or name;
+for an estimate its subject, currency and as-of date; for a reference the page
+citing it and its title; for a site text its key; for the demo reviewer the
+user name) and only created when it is missing. Rows that already exist are
+left exactly as they are, so an editor's later changes are never overwritten.
+(A row an editor deleted is created again, as on an empty database.) A fact
+corrected in the seed since an install was loaded reaches it as a pending
+revision for a reviewer to approve, never as an overwrite
+(editorial/demo/corrections.py).
+"""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts import demo as accounts_demo
+from articles import demo as articles_demo
+from core.demo import Loader
+from editorial import demo as editorial_demo
+from pages import demo as pages_demo
+from prices import demo as prices_demo
+from therapies import demo as therapies_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the site's starting content (categories, therapies, prices, launch article, site texts, "
+        "and the demo medical reviewer who approved them) where missing."
+    )
+
+    def handle(self, *args, **options):
+        self.loader = Loader(self.stdout, self.style)
+        with transaction.atomic():
+            self.reviewer = accounts_demo.load(self.loader)
+            editorial_demo.load(self.loader, self.reviewer)
+            catalogue = therapies_demo.load(self.loader, self.reviewer)
+            prices_demo.load(self.loader, catalogue)
+            self.load_article(catalogue.therapies)
+            pages_demo.load(self.loader, self.reviewer)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Done: {self.loader.created} created, {self.loader.existing} already there (left unchanged)."
+            )
+        )
+
+    # A step of its own so a test can make the load fail part-way.
+    def load_article(self, therapies):
+        return articles_demo.load(self.loader, self.reviewer, therapies)

@@ -71,7 +71,8 @@ import json
 from django.apps import apps
 from django.db.models import Q
 from articles.models import Article
-from therapies.models import CostEstimate, Therapy
+from prices.models import CostEstimate
+from therapies.models import Therapy
 
 counts = {
     model._meta.label: model._base_manager.count()

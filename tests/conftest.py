@@ -277,3 +277,17 @@ def clock_at(moment):
     from unittest import mock
 
     return mock.patch("django.utils.timezone.now", return_value=moment)
+
+
+# --- The demo content --------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo_content(db):
+    """The demo content in the test database, as `manage.py load_demo_content`
+    makes it there; returns what the loader printed. The loader runs once per
+    test process and later tests get its rows copied in (tests/demo_template.py).
+    Tests of the loader itself call the command."""
+    from tests.demo_template import template
+
+    return template.load()

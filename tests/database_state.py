@@ -1,20 +1,23 @@
-"""The demo content (manage.py load_demo_content) for tests that only read it,
-without running the loader in every one of them.
+"""The test database's rows, read and written table by table, for two things:
 
-The first such test in a test process runs the real loader, in its own
-never-committed transaction like any test, and keeps what it changed: every
-row it added or altered, table by table, and the state of the database it
-started from. Each later test that starts from exactly that state (every row
-of every table compared) gets those rows written in directly, with the
-primary keys the loader gave them, in a few milliseconds instead of the
-loader's second. A test that starts from any other state (a transactional
-test flushed the tables before it, or a fixture made rows first) runs the
-real loader instead. Either way the test sees what the loader would have
-made: the same rows, its output, and the page cache told that content
-changed (editorial.cache.content_changed, as after any raw SQL).
+- After a transactional test (tests/conftest.py): pytest-django empties every
+  table, the rows the migrations made included; `restore` puts back the
+  database as migrate made it.
 
-The loader's own tests (tests/test_demo_content.py and the others that test
-a first or second run) call the command itself.
+- The demo content (manage.py load_demo_content) for tests that only read it,
+  without running the loader in every one of them (the `demo_content`
+  fixture). The first such test in a test process runs the real loader, in
+  the test's own never-committed transaction like any test, and keeps what it
+  changed: every row it added or altered, table by table, and the state of
+  the database it started from. Each later test that starts from exactly
+  that state (every row of every table compared) gets those rows written in
+  directly, with the primary keys the loader gave them, in milliseconds
+  instead of the loader's second. A test that starts from any other state (a
+  fixture made rows first, say) runs the real loader instead. Either way the
+  test sees what the loader would have made: the same rows, its output, and
+  the page cache told that content changed (editorial.cache.content_changed,
+  as after any raw SQL). The loader's own tests (tests/test_demo_content.py
+  and the others that test a first or second run) call the command itself.
 """
 
 from io import StringIO
@@ -59,10 +62,13 @@ def database_state():
                 cursor.execute(f"SELECT rowid, * FROM {connection.ops.quote_name(table)}")
             else:
                 cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
-            columns = tuple(column[0] for column in cursor.description)
+            read = [column[0] for column in cursor.description]
+            # By name: a migration test that went back and forth may have rebuilt a table with its columns reordered.
+            order = sorted(range(len(read)), key=read.__getitem__)
+            columns = tuple(read[i] for i in order)
             pk = keys.get(table) if keys.get(table) in columns else None
             index = columns.index(pk) if pk else None
-            rows = {(row[index] if pk else row): row for row in map(tuple, cursor.fetchall())}
+            rows = {(row[index] if pk else row): row for row in (tuple(r[i] for i in order) for r in cursor.fetchall())}
             state[table] = (columns, pk, rows)
     return state
 
@@ -145,3 +151,12 @@ class DemoTemplate:
 
 
 template = DemoTemplate()
+
+
+def restore(state):
+    """Put the database back to `state` (one database_state() made earlier)."""
+    changes = _changes(database_state(), state)
+    if changes is None:
+        raise RuntimeError("The test database's tables changed shape; it cannot be put back as it was.")
+    if changes:
+        _write(changes)

@@ -43,7 +43,7 @@ def _virtual_tables(cursor):
     table itself, by rowid, never through the shadow tables that hold its index."""
     if connection.vendor != "sqlite":
         return set()
-    cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%%'")
+    cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'")
     return {name for (name,) in cursor.fetchall()}
 
 

@@ -60,8 +60,14 @@ node_modules/axe-core: package.json package-lock.json
 	elif npm ci --no-audit --no-fund; then touch $@; \
 	else echo "npm ci failed: the axe accessibility test will be skipped"; fi
 
+# The suite in parallel (pytest-xdist): TEST_WORKERS processes, each with its
+# own test database, cache and ports, each running whole files (--dist
+# loadfile) so a module's fixtures are made once. Two, one per core of the
+# 2-core CI machine: three took as long there, four longer. The 25 slowest
+# tests are listed at the end. TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= 2
 test: $(VENV)/.installed node_modules/axe-core
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=25
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m tests.bench

@@ -20,6 +20,23 @@ from prices.models import CostEstimate
 
 _sequence = itertools.count(1)
 
+# Fixtures that give a test the suite's test database (pytest-django's).
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Markers a test gets from what it uses, before -m selects (pyproject.toml):
+    `server` for a test of pytest-django's live_server, `database` for a test
+    of the test database (a fixture above, directly or through other fixtures,
+    or a django_db mark). The suite's PostgreSQL pass (.ci/run) selects on them."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if "live_server" in fixtures:
+            item.add_marker(pytest.mark.server)
+        if fixtures & DATABASE_FIXTURES or item.get_closest_marker("django_db"):
+            item.add_marker(pytest.mark.database)
+
 # Published and live since a fixed moment in the past.
 LIVE = {"status": "published", "published_at": datetime.datetime(2026, 1, 10, 9, 0, tzinfo=datetime.timezone.utc)}
 
@@ -279,3 +296,67 @@ def clock_at(moment):
     from unittest import mock
 
     return mock.patch("django.utils.timezone.now", return_value=moment)
+
+
+# --- Each test starts from the database as migrate made it -------------------------------
+
+_migrated = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, and a note of its rows as migrate made
+    them (the roles' groups, content types, permissions)."""
+    from django.db import connection
+
+    from tests.database_state import database_state
+
+    with django_db_blocker.unblock():
+        _migrated["state"] = database_state()
+    _migrated["blocker"] = django_db_blocker
+    _migrated["name"] = connection.settings_dict["NAME"]
+    yield
+    _migrated.clear()  # the test database goes next
+
+
+def _flushes_the_database(item):
+    from pytest_django.fixtures import validate_django_db
+
+    marker = item.get_closest_marker("django_db")
+    if marker and any(validate_django_db(marker)[:2]):  # transaction, reset_sequences
+        return True
+    return bool({"transactional_db", "live_server", "django_db_reset_sequences"} & set(item.fixturenames))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test (transactional_db, live_server, a browser or
+    migration test) ends with pytest-django emptying every table, the rows
+    the migrations made included. Afterwards those rows are put back, so the
+    next test finds the database as migrate made it, in whatever order
+    pytest-xdist hands out the files (one process runs such tests last)."""
+    result = yield
+    if nextitem is not None and "state" in _migrated and _flushes_the_database(item):
+        from django.db import connection
+
+        from tests.database_state import restore
+
+        assert connection.settings_dict["NAME"] == _migrated["name"], "only ever the test database"
+
+        with _migrated["blocker"].unblock():
+            restore(_migrated["state"])
+    return result
+
+
+# --- The demo content --------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo_content(db):
+    """The demo content in the test database, as `manage.py load_demo_content`
+    makes it there; returns what the loader printed. The loader runs once per
+    test process and later tests get its rows copied in (tests/database_state.py).
+    Tests of the loader itself call the command."""
+    from tests.database_state import template
+
+    return template.load()

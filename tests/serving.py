@@ -26,10 +26,34 @@ GUNICORN_CONF = PROJECT / "gunicorn.conf.py"
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 
+# Under pytest-xdist each worker (gw0, gw1, ...) takes its ports from a block
+# of its own, below Linux's ephemeral ports (32768 and up, which the OS hands
+# out for port 0 and outgoing connections): a port one worker has picked but
+# its server has not bound yet is never another worker's pick.
+WORKER_PORTS_START, WORKER_PORTS_EACH = 20000, 500
+_next_port = None
+
+
 def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    global _next_port
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not (worker.startswith("gw") and worker[2:].isdigit()):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            return sock.getsockname()[1]
+    first = WORKER_PORTS_START + int(worker[2:]) % 25 * WORKER_PORTS_EACH
+    if _next_port is None:  # a random place in the block: another run's workers are elsewhere in theirs
+        _next_port = secrets.randbelow(WORKER_PORTS_EACH)
+    for _ in range(WORKER_PORTS_EACH):
+        port = first + _next_port
+        _next_port = (_next_port + 1) % WORKER_PORTS_EACH
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {first}-{first + WORKER_PORTS_EACH - 1} for pytest-xdist worker {worker}")
 
 
 def site_env(workdir, database_url=None, **extra):

@@ -19,7 +19,18 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# Each pytest-xdist worker (gw0, gw1, ...; "main" without xdist) has its own
+# cache and price upload folder; its own test database comes from pytest-django.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
 # An in-memory cache, emptied before each test (conftest.py), whatever
 # REDIS_URL says: tests never touch a shared cache by accident. The Redis and
 # file caches are tested on their own (tests/test_page_cache_processes.py).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "msinfo-tests"}}
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": f"msinfo-tests-{_worker}",
+        "KEY_PREFIX": f"msinfo-tests-{_worker}",
+    }
+}
+# Price uploads waiting between preview and apply (tests that care use a tmp_path of their own).
+PRICE_IMPORT_STAGING_DIR = BASE_DIR / "var" / f"test-price-uploads-{_worker}"  # noqa: F405

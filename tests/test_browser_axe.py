@@ -17,10 +17,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.urls import NoReverseMatch, reverse
 
 pytest_plugins = ["tests.browser_support"]
+pytestmark = pytest.mark.accessibility
 
 AXE_SOURCE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 NO_AXE = "axe-core is not installed (npm ci, or make test, installs it from package-lock.json)"
@@ -99,8 +99,7 @@ def axe_violations(page, source):
 
 
 @pytest.fixture
-def demo_site(db):
-    call_command("load_demo_content", verbosity=0)
+def demo_site(demo_content):
     from articles.models import Article
     from therapies.models import Therapy
 

@@ -49,8 +49,8 @@ def load():
 
 
 @pytest.fixture
-def loaded():
-    return load()
+def loaded(demo_content):
+    return demo_content
 
 
 def text_of(client, url):

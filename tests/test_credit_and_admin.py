@@ -67,6 +67,7 @@ def test_an_article_form_has_no_typed_in_reviewer(editor_web, make_article):
 LAST_WITH_THE_FIELD = [("articles", "0006_full_change_reasons")]
 
 
+@pytest.mark.migration
 @pytest.mark.django_db(transaction=True)
 def test_the_typed_in_reviewer_names_are_kept_in_the_approval_note():
     executor = MigrationExecutor(connection)

@@ -50,6 +50,7 @@ LAST_BEFORE_THE_MOVE = [("articles", "0003_editorial_roles"), ("therapies", "000
 BEFORE = [*LAST_BEFORE_THE_MOVE, ("editorial", None)]
 
 
+@pytest.mark.migration
 @pytest.mark.django_db(transaction=True)
 def test_a_database_from_before_the_move_upgrades_with_nothing_lost():
     executor = MigrationExecutor(connection)

@@ -5,7 +5,6 @@ violation. The footer's "Stay up to date" block is on every page, so the
 site-wide axe and CSP tests check it there."""
 
 import pytest
-from django.core.management import call_command
 
 from tests.test_browser_axe import VIEWPORTS, axe_source, axe_violations
 from tests.test_browser_csp import ViolationWatch
@@ -16,11 +15,12 @@ REUSE_PAGE = "/data/"
 
 
 @pytest.fixture
-def demo_prices(db):
-    call_command("load_demo_content", verbosity=0)
+def demo_prices(demo_content):
+    return demo_content
 
 
 @pytest.mark.browser
+@pytest.mark.accessibility
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_the_reuse_page_has_no_axe_violation(live_server, new_page, demo_prices, viewport):
     source = axe_source()

@@ -16,9 +16,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 pytest_plugins = ["tests.browser_support"]
+pytestmark = pytest.mark.accessibility
 
 PROJECT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = PROJECT / "node_modules" / "lighthouse" / "package.json"
@@ -58,8 +58,7 @@ def lighthouse_or_skip():
 
 
 @pytest.fixture
-def demo_pages(db):
-    call_command("load_demo_content", verbosity=0)
+def demo_pages(demo_content):
     from articles.models import Article
     from therapies.models import Therapy
 

@@ -23,6 +23,8 @@ import pytest
 from tests.browser_support import running_in_ci
 from tests.serving import Gunicorn, get, manage, prepare, site_env
 
+pytestmark = pytest.mark.server
+
 REDIS_ADDRESS = "redis://127.0.0.1:6379"
 REDIS_DB = 7
 PASSWORD = "a-long-process-test-password"

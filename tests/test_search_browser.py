@@ -3,7 +3,6 @@ through Playwright, as tests/test_browser_axe.py): typed into and submitted
 without any script, readable on a phone, and free of axe violations."""
 
 import pytest
-from django.core.management import call_command
 
 from tests.test_browser_axe import VIEWPORTS, axe_source, axe_violations
 
@@ -21,9 +20,9 @@ PAGES = [
 
 
 @pytest.mark.browser
+@pytest.mark.accessibility
 @pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_search_pages_have_no_axe_violation_and_the_box_fits(live_server, new_page, transactional_db, viewport):
-    call_command("load_demo_content", verbosity=0)
+def test_search_pages_have_no_axe_violation_and_the_box_fits(live_server, new_page, transactional_db, demo_content, viewport):
     source = axe_source()
     page = new_page()
     page.set_viewport_size(VIEWPORTS[viewport])
@@ -38,8 +37,7 @@ def test_search_pages_have_no_axe_violation_and_the_box_fits(live_server, new_pa
 
 
 @pytest.mark.browser
-def test_typing_in_the_header_box_and_pressing_enter_searches(live_server, new_page, transactional_db):
-    call_command("load_demo_content", verbosity=0)
+def test_typing_in_the_header_box_and_pressing_enter_searches(live_server, new_page, transactional_db, demo_content):
     page = new_page()
     page.goto(f"{live_server.url}/therapies/")
     page.get_by_label("Search this site").fill("Ocrevus")

@@ -14,6 +14,7 @@ from tests.loadtest import Options, report, run
 
 # The run makes its own SQLite file whatever DATABASE_URL says, so the suite's
 # PostgreSQL pass (CI) would only repeat it; `make loadtest` covers PostgreSQL.
+@pytest.mark.server
 @pytest.mark.skipif(
     os.environ.get("DATABASE_URL", "").startswith("postgres"),
     reason="SQLite's own test: runs in the SQLite pass of the suite",

@@ -12,7 +12,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
 from editorial import workflow
 from editorial.models import StaffProfile
@@ -73,8 +72,8 @@ def test_editor_text_cannot_close_the_script_element():
 
 
 @pytest.fixture
-def demo_site(db):
-    call_command("load_demo_content", verbosity=0)
+def demo_site(demo_content):
+    return demo_content
 
 
 def demo_pages():

@@ -94,9 +94,7 @@ def test_an_unknown_place_for_a_site_text_is_refused_by_the_database(make_site_p
 # --- Demo content --------------------------------------------------------------------------
 
 
-def test_the_demo_pages_cover_what_the_issue_asks_and_invent_nothing_about_the_organisation(client):
-    load_demo()
-
+def test_the_demo_pages_cover_what_the_issue_asks_and_invent_nothing_about_the_organisation(client, demo_content):
     pages = {key: page(client.get(url)).text for key, url, _ in OWN_PAGES}
 
     policy = pages[SitePage.Key.EDITORIAL_POLICY]
@@ -129,8 +127,7 @@ def test_running_the_loader_again_leaves_an_edited_page_alone(client):
 CRISIS_FACTS = ("988", "Suicide & Crisis Lifeline", "Samaritans", "116 123", "1-800-344-4867", "0808 800 8000")
 
 
-def test_the_mental_health_pages_show_the_crisis_lines_and_helplines(client):
-    load_demo()
+def test_the_mental_health_pages_show_the_crisis_lines_and_helplines(client, demo_content):
     section = Category.objects.get(slug=MENTAL_HEALTH_SECTION_SLUG)
     assert section.kind == Category.Kind.SUPPORTIVE and "Mental health" in section.name
 

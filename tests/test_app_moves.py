@@ -87,6 +87,7 @@ def _rows_as_they_were(old):
     return {"imported": imported.pk, "wrong": wrong.pk, "corrected": corrected.pk, "withdrawn": withdrawn.pk}
 
 
+@pytest.mark.migration
 @pytest.mark.django_db(transaction=True)
 def test_a_database_from_before_the_moves_upgrades_with_nothing_lost():
     executor = MigrationExecutor(connection)

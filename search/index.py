@@ -50,7 +50,7 @@ from editorial.models import EditorialStatus
 from search import backends
 from search.models import SearchDocument
 from core.markup import render_markdown
-from therapies.models import Category, CategoryKind, Therapy
+from therapies.models import FACT_SHEET_TEXT_FIELDS, Category, CategoryKind, Therapy
 from therapies.queries import SECTION_PAGES, published_therapies, reading_url
 
 logger = logging.getLogger(__name__)
@@ -67,20 +67,8 @@ CATEGORY_LABELS = {
     CategoryKind.SUPPORTIVE: "Supportive care section",
 }
 
-# The fact-sheet fields a therapy page shows as text, searched like its body.
-THERAPY_TEXT_FIELDS = (
-    "frequency",
-    "mechanism",
-    "who_for",
-    "efficacy_result",
-    "common_side_effects",
-    "serious_risks",
-    "monitoring",
-    "before_starting",
-    "pregnancy",
-    "pregnancy_washout",
-    "stopping",
-)
+# What a therapy page shows as text, searched like its body.
+THERAPY_TEXT_FIELDS = ("frequency", "mechanism", *FACT_SHEET_TEXT_FIELDS)
 
 # The search page marks matches with these (search/highlight.py); text that
 # contained them could forge a highlight, so they never reach the index.

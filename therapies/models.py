@@ -223,19 +223,29 @@ def _ms_type_field(code):
     return f"licensed_{code}"
 
 
-# The fact sheet's blocks in reading order: (code, heading). Block codes are
-# what a reference's "supports" names, so one source can back several blocks.
-FACT_SHEET_BLOCKS = [
-    ("who", "Who it is for"),
-    ("how", "How it is taken"),
-    ("efficacy", "How well it works"),
-    ("side_effects", "Common side effects"),
-    ("risks", "Serious risks"),
-    ("monitoring", "Tests and monitoring"),
-    ("before", "Before starting"),
-    ("pregnancy", "Pregnancy and breastfeeding"),
-    ("stopping", "When treatment stops"),
+# The fact sheet, block by block in reading order: its code, its heading and
+# the fields that fill it, in the admin's order (a tuple is one admin row).
+# Block codes are what a reference's "supports" names, so one source can back
+# several blocks. The admin's fieldset, the search index and the demo loader
+# all take their field lists from here.
+FACT_SHEET = [
+    ("who", "Who it is for", (tuple(_ms_type_field(code) for code, _label in MS_TYPES), "who_for")),
+    ("how", "How it is taken", (("dose_interval", "taken_where"),)),
+    ("efficacy", "How well it works", ("efficacy_tier", "efficacy_result")),
+    ("side_effects", "Common side effects", ("common_side_effects",)),
+    ("risks", "Serious risks", ("serious_risks",)),
+    ("monitoring", "Tests and monitoring", ("monitoring",)),
+    ("before", "Before starting", ("before_starting",)),
+    ("pregnancy", "Pregnancy and breastfeeding", ("pregnancy", "pregnancy_washout")),
+    ("stopping", "When treatment stops", ("stopping",)),
 ]
+FACT_SHEET_BLOCKS = [(code, heading) for code, heading, _fields in FACT_SHEET]
+FACT_SHEET_ADMIN_ROWS = tuple(row for _code, _heading, rows in FACT_SHEET for row in rows)
+FACT_SHEET_FIELDS = tuple(
+    name for row in FACT_SHEET_ADMIN_ROWS for name in (row if isinstance(row, tuple) else (row,))
+)
+# The MS-type boxes, stored one yes/no field each: shown together as one list.
+FACT_SHEET_MS_TYPE_FIELDS = tuple(name for name in FACT_SHEET_FIELDS if name.startswith("licensed_"))
 
 LIST_HELP = "One item per line; each line is shown as a bullet point."
 
@@ -466,20 +476,15 @@ class Therapy(ReviewedContent):
     @property
     def has_fact_sheet(self):
         """Has any fact-sheet block something to show?"""
-        return any(
-            [
-                self.ms_type_codes,
-                self.who_for.strip(),
-                self.dose_interval,
-                self.taken_where,
-                self.efficacy_tier,
-                self.efficacy_result.strip(),
-                self.side_effect_list,
-                self.serious_risk_list,
-                self.monitoring_list,
-                self.before_starting_list,
-                self.pregnancy.strip(),
-                self.pregnancy_washout.strip(),
-                self.stopping.strip(),
-            ]
+        return bool(self.ms_type_codes) or any(
+            _lines(getattr(self, name)) for name in FACT_SHEET_FIELDS if name not in FACT_SHEET_MS_TYPE_FIELDS
         )
+
+
+def _is_written(name):
+    field = Therapy._meta.get_field(name)
+    return isinstance(field, (models.CharField, models.TextField)) and not field.choices
+
+
+# The fact sheet's written fields (not its boxes and choices): searched as text.
+FACT_SHEET_TEXT_FIELDS = tuple(name for name in FACT_SHEET_FIELDS if _is_written(name))

@@ -7,7 +7,15 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 
 from editorial.admin import ReferenceInline, ReviewedContentAdmin
-from therapies.models import CATEGORY_PROXIES, Category, DmtGroup, EmergingSection, SupportiveSection, Therapy
+from therapies.models import (
+    CATEGORY_PROXIES,
+    FACT_SHEET_ADMIN_ROWS,
+    Category,
+    DmtGroup,
+    EmergingSection,
+    SupportiveSection,
+    Therapy,
+)
 
 
 @admin.register(Category)
@@ -162,20 +170,7 @@ class TherapyAdmin(ReviewedContentAdmin):
                 "description": "What readers see in the fact sheet on the therapy's page. Leave a part empty "
                 "and the page leaves that block out. Say which reference backs each block in the "
                 "references below ('Supports').",
-                "fields": (
-                    ("licensed_cis", "licensed_rrms", "licensed_spms", "licensed_ppms"),
-                    "who_for",
-                    ("dose_interval", "taken_where"),
-                    "efficacy_tier",
-                    "efficacy_result",
-                    "common_side_effects",
-                    "serious_risks",
-                    "monitoring",
-                    "before_starting",
-                    "pregnancy",
-                    "pregnancy_washout",
-                    "stopping",
-                ),
+                "fields": FACT_SHEET_ADMIN_ROWS,
             },
         ),
     )

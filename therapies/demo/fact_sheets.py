@@ -24,24 +24,11 @@ from django.db.models import Max
 from core.demo import read_json
 from editorial import workflow
 from editorial.models import Reference
-from therapies.models import Therapy
+from therapies.models import FACT_SHEET_FIELDS, FACT_SHEET_MS_TYPE_FIELDS, Therapy
 
-# All fact-sheet fields, in the admin's order; the MS-type boxes count as one
-# field ("ms_types"): filled only when none is ticked.
-TEXT_FIELDS = [
-    "who_for",
-    "dose_interval",
-    "taken_where",
-    "efficacy_tier",
-    "efficacy_result",
-    "common_side_effects",
-    "serious_risks",
-    "monitoring",
-    "before_starting",
-    "pregnancy",
-    "pregnancy_washout",
-    "stopping",
-]
+# Every fact-sheet field but the MS-type boxes, which the data gives as one
+# list ("ms_types"), filled only when none is ticked.
+TEXT_FIELDS = [name for name in FACT_SHEET_FIELDS if name not in FACT_SHEET_MS_TYPE_FIELDS]
 
 # slug -> {"ms_types": [...], field: value, ..., "references": [reference rows]}
 FACT_SHEETS = read_json(Path(__file__).parent, "fact_sheets.json")

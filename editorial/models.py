@@ -466,8 +466,11 @@ class ReviewDecision(models.Model):
         UNPUBLISHED = "unpublished", "Unpublished"
         RESTORED = "restored", "Restored an earlier version"
         OVERWROTE = "overwrote", "Saved over someone else's changes"
-        WITHDREW = "withdrew", "Withdrew a price"
-        CORRECTED = "corrected", "Corrected a price"
+        # Taking a record out of use, or replacing it with a corrected one:
+        # the app whose record it is names the action in its own words (a
+        # model's `decision_labels`, see `action_label`).
+        WITHDREW = "withdrew", "Withdrew"
+        CORRECTED = "corrected", "Corrected"
 
     # A decision that takes something away from an editor or readers must say why.
     NEEDS_NOTE = (Action.SENT_BACK, Action.UNPUBLISHED, Action.WITHDREW, Action.CORRECTED)
@@ -517,4 +520,11 @@ class ReviewDecision(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_action_display()}: {self.object_repr} by {self.actor_name}"
+        return f"{self.action_label}: {self.object_repr} by {self.actor_name}"
+
+    @property
+    def action_label(self):
+        """What the log calls this action: the label the decided-on model gives
+        it (its `decision_labels`), else the engine's own."""
+        model = ContentType.objects.get_for_id(self.content_type_id).model_class() if self.content_type_id else None
+        return getattr(model, "decision_labels", {}).get(self.action) or self.get_action_display()

@@ -76,7 +76,7 @@ def record(obj, action, actor, note="", revision=None, go_live_at=None):
         go_live_at=go_live_at,
     )
     if actor is not None:
-        message = decision.get_action_display() + (f": {note}" if note else "")
+        message = decision.action_label + (f": {note}" if note else "")
         LogEntry.objects.log_actions(actor.pk, [obj], CHANGE, change_message=message[:2000], single_object=True)
     return decision
 

@@ -107,6 +107,8 @@ class CostEstimate(models.Model):
     correction_reason = models.TextField(blank=True, editable=False)
 
     objects = CostEstimateQuerySet.as_manager()
+    # How the review-decision log names what was done to an estimate.
+    decision_labels = {"withdrew": "Withdrew a price", "corrected": "Corrected a price"}
     # Estimates recorded in the admin are kept with who and when; estimates
     # written by a price import point to their PriceImport record instead.
     history = HistoricalRecords()
@@ -243,6 +245,8 @@ class PriceImport(models.Model):
         URL = "url", "Fetched from an address by the import_prices command"
 
     COMMAND_LABEL = "by the command"
+    # How the review-decision log names withdrawing everything an import wrote.
+    decision_labels = {"withdrew": "Withdrew a price"}
 
     file_name = models.CharField(max_length=500, help_text="File name, path or address as given.")
     sha256 = models.CharField("SHA-256", max_length=64, db_index=True)

@@ -49,8 +49,8 @@ class ContentKindFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         types = ContentType.objects.get_for_models(*reviewed_models())
-        # Decisions about things other than reviewed content (a withdrawn
-        # price, a price import) are listed by their kind too.
+        # Decisions about things other than reviewed content (a record another
+        # app withdrew or corrected) are listed by their kind too.
         recorded = ReviewDecision.objects.exclude(content_type__in=types.values()).values("content_type").distinct()
         for ct in ContentType.objects.filter(pk__in=recorded):
             model = ct.model_class()
@@ -70,15 +70,19 @@ class ContentKindFilter(admin.SimpleListFilter):
 
 @admin.register(ReviewDecision)
 class ReviewDecisionAdmin(KeptRecordAdminMixin, admin.ModelAdmin):
-    list_display = ("created_at", "action", "page", "kind", "actor_name", "note")
+    list_display = ("created_at", "action_display", "page", "kind", "actor_name", "note")
     list_display_links = ("created_at",)
     list_filter = (PersonFilter, "action", ContentKindFilter)
     search_fields = ("object_repr", "note")
     search_help_text = "Search by page name or note."
     list_select_related = ("content_type",)
-    fields = ("created_at", "action", "page", "kind", "actor_name", "note", "go_live_at")
+    fields = ("created_at", "action_display", "page", "kind", "actor_name", "note", "go_live_at")
     readonly_fields = fields
     list_per_page = 50
+
+    @admin.display(description="action", ordering="action")
+    def action_display(self, obj):
+        return obj.action_label
 
     @admin.display(description="page", ordering="object_repr")
     def page(self, obj):

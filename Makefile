@@ -52,7 +52,7 @@ serve: $(VENV)/.installed
 	echo "" && \
 	exec $(BIN)/gunicorn -c gunicorn.conf.py msinfo.wsgi
 
-# axe-core for the accessibility test (tests/test_browser_axe.py), exactly as
+# axe-core for the accessibility test (tests/site/test_browser_axe.py), exactly as
 # package-lock.json pins it. Without npm, or offline, the test skips with its
 # reason (under CI=true it fails), and the rest of the suite still runs.
 node_modules/axe-core: package.json package-lock.json

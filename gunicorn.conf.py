@@ -97,7 +97,7 @@ control_socket_disable = True
 # response object is made. Replacing that module value here, in the master
 # before it forks the workers, changes only the header (the WSGI environ's
 # SERVER_SOFTWARE, which the app may read, is a separate value). If a future
-# gunicorn stops reading it, tests/test_gunicorn_serving.py fails. A proxy in
+# gunicorn stops reading it, tests/site/test_gunicorn_serving.py fails. A proxy in
 # front (nginx does this by default) sends its own Server header instead.
 SERVER_HEADER = "web"
 if hasattr(gunicorn.http.wsgi, "SERVER"):

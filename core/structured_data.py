@@ -5,7 +5,7 @@ editorial/structured_data.py).
 Builders return plain dicts; `script` turns a list of them into the one
 inline script a page may carry. Each content app builds its own types from
 these (therapies/structured_data.py, articles/structured_data.py). Properties
-are checked against the schema.org vocabulary in tests/test_structured_data.py."""
+are checked against the schema.org vocabulary in tests/core/test_structured_data.py."""
 
 import json
 

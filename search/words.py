@@ -13,7 +13,7 @@ common words ("weekly", "used", "one") and keeps stop words, so for SQLite the
 text is stemmed here, with the same stemmer and stop words (`index_text`),
 and FTS5 only splits it into words. The stemmer is pinned to the Snowball
 release PostgreSQL 15 carries (snowballstemmer 2.2: Snowball 3 stems
-"neurologist" and "emergency" differently); tests/test_search.py checks
+"neurologist" and "emergency" differently); tests/search/test_search.py checks
 that both databases agree on such words.
 
 Left different: numbers PostgreSQL reads whole where SQLite splits them

@@ -1,6 +1,6 @@
 """Fixtures for the real-browser tests: Debian's chromium driven by Playwright.
 
-Loaded by tests/test_browser.py through `pytest_plugins`, so the failure hook
+Loaded by tests/prices/test_browser_price_update.py through `pytest_plugins`, so the failure hook
 below sees those tests. No browser is ever downloaded: Playwright launches the
 chromium that apt installed.
 """

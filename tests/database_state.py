@@ -15,7 +15,7 @@
   instead of the loader's second. A test that starts from any other state (a
   fixture made rows first, say) runs the real loader instead. Either way the
   test sees what the loader would have made: the same rows and its output,
-  and no page stored before it served from the cache. The loader's own tests (tests/test_demo_content.py
+  and no page stored before it served from the cache. The loader's own tests (tests/site/test_demo_content.py
   and the others that test a first or second run) call the command itself.
 """
 

@@ -1,6 +1,6 @@
 // Lighthouse's SEO category on each address given: prints one JSON object,
 // {address: {score, failing: [{id, title, details}], runtimeError}}.
-// Run by tests/test_lighthouse_seo.py: node tests/lighthouse_seo.mjs URL...
+// Run by tests/site/test_lighthouse_seo.py: node tests/lighthouse_seo.mjs URL...
 // CHROME_PATH names the browser (the test passes Debian's chromium). One
 // headless Chromium audits the pages in turn: Lighthouse runs one audit at a
 // time per process, so the test starts two processes to go faster.

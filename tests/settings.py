@@ -24,7 +24,7 @@ CSRF_COOKIE_SECURE = False
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
 # An in-memory cache, emptied before each test (conftest.py), whatever
 # REDIS_URL says: tests never touch a shared cache by accident. The Redis and
-# file caches are tested on their own (tests/test_page_cache_processes.py).
+# file caches are tested on their own (tests/core/test_page_cache_processes.py).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -1,7 +1,7 @@
 """JSON-LD for the therapy and category pages: the page, and the medicine as
 a schema.org Drug with its names, route and estimated yearly cost.
 
-schema.org (release 12.0, checked in tests/test_structured_data.py) has a
+schema.org (release 12.0, checked in tests/core/test_structured_data.py) has a
 DrugCost type but no property linking a Drug to it, so each estimate is its
 own DrugCost node that the page `mentions`, named after the medicine."""
 

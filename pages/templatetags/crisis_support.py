@@ -13,7 +13,7 @@ from pages.queries import live_site_page
 register = template.Library()
 
 # The mental health support section's address (/categories/mental-health-support/).
-# If editors rename the section, change this too: tests/test_trust_pages.py
+# If editors rename the section, change this too: tests/pages/test_trust_pages.py
 # checks the demo content's section still has it.
 MENTAL_HEALTH_SECTION_SLUG = "mental-health-support"
 

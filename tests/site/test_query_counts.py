@@ -1,0 +1,164 @@
+"""Every public page runs the same number of SQL queries whether the site has
+one therapy or thirty: related rows are prefetched, never fetched per row."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from articles.models import COST_TABLE_MARKER
+from pages.models import SitePage
+from editorial.models import Reference, StaffProfile
+from tests.conftest import LIVE
+from editorial import workflow
+from editorial.models import Revision
+from therapies.models import Category, Therapy
+
+# Per page: what each query is for. Every page starts with the one query that
+# looks for scheduled revisions whose go-live time has come ("due"). The home,
+# emerging and care pages open with a reviewed site text ("intro"): one query,
+# added when that text moved out of the templates into the admin.
+EXPECTED_QUERIES = {
+    # The cost table gives each medicine's own current prices (one per product): one query for all.
+    "/": 7,  # due, intro, DMT groups, their therapies, their current estimates (one query), medicines' own, latest articles
+    # The chooser works out its filters' options from the one list of therapies (issue 10).
+    "/therapies/": 5,  # due, DMT groups, their therapies, their current estimates, medicines' own
+    "/therapies/?route=injection&efficacy=high&t=therapy-0-0": 5,  # the same, therapies filtered and ticked
+    "/compare/?t=therapy-0-0&t=emerging-0-0&t=care-0-0": 4,  # due, therapies + groups, their own prices, groups' prices
+    # A price history is a bounded summary (issue 8): its most recent estimates
+    # (the first is the current one) and the chart's month points, one query
+    # each, whatever the length of the history. The therapy page shows its own
+    # (a group's only when it has none); the category page gained the chart's query.
+    # A therapy with prices of its own shows them per product first, and its group's current range as context.
+    "/therapies/therapy-0-0/": 8,  # due, therapy + group + approver, articles, references, its own current ones,
+    # its group's current, its recent estimates, its chart
+    "/categories/group-0/": 5,  # due, group + approver, its therapies, its recent estimates, its chart
+    "/categories/emerging-0/": 5,
+    "/emerging/": 4,  # due, intro, sections + approvers (with profiles), their therapies
+    "/care/": 4,
+    "/articles/": 3,  # due, count, one page
+    "/articles/article-0/": 4,  # due, article + approver, its related therapies, its references
+    "/articles/with-table/": 8,  # the same + the cost table's four
+}
+
+# Pages that show a reviewer's credit, and pages with a reference list.
+CREDITED = ["/therapies/therapy-0-0/", "/categories/group-0/", "/categories/emerging-0/", "/emerging/", "/care/",
+            "/articles/article-0/"]
+CITING = ["/therapies/therapy-0-0/", "/articles/article-0/", "/articles/with-table/"]
+INTRODUCED = {"/": "home", "/emerging/": "emerging", "/care/": "care"}
+
+SIZES = {"small": (1, 1, 1), "large": (5, 6, 4)}
+
+
+@pytest.fixture(autouse=True)
+def pages_rendered_every_time(settings):
+    """These counts are what rendering a page costs. A page served from the
+    page cache costs none (tests/core/test_page_cache.py pins that)."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+def cite(count, **subject):
+    for n in range(count):
+        Reference.objects.create(
+            **subject, position=count - n, title=f"Source {n}", publisher="A publisher",
+            url=f"https://example.org/source-{n}", accessed_on=datetime.date(2026, 1, 5),
+        )
+
+
+def build_site(make_category, make_therapy, make_estimate, make_article, groups, therapies, estimates):
+    """Every record signed off by one of several reviewers (each credit is
+    shown; on the large site from their staff profiles), with `estimates`
+    references each on therapy and article pages, and the three site texts live."""
+    today = timezone.localdate()
+    User = get_user_model()
+    reviewers = [User.objects.create_user(f"reviewer{n}", first_name="Rev", last_name=f"Iewer {n}") for n in range(groups)]
+    if groups > 1:
+        for n, reviewer in enumerate(reviewers):
+            StaffProfile.objects.create(user=reviewer, display_name=f"Dr Rev {n}", credentials="neurologist")
+    for key in SitePage.Key.values:
+        SitePage.objects.create(key=key, title=f"Intro {key}", body=f"The {key} text.", **LIVE)
+    approved_at = timezone.now() - datetime.timedelta(days=3)
+    all_therapies = []
+    for g in range(groups):
+        for kind, prefix in (
+            (Category.Kind.DISEASE_MODIFYING, "group"),
+            (Category.Kind.EMERGING, "emerging"),
+            (Category.Kind.SUPPORTIVE, "care"),
+        ):
+            category = make_category(
+                kind=kind, name=f"{prefix} {g}", slug=f"{prefix}-{g}", approved_by=reviewers[g], approved_at=approved_at
+            )
+            for e in range(estimates):
+                make_estimate(category, low=Decimal(50000 + e), as_of=today - datetime.timedelta(days=100 * e))
+            for t in range(therapies):
+                therapy = make_therapy(
+                    generic_name=f"{prefix} therapy {g}-{t}",
+                    slug=f"{'therapy' if prefix == 'group' else prefix}-{g}-{t}",
+                    category=category,
+                    route=Therapy.Route.INJECTION if t % 2 == 0 else Therapy.Route.ORAL,
+                    development_stage=Therapy.Stage.PHASE_2 if kind == Category.Kind.EMERGING else "",
+                    approved_by=reviewers[g],
+                    approved_at=approved_at,
+                )
+                all_therapies.append(therapy)
+                cite(estimates, cited_by=therapy)
+                if kind == Category.Kind.DISEASE_MODIFYING:
+                    for e in range(estimates):
+                        make_estimate(therapy, low=Decimal(40000 + e), as_of=today - datetime.timedelta(days=90 * e))
+    now = timezone.now()
+    for a in range(groups * therapies):
+        article = make_article(
+            slug=f"article-{a}", published_at=now - datetime.timedelta(hours=a),
+            approved_by=reviewers[a % groups], approved_at=approved_at,
+        )
+        article.related_therapies.set(all_therapies)
+        cite(estimates, cited_by=article)
+    table_article = make_article(slug="with-table", body=f"Costs:\n\n{COST_TABLE_MARKER}\n")
+    table_article.related_therapies.set(all_therapies)
+    cite(estimates, cited_by=table_article)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("url", EXPECTED_QUERIES)
+def test_query_count_does_not_grow_with_rows(
+    client, make_category, make_therapy, make_estimate, make_article, django_assert_num_queries, url, size
+):
+    build_site(make_category, make_therapy, make_estimate, make_article, *SIZES[size])
+
+    with django_assert_num_queries(EXPECTED_QUERIES[url]):
+        response = client.get(url)
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    if url in CREDITED:
+        # The approver (and their profile) came with the record, not in a query of their own.
+        credit = "Reviewed by Rev Iewer 0" if size == "small" else "Reviewed by Dr Rev 0, neurologist"
+        assert credit in text
+    if url in ("/emerging/", "/care/") and size == "large":
+        assert "Reviewed by Dr Rev 4, neurologist" in text
+    if url in INTRODUCED:
+        assert f"The {INTRODUCED[url]} text." in text
+    if url in CITING:
+        assert text.count("https://example.org/source-") == SIZES[size][2]
+
+
+def test_the_first_request_after_a_go_live_time_applies_the_change_then_counts_settle(
+    client, make_category, make_therapy, make_estimate, make_article, django_assert_num_queries
+):
+    """Applying a due revision costs queries once; the next request is back to the pinned count."""
+    build_site(make_category, make_therapy, make_estimate, make_article, *SIZES["small"])
+    therapy = Therapy.objects.get(slug="therapy-0-0")
+    data = workflow.snapshot(therapy)
+    data["summary"] = "The scheduled summary."
+    Revision.objects.create(
+        content_type=ContentType.objects.get_for_model(Therapy), object_id=therapy.pk, data=data,
+        status=Revision.Status.SCHEDULED, go_live_at=timezone.now() - datetime.timedelta(seconds=1),
+    )
+
+    assert "The scheduled summary." in client.get("/therapies/therapy-0-0/").content.decode()
+    with django_assert_num_queries(EXPECTED_QUERIES["/therapies/therapy-0-0/"]):
+        response = client.get("/therapies/therapy-0-0/")
+    assert "The scheduled summary." in response.content.decode()

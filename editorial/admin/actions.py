@@ -18,11 +18,11 @@ def approve_selected(modeladmin, request, queryset):
     model = modeladmin.model
     workflow.require_publisher(request.user, model)
     approved, skipped = 0, []
-    for obj in queryset.annotate(_open=open_revision_exists(model)):
-        if obj.status == EditorialStatus.PUBLISHED and not obj._open:
+    for obj in queryset.annotate(has_open_revision=open_revision_exists(model)):
+        if obj.status == EditorialStatus.PUBLISHED and not obj.has_open_revision:
             skipped.append(str(obj))  # live with nothing waiting: nothing to approve
             continue
-        if obj._open:
+        if obj.has_open_revision:
             # Changes to a live page are approved on its comparison page, so
             # the reviewer has seen every changed field.
             skipped.append(f"{obj} (has changes to compare: use Review and approve)")

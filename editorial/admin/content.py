@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from editorial import workflow
 from editorial.admin.actions import PUBLISHER_ACTIONS, delete_unpublished_selected
+from editorial.admin.editing import edit_of, start_edit
 from editorial.admin.forms import ReviewedContentForm
 from editorial.admin.reviewing import ReviewActionsMixin
 from editorial.models import EditorialStatus, ReviewDecision, Revision, open_revision_exists, person_name
@@ -141,7 +142,7 @@ class ReviewedContentAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [fs for fs in super().get_fieldsets(request, obj) if fs[0] != self.review_fieldset_title]
-        if getattr(request, "_viewing_history", False):
+        if edit_of(request).viewing_history:
             # "Revert" brings back content only: the earlier status and review
             # dates shown beside it would read as if they came back too.
             return fieldsets
@@ -150,7 +151,7 @@ class ReviewedContentAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = tuple(super().get_readonly_fields(request, obj))
-        if getattr(request, "_viewing_history", False):
+        if edit_of(request).viewing_history:
             # An earlier version is shown, not edited: "Revert" restores it as it
             # was. (simple-history's view needs the prepopulated fields as inputs.)
             prepopulated = {name for key, deps in self.prepopulated_fields.items() for name in (key, *deps)}
@@ -166,12 +167,9 @@ class ReviewedContentAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
             return obj
         copy, m2m, revision = workflow.working_copy(obj, sent_back=True)
         if revision is not None:
-            copy._revision_m2m = m2m
-            if revision.status == Revision.Status.REJECTED:
-                copy._sent_back_revision = revision
-            else:
-                copy._open_revision = revision
-                copy.has_open_revision = True
+            sent_back = revision.status == Revision.Status.REJECTED
+            edit_of(request).holds(revision, m2m, sent_back=sent_back)
+            copy.has_open_revision = not sent_back
         return copy
 
     def get_live_object(self, request, object_id):
@@ -184,18 +182,20 @@ class ReviewedContentAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
         return obj
 
     def save_model(self, request, obj, form, change):
-        if change and not form.has_changed() and not hasattr(obj, "_sent_back_revision"):
+        edit = edit_of(request)
+        if change and not form.has_changed() and edit.sent_back_revision is None:
             # Only an inline changed (or nothing): the record, and a revision
             # approved for later, stay exactly as they are. (Text that was sent
             # back and is saved unchanged goes back for review as it is.)
-            form.save_m2m = lambda: None
             return
-        if change and not hasattr(obj, "_open_revision"):
+        revision_m2m = edit.revision_m2m
+        if change and edit.open_revision is None:
             # A save from the changelist (list_editable) starts from the live row:
             # merge its changed fields into the pending revision, if there is one.
-            obj = self._merge_into_open_revision(obj, form)
+            # (One request saves many rows there: this stays local to the row.)
+            obj, revision_m2m = self._merge_into_open_revision(obj, form, revision_m2m)
         m2m = {}
-        for name, pks in (getattr(obj, "_revision_m2m", None) or {}).items():
+        for name, pks in revision_m2m.items():
             m2m[name] = list(type(obj)._meta.get_field(name).related_model.objects.filter(pk__in=pks))
         for field in type(obj)._meta.many_to_many:
             if field.name in form.cleaned_data:
@@ -207,57 +207,61 @@ class ReviewedContentAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
         if resolution is not None:
             base_version = resolution.version
         revision = workflow.save_edit(obj, request.user, m2m=m2m or None, base_version=base_version)
-        # save_edit has saved the many-to-many values (or put them in the revision):
-        # the admin (and simple-history's revert view) must not save them again.
-        form.save_m2m = lambda: None
-        if revision is not None:
-            request._workflow_message = (SAVED_AS_REVISION, messages.WARNING)
+        edit.saved_as_revision = revision is not None
         if resolution is not None and resolution.overwrote:
             workflow.record(obj, ReviewDecision.Action.OVERWROTE, request.user, resolution.note, revision=revision)
             messages.warning(request, f"{resolution.note} This is kept in the page's history.")
         elif resolution is not None:
             messages.success(request, f"Saved: {form.conflict.who}'s changes are kept and yours are applied on top.")
 
-    def _merge_into_open_revision(self, obj, form):
+    def save_related(self, request, form, formsets, change):
+        # The workflow (save_model) has saved the many-to-many values, or put
+        # them in the pending revision: only the inlines are left to save.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def _merge_into_open_revision(self, obj, form, revision_m2m):
+        """(the row to save, its revision's many-to-many values)."""
         revision = workflow.open_revision(obj)
         if revision is None:
-            return obj
+            return obj, revision_m2m
         copy, m2m = workflow.materialise(type(obj).objects.get(pk=obj.pk), revision.data)
         for name in form.changed_data:
             field = type(obj)._meta.get_field(name)
             if not field.many_to_many:
                 setattr(copy, field.attname, getattr(obj, field.attname))
-        copy._revision_m2m = {k: v for k, v in m2m.items() if k not in form.changed_data}
-        copy._open_revision = revision
-        return copy
+        return copy, {k: v for k, v in m2m.items() if k not in form.changed_data}
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        start_edit(request)
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except workflow.EditConflict as conflict:
             # Someone saved between this form's check and its save (nothing was
             # written: the transaction rolled back). The form is shown again
             # with the editor's input and the workflow's message.
-            request._reported_conflict = str(conflict)
+            start_edit(request).reported_conflict = str(conflict)
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        reported = getattr(request, "_reported_conflict", None)
-        if reported is not None:
-            form = type(form.__name__, (form,), {"reported_conflict": reported})
-        return form
+        edit = edit_of(request)
+        # A class for this request: the form learns what the edit holds.
+        return type(
+            form.__name__,
+            (form,),
+            {"reported_conflict": edit.reported_conflict, "revision_m2m": edit.revision_m2m},
+        )
 
     def _respond(self, request, obj, default):
-        message = getattr(request, "_workflow_message", None)
-        if message is not None:
-            request._suppress_admin_message = True
-        try:
+        edit = edit_of(request)
+        if edit.saved_as_revision:
+            # The admin would say the page was changed: it was not, yet.
+            with edit.muting_admin_messages():
+                response = default()
+            messages.warning(request, SAVED_AS_REVISION)
+        else:
             response = default()
-        finally:
-            request._suppress_admin_message = False
-        if message is not None:
-            messages.add_message(request, message[1], message[0])
         if "_submit_for_review" in request.POST:
             try:
                 workflow.submit_for_review(obj, request.user)
@@ -277,7 +281,7 @@ class ReviewedContentAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
         )
 
     def message_user(self, request, message, level=messages.INFO, extra_tags="", fail_silently=False):
-        if getattr(request, "_suppress_admin_message", False):
+        if edit_of(request).admin_messages_muted:
             return
         super().message_user(request, message, level, extra_tags, fail_silently)
 
@@ -295,12 +299,14 @@ class ReviewedContentAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
         }
         if obj is None or obj.pk is None:
             return context
-        revision = getattr(obj, "_open_revision", None)
+        edit = edit_of(request)
+        revision = edit.open_revision
         live_with_revision = workflow.is_protected(obj)
         context.update(
             {
                 "workflow_obj": obj,
                 "open_revision": revision,
+                "sent_back_revision": edit.sent_back_revision,
                 "live_edit_banner": PENDING_REVISION_BANNER if live_with_revision and can_edit else "",
                 "preview_url": preview_url(obj) if (can_edit or can_publish) else "",
                 "review_url": reverse("admin:%s_%s_review" % info, args=[obj.pk]),

@@ -112,7 +112,7 @@ class ReviewedContentForm(forms.ModelForm):
         if self.instance.pk is not None:
             self.initial.setdefault("base_version", self.instance.edit_version)
             if not self.is_bound:
-                opened = workflow.snapshot(self.instance, m2m=getattr(self.instance, "_revision_m2m", None))
+                opened = workflow.snapshot(self.instance, m2m=self.revision_m2m or None)
                 self.initial["base_snapshot"] = merging.sign_snapshot(self.instance, self.instance.edit_version, opened)
         if "review_interval_months" in self.fields:
             interval = self.fields["review_interval_months"]
@@ -122,13 +122,16 @@ class ReviewedContentForm(forms.ModelForm):
             if own_default != settings.REVIEW_INTERVAL_MONTHS:
                 interval.help_text += f" For this page it is {own_default} months."
         # A pending revision's many-to-many values (the instance's own are the live ones).
-        for name, pks in (getattr(self.instance, "_revision_m2m", None) or {}).items():
+        for name, pks in self.revision_m2m.items():
             if name in self.fields:
                 self.initial[name] = list(pks)
 
-    # Set (on a per-request subclass) when the workflow refused the save after
-    # this form's own check passed: the form is shown again with that message.
+    # Set by the admin on a class made for each request (see
+    # editorial.admin.editing): the message when the workflow refused the save
+    # after this form's own check passed, and the many-to-many values of the
+    # pending revision the form holds (the instance's own are the live ones).
     reported_conflict = None
+    revision_m2m = {}
 
     def _post_clean(self):
         # The instance is the version an editor opening the page now would get
@@ -156,7 +159,7 @@ class ReviewedContentForm(forms.ModelForm):
     def _compare(self, current, base_version):
         model = type(current)
         fields = {field.name: field for field in workflow.content_fields(model)}
-        theirs = merging.normalise(workflow.snapshot(current, m2m=getattr(current, "_revision_m2m", None)))
+        theirs = merging.normalise(workflow.snapshot(current, m2m=self.revision_m2m or None))
         base = merging.read_snapshot(self.cleaned_data.get("base_snapshot"), current, base_version)
         typed_m2m = {
             name: self.cleaned_data[name] if name in self.cleaned_data else theirs[name]

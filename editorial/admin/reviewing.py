@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from editorial import versions, workflow
+from editorial.admin.editing import start_edit
 from editorial.admin.forms import ApproveForm, SendBackForm, UnpublishForm
 from editorial.models import EditorialStatus, ReviewDecision, Revision
 from editorial.preview import preview_url
@@ -273,7 +274,7 @@ class ReviewActionsMixin:
         """An earlier version, shown read-only. "Revert" (reviewers only)
         restores its content through the workflow: on published content it
         becomes a pending revision to approve, like any other edit."""
-        request._viewing_history = True
+        start_edit(request).viewing_history = True
         if not versions.is_version_id(str(version_id)):
             raise Http404("There is no such version of this page.")
         if request.method != "POST":

@@ -17,16 +17,17 @@ def send_back_form(action, back_to):
     return {"action": action, "form": SendBackForm(initial={"back_to": back_to})}
 
 
-@register.inclusion_tag("admin/reviewed_content/_sent_back_banner.html")
-def sent_back_banner(obj):
+@register.inclusion_tag("admin/reviewed_content/_sent_back_banner.html", takes_context=True)
+def sent_back_banner(context, obj):
     """The reviewer's latest note while the item is back with its editors.
-    `obj` is the change page's object, which tells what the form holds."""
+    `obj` is the change page's object; the page's `open_revision` and
+    `sent_back_revision` tell what the form holds."""
     decision = workflow.latest_send_back(obj)
     if decision is None:
         return {"decision": None}
-    if getattr(obj, "_open_revision", None) is not None:
+    if context.get("open_revision") is not None:
         follow_up = "The changes saved since are waiting for a medical reviewer."
-    elif getattr(obj, "_sent_back_revision", None) is not None:
+    elif context.get("sent_back_revision") is not None:
         follow_up = (
             "The form below holds the changes that were sent back. Make the changes asked for and save: "
             "they go back to a medical reviewer as a pending revision. Readers keep seeing the live version."

@@ -1,0 +1,42 @@
+"""The editorial engine's records: what every piece of reviewed medical content
+shares (its place in the review workflow, its schedule, who signed it off and
+when it is due for review), the pending revisions of live pages, the old
+addresses of renamed pages and the sources pages cite.
+
+Content apps (articles, therapies) inherit from ReviewedContent, so the rule for
+what readers may see lives in one queryset method, `live()`. Nothing here
+imports a content app: revisions, redirects and references point at their page
+through its content type."""
+
+from editorial.models.content import (
+    EditorialStatus,
+    ReviewedContent,
+    ReviewedContentQuerySet,
+    add_months,
+    live_q,
+    reviewed_models,
+)
+from editorial.models.decisions import ReviewDecision, ReviewDecisionQuerySet
+from editorial.models.people import StaffProfile, credited_name, person_name
+from editorial.models.redirects import SlugRedirect
+from editorial.models.references import Reference
+from editorial.models.revisions import Revision, RevisionQuerySet, open_revision_exists
+
+__all__ = [
+    "EditorialStatus",
+    "Reference",
+    "ReviewDecision",
+    "ReviewDecisionQuerySet",
+    "ReviewedContent",
+    "ReviewedContentQuerySet",
+    "Revision",
+    "RevisionQuerySet",
+    "SlugRedirect",
+    "StaffProfile",
+    "add_months",
+    "credited_name",
+    "live_q",
+    "open_revision_exists",
+    "person_name",
+    "reviewed_models",
+]

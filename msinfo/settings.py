@@ -383,12 +383,16 @@ MSINFO_DATA_LICENCE_URL = os.environ.get("MSINFO_DATA_LICENCE_URL", "")
 # of this install (all web workers must share it), never a fixed /tmp path that
 # two installs on one machine would share.
 PRICE_IMPORT_STAGING_DIR = Path(os.environ.get("MSINFO_PRICE_UPLOAD_DIR") or BASE_DIR / "var" / "price-uploads")
-# Request bodies: form fields past this much are refused, and an uploaded file
-# past FILE_UPLOAD_MAX_MEMORY_SIZE is spooled to a temporary file. The price
-# upload page also stops reading a file at its own limit as it streams in
-# (therapies/admin/uploads.py); the proxy in front should cap bodies too.
+# Request bodies: form fields past this much are refused. No page but the
+# price upload takes a file, so a file sent anywhere else is kept in memory up
+# to FILE_UPLOAD_MAX_MEMORY_SIZE and otherwise dropped: nothing a visitor sends
+# reaches the disk. The price upload page (prices/admin/uploads.py) adds the
+# temporary-file handler, for signed-in staff allowed to upload only, and
+# stops reading a file at its own limit as it streams in; the proxy in front
+# should cap bodies too.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 # Django's default: the largest form on the site (a therapy's change page with
 # its references, NDC mappings and newest estimates, or a change list action
 # on a full page of rows) sends a few hundred fields, so this leaves room for

@@ -170,6 +170,7 @@ class PriceImportAdmin(ImportWithdrawalAdminMixin, KeptRecordAdminMixin, admin.M
             self.admin_site.admin_view(self.upload_view),
             limit=lambda: MAX_UPLOAD_BYTES,
             refused_url="admin:prices_priceimport_upload",
+            allowed=can_upload,
         )
         upload = path("upload/", upload_view, name="prices_priceimport_upload")
         return [upload, *super().get_urls()]

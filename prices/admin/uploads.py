@@ -12,9 +12,12 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload, TemporaryFileUploadHandler
 from django.http import QueryDict
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.csrf import csrf_exempt
 
@@ -73,19 +76,31 @@ class SizeLimitHandler(FileUploadHandler):
         return None
 
 
-def limit_upload_size(view, *, limit, refused_url):
+def limit_upload_size(view, *, limit, refused_url, allowed):
     """Wrap an admin view (already wrapped by admin_view) so its uploads stop at
-    `limit()` bytes. Installing a handler must come before anything reads the
-    body, which CSRF checking does: so the outer view is csrf_exempt, and the
-    admin_view inside still checks the CSRF token of every accepted request."""
+    `limit()` bytes, and only people `allowed(user)` send one at all.
+
+    Installing a handler must come before anything reads the body, which CSRF
+    checking does: so the outer view is csrf_exempt, and the admin_view inside
+    still checks the CSRF token of every accepted request. For the same reason
+    the sign-in and permission checks come here first, from the session
+    alone: a visitor who may not upload gets their answer before a byte of
+    the body is read, spooled to a temporary file or waited for."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if request.method == "POST":
+            user = request.user
+            if not (user.is_active and user.is_staff):
+                return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+            if not allowed(user):
+                raise PermissionDenied("You may not upload price files.")
             handler = SizeLimitHandler(request, limit())
-            request.upload_handlers.insert(0, handler)
+            # The site's only handler keeps small files in memory
+            # (settings.FILE_UPLOAD_HANDLERS); a price file may be larger.
+            request.upload_handlers = [handler, *request.upload_handlers, TemporaryFileUploadHandler(request)]
             request.POST  # parse the body now, under the limit
-            if handler.refused and request.user.is_active and request.user.is_staff:
+            if handler.refused:
                 # Nothing was kept; nothing changes, so no CSRF token is needed to say so.
                 messages.error(request, too_large_message(handler.limit))
                 return redirect(refused_url)

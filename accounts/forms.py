@@ -2,6 +2,7 @@ import math
 import re
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.db import transaction
 from django.utils import timezone
 from django_otp.models import VerifyNotAllowed
@@ -22,6 +23,24 @@ def throttled_message(device):
         return None
     wait = max(1, math.ceil((details["locked_until"] - timezone.now()).total_seconds()))
     return f"Too many wrong codes in a row. Wait {wait} second{'s' if wait != 1 else ''}, then try again."
+
+
+class StaffSignInForm(AdminAuthenticationForm):
+    """The admin's sign-in form, refusing a username longer than any account's
+    before it is tried. Django sets the length only as a hint to the browser,
+    so an over-long name went on to the lockout record, whose column is
+    shorter: PostgreSQL refused it and the visitor got a 500. No account has
+    such a name, so the answer is the usual wrong-name-or-password one."""
+
+    def clean_username(self):
+        username = self.cleaned_data.get("username")
+        if username and len(username) > self.username_field.max_length:
+            raise forms.ValidationError(
+                self.error_messages["invalid_login"],
+                code="invalid_login",
+                params={"username": self.username_field.verbose_name},
+            )
+        return username
 
 
 class CodeForm(forms.Form):

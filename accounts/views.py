@@ -16,7 +16,6 @@ from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
@@ -34,7 +33,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import flow
-from accounts.forms import CodeForm, ConfirmAppForm, PasswordCheckForm
+from accounts.forms import CodeForm, ConfirmAppForm, PasswordCheckForm, StaffSignInForm
 from accounts.lockout import client_ip_address
 from accounts.policy import describe_minutes, has_authenticator, is_verified, second_step_owed, two_factor_required
 
@@ -79,7 +78,7 @@ class StaffLoginView(auth_views.LoginView):
     """/admin/login/: the admin's own form and template, with the second step
     added. An unsafe ?next= (another site) leads to the admin home."""
 
-    form_class = AdminAuthenticationForm
+    form_class = StaffSignInForm
     template_name = "admin/login.html"
 
     def dispatch(self, request, *args, **kwargs):

@@ -81,15 +81,42 @@ def megabytes(size):
     return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
 
 
+def refusal(status, title, explanation):
+    """The site's plain page for a request it will not take."""
+    page = render_to_string("request_refused.html", {"title": title, "explanation": explanation})
+    return HttpResponse(page, status=status)
+
+
+class AllowedMethodsMiddleware:
+    """Answers 405 to any method but GET, HEAD and POST, which are all the site
+    uses (TRACE, PUT, DELETE... would otherwise reach the views, and a page
+    would answer them 200).
+
+    Below SecurityMiddleware, CSPMiddleware and SecurityHeadersMiddleware, so
+    the refusal carries the same headers as any page (HSTS included); above
+    everything that looks at the request."""
+
+    ALLOWED = ("GET", "HEAD", "POST")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in self.ALLOWED:
+            response = refusal(405, "This request could not be answered", "The site only answers GET, HEAD and POST.")
+            response["Allow"] = ", ".join(self.ALLOWED)
+            return response
+        return self.get_response(request)
+
+
 class RequestBodyLimitMiddleware:
     """Refuses a request whose declared body is too long, before anything reads it.
 
-    First in MIDDLEWARE: sessions, CSRF checking and the views all read the
-    body, and Django reads as much as Content-Length says. Every path may send
-    up to MSINFO_MAX_REQUEST_BODY_BYTES; a view registered with
-    allow_larger_body (the price upload page) may receive more. The refusal carries
-    the same security headers as any other page, because the middleware that
-    would add them sits below this one and never sees it."""
+    Above everything that reads the body (sessions, CSRF checking and the
+    views do, and Django reads as much as Content-Length says), below the
+    middleware that adds the security headers, so the refusal carries them
+    too. Every path may send up to MSINFO_MAX_REQUEST_BODY_BYTES; a view
+    registered with allow_larger_body (the price upload page) may receive more."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -98,30 +125,18 @@ class RequestBodyLimitMiddleware:
         declared = request.META.get("CONTENT_LENGTH", "")
         if declared:
             if not DIGITS.fullmatch(declared):
-                return self.refuse(request, 400, "This request could not be read", "Its declared length is not a number.")
+                return refusal(400, "This request could not be read", "Its declared length is not a number.")
             length = int(declared)
             if length > settings.MSINFO_MAX_REQUEST_BODY_BYTES:
                 limit = body_limit(request)
                 if length > limit:
-                    return self.refuse(
-                        request,
+                    return refusal(
                         413,
                         "This request is too large",
                         f"It is {megabytes(length)}; this page accepts at most {megabytes(limit)}. "
                         "Nothing was saved. If you were uploading a file, split it into smaller files.",
                     )
         return self.get_response(request)
-
-    @staticmethod
-    def refuse(request, status, title, explanation):
-        from csp.utils import build_policy
-
-        page = render_to_string("request_refused.html", {"title": title, "explanation": explanation})
-        response = HttpResponse(page, status=status)
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Referrer-Policy"] = settings.SECURE_REFERRER_POLICY
-        response["Content-Security-Policy"] = build_policy()
-        return add_browser_policy_headers(response)
 
 
 class SecurityHeadersMiddleware:

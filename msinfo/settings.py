@@ -104,12 +104,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Refuses oversized bodies before anything below reads them.
-    "core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     # Permissions-Policy, Cross-Origin-Resource-Policy; above WhiteNoise so static files get them.
     "core.middleware.SecurityHeadersMiddleware",
+    # 405 for methods the site does not use; 413 for oversized bodies, before
+    # anything below reads them. Below the headers above, so refusals carry them.
+    "core.middleware.AllowedMethodsMiddleware",
+    "core.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Answers /healthz before sessions, the page cache and logins get involved.
     "core.middleware.HealthCheckMiddleware",
@@ -122,6 +124,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # NUL and other control characters out of every query parameter and form field.
+    "core.input.CleanInputMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Says whether the session passed the second sign-in step.
     "django_otp.middleware.OTPMiddleware",

@@ -62,10 +62,28 @@ class _Text:
         return f"line {self.line(pos)}, character {self.column(pos)}"
 
 
+class DuplicateKey(ValueError):
+    pass
+
+
+def _object_without_repeats(pairs):
+    """An object from its (key, value) pairs, refusing a key given twice: JSON
+    would keep the last silently, and the editor would not know which figure
+    was imported."""
+    seen = {}
+    for key, value in pairs:
+        if key in seen:
+            raise DuplicateKey(key)
+        seen[key] = value
+    return seen
+
+
 def _json_items(text):
     """(index, value) for each element of the top-level list; raises ValueError
     with a readable message where the JSON is broken."""
-    decoder = json.JSONDecoder(parse_float=Decimal)
+    # Whole numbers as Decimal too: int() refuses over 4,300 digits with a
+    # message about Python; a Decimal reaches the amount check, which explains.
+    decoder = json.JSONDecoder(parse_float=Decimal, parse_int=Decimal, object_pairs_hook=_object_without_repeats)
     if text.peek() != "[":
         raise ValueError(f"the file must be a JSON list ([...]) of objects (line {text.line()}).")
     text.pos += 1
@@ -84,6 +102,11 @@ def _json_items(text):
                 raise ValueError(
                     f"item {index} is nested too deeply ({text.where()}): each item must be a flat object of columns."
                 ) from None
+            except DuplicateKey as repeated:
+                raise ValueError(
+                    f"item {index} gives the column “{_printable_key(repeated.args[0])}” twice ({text.where()}): "
+                    "give each column once."
+                ) from None
             except json.JSONDecodeError as error:
                 # Perhaps the object is only cut by the buffer's end: read on.
                 if not text.more():
@@ -99,6 +122,11 @@ def _json_items(text):
             raise ValueError(f"not valid JSON after item {index - 1}: expected ',' or ']' (line {text.line()}).")
     if text.peek():
         raise ValueError(f"not valid JSON: text after the end of the list (line {text.line()}).")
+
+
+def _printable_key(key, limit=60):
+    shown = "".join(character if character.isprintable() else "?" for character in key[:limit])
+    return shown + ("…" if len(key) > limit else "")
 
 
 def _as_text(value):

@@ -102,8 +102,29 @@ MAX_REDIRECTS = 5
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 
 
+# NAT64's well-known prefix: the last 32 bits are the IPv4 address reached.
+NAT64_PREFIX = ipaddress.IPv6Network("64:ff9b::/96")
+
+
+def _wrapped_ipv4(address):
+    """The IPv4 addresses an IPv6 address carries inside it and leads to: an
+    IPv4-mapped address, a 6to4 address (2002::/16, e.g. 2002:7f00:1::1 wraps
+    127.0.0.1), a Teredo address (its server and client) or a NAT64 one."""
+    if not isinstance(address, ipaddress.IPv6Address):
+        return []
+    wrapped = [address.ipv4_mapped, address.sixtofour, *(address.teredo or ())]
+    if address in NAT64_PREFIX:
+        wrapped.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return [inner for inner in wrapped if inner is not None]
+
+
 def _refusal(address):
-    """Why `address` (an ip_address) may not be fetched from, or None."""
+    """Why `address` (an ip_address) may not be fetched from, or None. An
+    address that wraps an IPv4 address is judged by what it wraps too."""
+    for inner in _wrapped_ipv4(address):
+        reason = _refusal(inner)
+        if reason is not None:
+            return reason if address.ipv4_mapped else f"{reason}, wrapped in the IPv6 address {address}"
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
         address = address.ipv4_mapped
     if address.is_loopback:

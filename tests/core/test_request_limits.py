@@ -33,9 +33,15 @@ class Unreadable(io.RawIOBase):
     readline = readinto = read
 
 
-def post_declaring(client, path, length, body=b"", content_type=FORM):
+def post_declaring(client, path, length, body=b"", content_type=FORM, secure=False):
     return client.generic(
-        "POST", path, body, content_type=content_type, CONTENT_LENGTH=str(length), **{"wsgi.input": Unreadable()}
+        "POST",
+        path,
+        body,
+        content_type=content_type,
+        secure=secure,
+        CONTENT_LENGTH=str(length),
+        **{"wsgi.input": Unreadable()},
     )
 
 
@@ -98,6 +104,34 @@ def test_the_refusal_carries_the_site_s_security_headers(client, db):
     assert response["Cross-Origin-Resource-Policy"] == "same-origin"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_the_refusal_carries_hsts_like_any_page(client, db, settings):
+    settings.SECURE_HSTS_SECONDS = 31536000
+    ordinary = client.get("/", secure=True)
+    refused = post_declaring(client, "/", 10 * 1024 * 1024, secure=True)
+
+    assert refused.status_code == 413
+    assert refused["Strict-Transport-Security"] == ordinary["Strict-Transport-Security"]
+    assert "max-age=31536000" in refused["Strict-Transport-Security"]
+
+
+@pytest.mark.parametrize("method", ["TRACE", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "PROPFIND"])
+@pytest.mark.parametrize("path", ["/", "/therapies/", "/admin/login/", "/no-such-page/"])
+def test_methods_the_site_does_not_use_get_405_with_the_allowed_ones(client, db, method, path, settings):
+    settings.SECURE_HSTS_SECONDS = 31536000
+    response = client.generic(method, path, secure=True)
+
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD, POST"
+    assert "The site only answers GET, HEAD and POST." in response.content.decode()
+    assert "max-age=31536000" in response["Strict-Transport-Security"]
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert not response.cookies
+
+
+def test_head_still_answers_like_get(client, db):
+    assert client.head("/therapies/").status_code == client.get("/therapies/").status_code == 200
 
 
 # --- the price upload page: its own, larger cap ------------------------------------------------

@@ -186,6 +186,11 @@ def test_loopback_is_refused_without_the_test_allowance(local_server, tmp_path):
         ("::ffff:10.0.0.1", "a private network"),
         ("::1", "loopback"),
         ("127.0.0.2", "loopback"),
+        # IPv6 addresses that wrap an IPv4 one: 6to4, Teredo (client 127.0.0.1), NAT64.
+        ("2002:7f00:1::1", "loopback"),
+        ("2002:a9fe:1::1", "a link-local address, wrapped in the IPv6 address 2002:a9fe:1::1"),
+        ("2001:0:4136:e378:8000:63bf:80ff:fffe", "loopback"),
+        ("64:ff9b::a00:1", "a private network"),
     ],
 )
 def test_names_resolving_to_non_public_addresses_are_refused(fake_dns, tmp_path, address, reason):
@@ -380,6 +385,25 @@ def test_bad_strings_in_json_are_refused_by_item_and_column(tmp_path, therapy, i
     text = '[{"kind": "therapy", "slug": "hardened-therapy", "low": 1500, "high": 2000, "currency": "USD", "as_of": "2024-05-01", ' + item + "}]"
     out, err, error = run(write(tmp_path, text, "prices.json"))
     assert expected in err
+    assert not CostEstimate.objects.exists()
+
+
+JSON_ITEM = '{"kind": "therapy", "slug": "hardened-therapy", "low": LOW, "high": 2000, "currency": "USD", "as_of": "2024-05-01", "source": "Survey"'
+
+
+def test_a_column_given_twice_in_a_json_item_is_refused_not_silently_overwritten(tmp_path, therapy):
+    text = "[\n" + JSON_ITEM.replace("LOW", "1500") + ', "low": 15}\n]'
+    out, err, error = run(write(tmp_path, text, "prices.json"))
+    assert "file: item 0 gives the column “low” twice (line 2, character 1): give each column once." in err
+    assert not CostEstimate.objects.exists() and not PriceImport.objects.exists()
+
+
+def test_a_5000_digit_number_in_json_gets_the_amount_message_not_a_python_hint(tmp_path, therapy):
+    text = "[" + JSON_ITEM.replace("LOW", "9" * 5000) + "}]"
+    out, err, error = run(write(tmp_path, text, "prices.json"))
+    assert "item 0, column 'low': is 5,000 characters long; the limit is 200." in err
+    assert "sys.set_int_max_str_digits" not in err and "Exceeds the limit" not in err
+    assert len(err) < 500
     assert not CostEstimate.objects.exists()
 
 

@@ -104,10 +104,11 @@ def test_whitenoise_serves_static_files_right_after_the_security_headers_are_set
 
     whitenoise = middleware.index("whitenoise.middleware.WhiteNoiseMiddleware")
     assert middleware[:whitenoise] == [
-        "core.middleware.RequestBodyLimitMiddleware",
         "django.middleware.security.SecurityMiddleware",
         "csp.middleware.CSPMiddleware",
         "core.middleware.SecurityHeadersMiddleware",
+        "core.middleware.AllowedMethodsMiddleware",
+        "core.middleware.RequestBodyLimitMiddleware",
     ]
 
 

@@ -1,12 +1,13 @@
-"""The backups the README documents restore the site as it was.
+"""The backups docs/deployment.md documents restore the site as it was.
 
 Each test builds a real site database in separate processes (migrate, the
 demo content, then an editor's edit approved by a reviewer, an article's
 related therapies changed, a category unpublished, one price withdrawn and
-another corrected), backs it up with the README's exact commands, restores it
-into a fresh database and compares every table's row count and the rows an
-editor would miss: a therapy's history, the article's history and related
-therapies, the withdrawn price's who, when and why.
+another corrected), backs it up with the documented commands, word for word
+(the portable export, `manage.py export_site`; pg_dump), restores it into a
+fresh database and compares every table's row count and the rows an editor
+would miss: a therapy's history, the article's history and related therapies,
+the withdrawn price's who, when and why.
 
 The pg_dump test needs PostgreSQL at 127.0.0.1:5432 (user postgres) and the
 client tools; without them it is skipped, and under CI=true it fails.
@@ -26,6 +27,7 @@ from tests.browser_support import running_in_ci
 from tests.serving import site_env
 
 PROJECT = Path(__file__).resolve().parents[2]
+DEPLOYMENT_DOCS = PROJECT / "docs" / "deployment.md"
 PG_HOST = os.environ.get("MSINFO_TEST_PG_HOST", "127.0.0.1")
 PG_PORT = os.environ.get("MSINFO_TEST_PG_PORT", "5432")
 PG_USER = "postgres"
@@ -162,9 +164,9 @@ def test_full_export_with_history_loads_into_a_fresh_database(tmp_path):
     source = site_env(tmp_path, f"sqlite:///{tmp_path / 'live.sqlite3'}")
     before = build_site(source)
     export = tmp_path / "msinfo-export.xml.gz"
-    # The README's commands, word for word.
-    manage(source, "dumpdata", "--format", "xml", "--natural-foreign", "--exclude", "contenttypes", "--exclude", "auth.permission",
-           "--output", str(export))
+    # docs/deployment.md's commands, word for word.
+    assert "manage.py export_site msinfo-export.xml.gz\n" in DEPLOYMENT_DOCS.read_text()
+    manage(source, "export_site", str(export))
 
     fresh = site_env(tmp_path, f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
     manage(fresh, "migrate", "--noinput", "-v", "0")
@@ -208,9 +210,12 @@ def test_pg_dump_restores_into_another_database(tmp_path):
         source = site_env(tmp_path, f"{server}/{live_db}")
         before = build_site(source)
 
-        # The README's commands: a compressed custom-format dump, restored
-        # into a new, empty database without the old owner's roles.
-        run(dict(os.environ), "pg_dump", "-h", PG_HOST, "-p", PG_PORT, "-U", PG_USER, "-Fc", "-f", str(dump), live_db)
+        # docs/deployment.md's commands: a compressed custom-format dump,
+        # under a temporary name until it is complete, restored into a new,
+        # empty database without the old owner's roles.
+        partial = tmp_path / "msinfo.dump.part"
+        run(dict(os.environ), "pg_dump", "-h", PG_HOST, "-p", PG_PORT, "-U", PG_USER, "-Fc", "-f", str(partial), live_db)
+        run(dict(os.environ), "mv", str(partial), str(dump))
         psql("-c", f"CREATE DATABASE {restored_db}")
         run(dict(os.environ), "pg_restore", "-h", PG_HOST, "-p", PG_PORT, "-U", PG_USER, "--no-owner",
             "--exit-on-error", "-d", restored_db, str(dump))

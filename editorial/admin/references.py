@@ -49,7 +49,7 @@ class ReferenceInline(GenericTabularInline):
     model = Reference
     formset = ReferenceFormSet
     form = ReferenceForm
-    fields = ("position", "title", "publisher", "url", "accessed_on")
+    fields = ("position", "title", "publisher", "nct_id", "doi", "pmid", "dailymed_setid", "url", "accessed_on")
     # A source address typed without a scheme gets https://, not http://.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     extra = 1

@@ -3,6 +3,8 @@
 import datetime
 import re
 
+import pytest
+
 from editorial.models import Reference
 from tests.page_helpers import page
 
@@ -62,3 +64,60 @@ def test_a_reference_address_that_is_not_a_web_address_is_not_linked(client, mak
     p = page(client.get(article.get_absolute_url()))
 
     assert "Sneaky" in p.text and "javascript:" not in p.html
+
+
+def test_identifiers_become_links_a_reader_can_follow(client, make_therapy):
+    therapy = make_therapy()
+    Reference.objects.create(
+        cited_by=therapy, position=1, title="ASCLEPIOS I", publisher="Novartis", nct_id="NCT02792218", pmid="32865845"
+    )
+    Reference.objects.create(
+        cited_by=therapy, position=2, title="Ocrevus Zunovo label", dailymed_setid="b216af61-99d0-42a3-afc2-b5bf86df1ec0"
+    )
+    Reference.objects.create(cited_by=therapy, position=3, title="A review", doi="10.1007/s13311-017-0566-3")
+
+    items = reference_items(page(client.get(therapy.get_absolute_url())))
+
+    assert items[0] == (
+        '<a href="https://clinicaltrials.gov/study/NCT02792218" rel="noopener">ASCLEPIOS I</a>. Novartis. '
+        '<a class="reference-link" href="https://clinicaltrials.gov/study/NCT02792218" rel="noopener">ClinicalTrials.gov NCT02792218</a> '
+        '<a class="reference-link" href="https://pubmed.ncbi.nlm.nih.gov/32865845/" rel="noopener">PubMed 32865845</a>'
+    )
+    assert 'href="https://dailymed.nlm.nih.gov/dailymed/lookup.cfm?setid=b216af61-99d0-42a3-afc2-b5bf86df1ec0"' in items[1]
+    assert ">DailyMed label</a>" in items[1]
+    assert '<a href="https://doi.org/10.1007/s13311-017-0566-3" rel="noopener">A review</a>' in items[2]
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("nct_id", "NCT123"), ("nct_id", "nct02792218x"), ("doi", "not-a-doi"), ("pmid", "0123"), ("dailymed_setid", "xyz")],
+)
+def test_a_malformed_identifier_is_refused_by_the_form_and_the_database(make_therapy, field, value):
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError, transaction
+
+    therapy = make_therapy()
+    reference = Reference(cited_by=therapy, title="A source", **{field: value})
+    with pytest.raises(ValidationError) as refused:
+        reference.full_clean()
+    assert field in refused.value.message_dict
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Reference.objects.create(cited_by=therapy, title="A source", **{field: value})
+
+
+def test_identifiers_pasted_as_links_or_in_other_case_are_kept_as_identifiers(make_therapy):
+    reference = Reference(
+        cited_by=make_therapy(),
+        title="A source",
+        doi="https://doi.org/10.1056/NEJMoa1901981",
+        nct_id=" nct02792218 ",
+        dailymed_setid="B216AF61-99D0-42A3-AFC2-B5BF86DF1EC0",
+    )
+    reference.full_clean()
+    assert (reference.doi, reference.nct_id) == ("10.1056/NEJMoa1901981", "NCT02792218")
+    assert reference.dailymed_setid == "b216af61-99d0-42a3-afc2-b5bf86df1ec0"
+    assert reference.identifier_values == {
+        "nct_id": "NCT02792218",
+        "doi": "10.1056/NEJMoa1901981",
+        "dailymed_setid": "b216af61-99d0-42a3-afc2-b5bf86df1ec0",
+    }

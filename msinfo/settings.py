@@ -171,14 +171,16 @@ DATABASES = {
 # Busy and failing databases (msinfo/databases.py explains each option): SQLite
 # waits up to MSINFO_SQLITE_BUSY_TIMEOUT seconds for a lock, in WAL mode with
 # IMMEDIATE transactions; PostgreSQL gives up connecting after
-# MSINFO_DB_CONNECT_TIMEOUT seconds and cancels any statement running longer
-# than MSINFO_DB_STATEMENT_TIMEOUT_MS (0: no limit). Management commands use
-# the same limits.
+# MSINFO_DB_CONNECT_TIMEOUT seconds, cancels any statement running longer
+# than MSINFO_DB_STATEMENT_TIMEOUT_MS (0: no limit), and a round trip with no
+# answer 2 s after that is cut by the client, so a hung database costs a
+# request about 10 s and a 503, inside gunicorn's 60 s worker timeout.
+# Management commands use the same limits.
 DATABASES["default"]["OPTIONS"] = connection_options(
     DATABASES["default"],
     sqlite_busy_timeout=float(env_decimal("MSINFO_SQLITE_BUSY_TIMEOUT", "20")),
     connect_timeout=env_whole_number("MSINFO_DB_CONNECT_TIMEOUT", "5"),
-    statement_timeout_ms=env_whole_number("MSINFO_DB_STATEMENT_TIMEOUT_MS", "30000"),
+    statement_timeout_ms=env_whole_number("MSINFO_DB_STATEMENT_TIMEOUT_MS", "8000"),
 )
 # While the database is unavailable, pages answer 503 with this Retry-After
 # (seconds); see core/errors.py.

@@ -468,16 +468,21 @@ print(json.dumps({{"saved": True, "reader_still_sees": rows.fetchone()[0]}}))
 
 
 def test_options_for_postgresql_with_and_without_a_statement_timeout():
-    url_options = {"ENGINE": "django.db.backends.postgresql", "OPTIONS": {"options": "-c search_path=msinfo"}}
+    postgresql = {"ENGINE": "django.db.backends.postgresql"}
+    url_options = {**postgresql, "OPTIONS": {"options": "-c search_path=msinfo"}}
 
-    assert connection_options(
-        {"ENGINE": "django.db.backends.postgresql"}, sqlite_busy_timeout=20, connect_timeout=5, statement_timeout_ms=30000
-    ) == {"connect_timeout": 5, "options": "-c statement_timeout=30000"}
-    assert connection_options(
-        {"ENGINE": "django.db.backends.postgresql"}, sqlite_busy_timeout=20, connect_timeout=3, statement_timeout_ms=0
-    ) == {"connect_timeout": 3}
+    def timeouts(database, **given):
+        # The TCP and watchdog options are tests/core/test_database_hang.py's.
+        options = connection_options(database, sqlite_busy_timeout=20, **given)
+        return {key: options[key] for key in ("connect_timeout", "options") if key in options}
+
+    assert timeouts(postgresql, connect_timeout=5, statement_timeout_ms=30000) == {
+        "connect_timeout": 5,
+        "options": "-c statement_timeout=30000",
+    }
+    assert timeouts(postgresql, connect_timeout=3, statement_timeout_ms=0) == {"connect_timeout": 3}
     # Options given in DATABASE_URL are kept, and ours added to them.
-    assert connection_options(url_options, sqlite_busy_timeout=20, connect_timeout=5, statement_timeout_ms=100) == {
+    assert timeouts(url_options, connect_timeout=5, statement_timeout_ms=100) == {
         "connect_timeout": 5,
         "options": "-c search_path=msinfo -c statement_timeout=100",
     }
@@ -552,7 +557,7 @@ def test_postgresql_connections_carry_the_statement_timeout_and_connect_timeout(
         cursor.execute("SHOW statement_timeout")
         (statement_timeout,) = cursor.fetchone()
 
-    assert statement_timeout == "30s"
+    assert statement_timeout == "8s"
     assert connection.get_connection_params()["connect_timeout"] == 5
 
 
@@ -570,100 +575,41 @@ def test_a_statement_over_the_timeout_is_cancelled_and_counts_as_the_database_un
 
 
 OUTAGE_AND_RECOVERY = """
-import json, os, socket, sys, threading, time
-from urllib.parse import urlsplit
+import json, sys, time
+from tests.database_relay import Relay, get
 
-# A relay in front of PostgreSQL that can be cut (every connection dropped, new
-# ones closed at once) and restored: the database going away and coming back.
-class Relay:
-    def __init__(self, host, port):
-        self.target = (host, port)
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.up = True
-        self.open = []
-        threading.Thread(target=self.accept, daemon=True).start()
-
-    def accept(self):
-        while True:
-            client, _ = self.listener.accept()
-            if not self.up:
-                client.close()
-                continue
-            server = socket.create_connection(self.target)
-            self.open += [client, server]
-            for source, sink in ((client, server), (server, client)):
-                threading.Thread(target=self.pump, args=(source, sink), daemon=True).start()
-
-    @staticmethod
-    def pump(source, sink):
-        try:
-            while data := source.recv(65536):
-                sink.sendall(data)
-        except OSError:
-            pass
-        for end in (source, sink):
-            try:
-                end.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-    def cut(self):
-        self.up = False
-        for end in self.open:
-            try:
-                end.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-        self.open = []
-
-real = urlsplit(sys.argv[1])
-relay = Relay(real.hostname, real.port or 5432)
-login = real.netloc.rsplit("@", 1)[0]
-os.environ["DATABASE_URL"] = real._replace(netloc=f"{login}@127.0.0.1:{relay.port}").geturl()
+# The database going away (every connection dropped, new ones closed at once) and coming back.
+relay = Relay.in_front_of(sys.argv[1])
 
 import django
 django.setup()
 from django.core.handlers.wsgi import WSGIHandler
-from wsgiref.util import setup_testing_defaults
 
 application = WSGIHandler()
-
-def get(path):
-    # As gunicorn does: one call per request, then close(), which ends the request.
-    environ = {"PATH_INFO": path, "HTTP_HOST": "localhost"}
-    setup_testing_defaults(environ)
-    answer = {}
-    def start_response(status, headers, exc_info=None):
-        answer["status"] = int(status.split()[0])
-        answer["retry_after"] = dict(headers).get("Retry-After")
-    body = application(environ, start_response)
-    try:
-        answer["body"] = b"".join(body).decode()
-    finally:
-        body.close()
-    return answer
-
-seen = [get("/articles/")]
+seen = [get(application, "/articles/")]
 relay.cut()
-seen.append(get("/articles/"))
-seen.append(get("/healthz"))
-relay.up = True
+seen.append(get(application, "/articles/"))
+seen.append(get(application, "/healthz"))
+relay.restore()
 time.sleep(0.2)
-seen.append(get("/articles/"))
-seen.append(get("/healthz"))
+seen.append(get(application, "/articles/"))
+seen.append(get(application, "/healthz"))
 print(json.dumps([{**answer, "body": answer["body"][:20000]} for answer in seen]))
 """
 
 
+def address_of_the_test_database():
+    """The address of the test database, which a fresh interpreter reaches
+    through a relay (tests/database_relay.py)."""
+    ours = connection.settings_dict
+    login = quote(ours["USER"]) + (f":{quote(ours['PASSWORD'])}" if ours["PASSWORD"] else "")
+    return f"postgres://{login}@{ours['HOST'] or '127.0.0.1'}:{ours['PORT'] or 5432}/{ours['NAME']}"
+
+
 @postgresql_only
 def test_after_an_outage_the_site_recovers_by_itself_without_a_restart(db):
-    ours = connection.settings_dict  # the test database, which the fresh interpreter reaches through the relay
-    login = quote(ours["USER"]) + (f":{quote(ours['PASSWORD'])}" if ours["PASSWORD"] else "")
-    test_database = f"postgres://{login}@{ours['HOST'] or '127.0.0.1'}:{ours['PORT'] or 5432}/{ours['NAME']}"
-
     before, during, health_during, after, health_after = run_site_python(
-        OUTAGE_AND_RECOVERY, test_database, MSINFO_PAGE_CACHE_SECONDS="0", DJANGO_ALLOWED_HOSTS="localhost"
+        OUTAGE_AND_RECOVERY, address_of_the_test_database(), MSINFO_PAGE_CACHE_SECONDS="0", DJANGO_ALLOWED_HOSTS="localhost"
     )
 
     assert before["status"] == 200

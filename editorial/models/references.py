@@ -55,6 +55,41 @@ IDENTIFIERS = [
 ]
 
 
+_LINK_FORMS = [
+    (re.compile(r"^https?://(?:www\.)?clinicaltrials\.gov/(?:study|ct2/show)/(NCT[0-9]{8})", re.I), "nct_id"),
+    (re.compile(r"^https?://(?:dx\.)?doi\.org/(10\..+)$", re.I), "doi"),
+    (re.compile(r"^https?://pubmed\.ncbi\.nlm\.nih\.gov/([0-9]+)/?$", re.I), "pmid"),
+    (re.compile(r"setid=([0-9a-f-]{36})", re.I), "dailymed_setid"),
+]
+_LABELLED = {"doi:": "doi", "pmid:": "pmid", "setid:": "dailymed_setid", "nct:": "nct_id"}
+
+
+def parse_identifier(token):
+    """(field, value) for one identifier as an editor might paste it (a
+    number, a labelled number such as "PMID:32865845" or "doi:10.1056/...",
+    or a link to it), or None when it is none of them."""
+    token = token.strip().strip(".")
+    for pattern, field in _LINK_FORMS:
+        if match := pattern.search(token):
+            token = match.group(1)
+            break
+    else:
+        for prefix, field in _LABELLED.items():
+            if token.lower().startswith(prefix):
+                token = token[len(prefix) :]
+                break
+    candidates = [
+        ("nct_id", token.upper(), NCT_PATTERN),
+        ("doi", token, DOI_PATTERN),
+        ("pmid", token, PMID_PATTERN),
+        ("dailymed_setid", token.lower(), SETID_PATTERN),
+    ]
+    for field, value, pattern in candidates:
+        if re.fullmatch(pattern.strip("^$"), value):
+            return field, value
+    return None
+
+
 def _identifier_field(identifier, verbose_name, max_length, help_text):
     return models.CharField(
         verbose_name,

@@ -121,3 +121,48 @@ def test_identifiers_pasted_as_links_or_in_other_case_are_kept_as_identifiers(ma
         "doi": "10.1056/NEJMoa1901981",
         "dailymed_setid": "b216af61-99d0-42a3-afc2-b5bf86df1ec0",
     }
+
+
+def reference_form(therapy, identifiers, instance=None):
+    from django.contrib.contenttypes.models import ContentType
+
+    from editorial.admin.references import ReferenceForm
+
+    form_class = type("ReferenceForm", (ReferenceForm,), {"blocks": [], "Meta": type("Meta", (), {"model": Reference, "fields": ["title", "identifiers"]})})
+    instance = instance or Reference(content_type=ContentType.objects.get_for_model(therapy), object_id=therapy.pk)
+    return form_class({"title": "A trial", "identifiers": identifiers}, instance=instance)
+
+
+def test_an_editor_pastes_identifiers_as_numbers_or_links_into_one_box(make_therapy):
+    therapy = make_therapy()
+    form = reference_form(
+        therapy,
+        "https://clinicaltrials.gov/study/NCT02792218, PMID: 32865845 https://doi.org/10.1056/NEJMoa1901981 "
+        "https://dailymed.nlm.nih.gov/dailymed/lookup.cfm?setid=B216AF61-99D0-42A3-AFC2-B5BF86DF1EC0",
+    )
+    assert form.is_valid(), form.errors
+    reference = form.save()
+
+    assert (reference.nct_id, reference.pmid, reference.doi) == ("NCT02792218", "32865845", "10.1056/NEJMoa1901981")
+    assert reference.dailymed_setid == "b216af61-99d0-42a3-afc2-b5bf86df1ec0"
+    # Shown again the way it is stored, so saving unchanged changes nothing.
+    again = reference_form(therapy, "", instance=reference)
+    assert again.initial["identifiers"] == (
+        "NCT02792218 doi:10.1056/NEJMoa1901981 PMID:32865845 setid:b216af61-99d0-42a3-afc2-b5bf86df1ec0"
+    )
+
+
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("NCT123", "“NCT123” is not a trial number, DOI, PubMed ID or DailyMed set ID."),
+        ("https://example.org/paper", "is not a trial number, DOI, PubMed ID or DailyMed set ID"),
+        ("NCT02792218 NCT02792231", "Two different values for the trial registry number (NCT): give one."),
+    ],
+)
+def test_a_wrong_identifier_gets_a_message_and_nothing_is_saved(make_therapy, typed, message):
+    form = reference_form(make_therapy(), typed)
+
+    assert not form.is_valid()
+    assert message in " ".join(form.errors["identifiers"])
+    assert not Reference.objects.exists()

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.safestring import mark_safe
 
 from core.cache import remember
+from core.trials import link_numbers_in_html
 
 MARKDOWN_HELP = (
     "Markdown: blank line between paragraphs, **bold**, *italic*, "
@@ -53,15 +54,27 @@ def reject_images(text):
 
 
 # Everything that decides the HTML a text renders to: this module's own code
-# (the allowed tags, the steps below), the libraries' versions. Stored
+# (the allowed tags, the steps below), the trial-number links (core/trials.py),
+# the libraries' versions. Stored
 # renderings are kept under it, so a new release or library never serves HTML
 # rendered the old way.
 RENDERER_FINGERPRINT = hashlib.sha256(
-    repr((Path(__file__).read_bytes(), markdown.__version__, getattr(nh3, "__version__", ""))).encode()
+    repr(
+        (
+            Path(__file__).read_bytes(),
+            (Path(__file__).parent / "trials.py").read_bytes(),
+            markdown.__version__,
+            getattr(nh3, "__version__", ""),
+        )
+    ).encode()
 ).hexdigest()[:16]
 
 
 def _sanitised_html(text):
+    return link_numbers_in_html(_cleaned(text))
+
+
+def _cleaned(text):
     return nh3.clean(
         _to_html(text),
         tags=ALLOWED_TAGS,

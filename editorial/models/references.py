@@ -17,6 +17,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from core.trials import REGISTRY_LINK
+
 NCT_PATTERN = r"^NCT[0-9]{8}$"
 DOI_PATTERN = r"^10\.[0-9]{4,9}/\S+$"
 PMID_PATTERN = r"^[1-9][0-9]{0,8}$"
@@ -41,7 +43,7 @@ class Identifier:
 
 
 IDENTIFIERS = [
-    Identifier("nct_id", "ClinicalTrials.gov", "https://clinicaltrials.gov/study/{}", NCT_PATTERN, "NCT02792218"),
+    Identifier("nct_id", "ClinicalTrials.gov", REGISTRY_LINK, NCT_PATTERN, "NCT02792218"),
     Identifier("doi", "DOI", "https://doi.org/{}", DOI_PATTERN, "10.1056/NEJMoa1901981"),
     Identifier("pmid", "PubMed", "https://pubmed.ncbi.nlm.nih.gov/{}/", PMID_PATTERN, "32865845"),
     Identifier(

@@ -55,8 +55,8 @@ def reject_images(text):
 
 # Everything that decides the HTML a text renders to: this module's own code
 # (the allowed tags, the steps below), the trial-number links (core/trials.py),
-# the libraries' versions. Stored
-# renderings are kept under it, so a new release or library never serves HTML
+# the libraries' versions. Stored renderings are kept under it, so a new
+# release or library never serves HTML
 # rendered the old way.
 RENDERER_FINGERPRINT = hashlib.sha256(
     repr(

@@ -24,6 +24,8 @@ CONTENT = [
     ("pages", "feedback", ["change", "view"]),
     # What readers searched for (no personal data), for "searched for but not found".
     ("search", "searchterm", ["view"]),
+    # What readers' words also mean, so search finds the pages that answer them.
+    ("search", "searchsynonym", ["add", "change", "delete", "view"]),
     ("prices", "costestimate", ["view"]),
     ("editorial", "revision", ["view"]),
     ("editorial", "reviewdecision", ["view"]),

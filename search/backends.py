@@ -1,10 +1,16 @@
 """The two search engines behind one interface: PostgreSQL's full-text search
 (with pg_trgm for typos) and SQLite's FTS5 (with difflib for typos).
 
-Both are given the query as a list of plain words (search/words.py made them:
+Both are given the query as plain words (search/words.py made them:
 lowercase letters and digits only, stop words removed), never as query
 syntax, so no query can be a syntax error in either engine, and both find the
-same pages for the same words: every word (AND), or, when asked, any of them.
+same pages for the same words. The words come in groups (search/synonyms.py
+makes them): a page must hold every group (AND), or, when asked, any of them;
+a group is found when any of its alternatives is (a word, or one of the
+meanings editors gave it as a synonym), and an alternative when the page holds
+all of its words. Without synonyms a group is one word, so: every word, or
+any of them.
+
 Both stem English words the same way (PostgreSQL's 'english' configuration;
 for SQLite search/words.py stems the text with the same Snowball stemmer and
 stop words before FTS5 sees it), so "injections" finds "injection" on both.
@@ -75,6 +81,9 @@ class Results:
     """A lazy result list for django.core.paginator.Paginator: `count()` and
     slicing each cost one query."""
 
+    # The synonyms' meanings looked for besides the reader's words (search/queries.py sets them).
+    meanings = ()
+
     def __init__(self, count, page):
         self._count = count
         self._page = page
@@ -119,13 +128,16 @@ class PostgreSQLBackend:
         pass
 
     @staticmethod
-    def _query(words, any_word):
-        if any_word:
-            return reduce(operator.or_, (SearchQuery(word, search_type="plain", config="english") for word in words))
-        return SearchQuery(" ".join(words), search_type="plain", config="english")
+    def _query(groups, any_word):
+        # "plain": every word of the alternative, read as words, never as syntax.
+        found = [
+            reduce(operator.or_, (SearchQuery(" ".join(words), search_type="plain", config="english") for words in group))
+            for group in groups
+        ]
+        return reduce(operator.or_ if any_word else operator.and_, found)
 
-    def results(self, words, any_word, now):
-        query = self._query(words, any_word)
+    def results(self, groups, any_word, now):
+        query = self._query(groups, any_word)
         matching = SearchDocument.objects.live(now).filter(search_vector=query)
         ranked = (
             matching.annotate(
@@ -218,14 +230,18 @@ class SQLiteBackend:
             cursor.execute(f"DELETE FROM {self.TABLE}")
 
     @staticmethod
-    def _match(wanted, any_word):
+    def _match(groups, any_word):
         # Each stem quoted: a stem is letters and digits only, so nothing in
         # it can be read as FTS5 syntax (AND, NEAR, *, ^, column filters).
-        return (" OR " if any_word else " AND ").join(f'"{word}"' for word in wanted)
+        def alternative(words):
+            return "(" + " AND ".join(f'"{stem(word)}"' for word in words) + ")"
 
-    def results(self, words, any_word, now):
-        wanted = list(dict.fromkeys(stem(word) for word in words))
-        match = self._match(wanted, any_word)
+        found = ["(" + " OR ".join(alternative(words) for words in group) + ")" for group in groups]
+        return (" OR " if any_word else " AND ").join(found)
+
+    def results(self, groups, any_word, now):
+        wanted = {stem(word) for group in groups for words in group for word in words}
+        match = self._match(groups, any_word)
         in_names = f"{{title names}} : ({match})"
         moment = connection.ops.adapt_datetimefield_value(now)
         table = self.TABLE
@@ -251,12 +267,11 @@ class SQLiteBackend:
             with connection.cursor() as cursor:
                 cursor.execute(sql, [in_names, match, moment, moment, limit, offset])
                 rows = cursor.fetchall()
-            stems_wanted = set(wanted)
             hits = []
             for title, url, type_label, names, summary, body, _tier, _score in rows:
                 # The part of the page that holds the words; else its summary
                 # (or its opening words), as PostgreSQL's headline does.
-                text = marked_snippet(body, stems_wanted) or marked_snippet(summary, stems_wanted)
+                text = marked_snippet(body, wanted) or marked_snippet(summary, wanted)
                 if not text:
                     text = summary or " ".join(body.split()[:SNIPPET_WORDS])
                 hits.append(Hit(title=title, url=url, type_label=type_label, names=names, snippet=text))

@@ -14,12 +14,12 @@ Rules:
 - A document is rebuilt from the current rows, never from the changed
   instance, so writing one twice, late or out of order is harmless.
 
-When: every save and delete of a therapy, a category (under any of its
-proxies), an article or a site text marks the page for reindexing once the
-transaction commits; a category's change reindexes its therapies (their window
-and page type follow it), and a therapy's change the sections (whether a
-section has a page of its own depends on its listed therapies; only the
-documents that changed are written). All the
+When: every save and delete of a therapy (or of one of its forms), a
+category (under any of its proxies), an article or a site text marks the page
+for reindexing once the transaction commits; a category's change reindexes
+its therapies (their window and page type follow it), and a therapy's change
+the sections (whether a section has a page of its own depends on its listed
+therapies; only the documents that changed are written). All the
 review workflow's steps that change what readers see (approving, approving a
 revision, a scheduled revision going live, unpublishing) save the record, so
 they reach the index through the same signals: editorial needs to know
@@ -48,9 +48,10 @@ from pages.templatetags.crisis_support import MENTAL_HEALTH_SECTION_SLUG
 from core import transactions
 from editorial.models import EditorialStatus
 from search import backends
-from search.models import SearchDocument
+from search.models import SearchDocument, split_names
 from core.markup import render_markdown
-from therapies.models import FACT_SHEET_TEXT_FIELDS, Category, CategoryKind, Therapy
+from therapies.fact_sheet import fact_sheet
+from therapies.models import Category, CategoryKind, Therapy
 from therapies.queries import SECTION_PAGES, published_therapies, reading_url
 
 logger = logging.getLogger(__name__)
@@ -67,8 +68,8 @@ CATEGORY_LABELS = {
     CategoryKind.SUPPORTIVE: "Supportive care section",
 }
 
-# What a therapy page shows as text, searched like its body.
-THERAPY_TEXT_FIELDS = ("frequency", "mechanism", *FACT_SHEET_TEXT_FIELDS)
+# What a therapy page shows as text besides its body and fact sheet, searched like its body.
+THERAPY_TEXT_FIELDS = ("frequency", "mechanism")
 
 # The search page marks matches with these (search/highlight.py); text that
 # contained them could forge a highlight, so they never reach the index.
@@ -133,6 +134,49 @@ def _window(*records):
 THERAPY_COST_HEADING = "What it costs"
 
 
+def fact_sheet_text(therapy):
+    """The fact sheet as the page shows it (therapies.fact_sheet), each block
+    under its heading: "Pregnancy and breastfeeding. Not recommended...".
+    With the headings, a search for a block's subject ("pregnancy", "side
+    effects") finds every page that has the block, whatever words its text
+    happens to use; and the labels of the chosen options ("High efficacy",
+    "At home") are searched as readers see them."""
+    pieces = []
+    for block in fact_sheet(therapy, []):
+        pieces += [block.heading, block.lead, *(f"{label}: {value}" for label, value in block.facts)]
+        pieces += [*block.items, *block.text.splitlines(), block.note]
+    return clean(joined(pieces))
+
+
+def forms_relation():
+    """The relation from a therapy to its forms and versions (ocrelizumab's
+    infusion and its injection, Ocrevus Zunovo; natalizumab's biosimilar,
+    Tyruko), or None while the catalogue has no such model: their brand names
+    lead to the medicine as its own do."""
+    for relation in Therapy._meta.related_objects:
+        if relation.get_accessor_name() == "forms":
+            return relation
+    return None
+
+
+def therapy_forms(therapy):
+    return list(therapy.forms.all()) if forms_relation() is not None else []
+
+
+def therapy_names(therapy, forms):
+    """The generic name, then every brand name of the medicine and of its
+    forms, each once (ignoring capitals)."""
+    names = [therapy.generic_name, *therapy.brand_name_list]
+    for form in forms:
+        names += split_names(getattr(form, "brand_names", ""))
+    seen, unique = set(), []
+    for name in map(clean, names):
+        if name and name.casefold() not in seen:
+            seen.add(name.casefold())
+            unique.append(name)
+    return unique
+
+
 def therapy_document(therapy):
     category = therapy.category
     if not (_published(therapy) and _published(category)):
@@ -140,9 +184,14 @@ def therapy_document(therapy):
     window = _window(therapy, category)
     if window is None:
         return None
+    forms = therapy_forms(therapy)
     facts = [
         markdown_text(therapy.body),
         *(lines_text(getattr(therapy, name)) for name in THERAPY_TEXT_FIELDS),
+        fact_sheet_text(therapy),
+        # A form's own name ("Injection under the skin") is text, not a name
+        # of the medicine: searching it must not lead straight to one page.
+        *(clean(getattr(form, "name", "")) for form in forms),
         # Every therapy page has this section (its own estimate, its group's,
         # or "none yet"), so "ocrevus cost" finds the page with all its words.
         THERAPY_COST_HEADING,
@@ -152,7 +201,7 @@ def therapy_document(therapy):
         type_label=THERAPY_LABELS.get(category.kind, "Therapy"),
         url=therapy.get_absolute_url(),
         title=clean(therapy.generic_name),
-        names=", ".join(clean(name) for name in [therapy.generic_name, *therapy.brand_name_list]),
+        names=", ".join(therapy_names(therapy, forms)),
         summary=clean(therapy.summary),
         body=joined(facts),
         published_at=window[0],
@@ -219,9 +268,14 @@ def category_documents(categories):
     return [category_document(category, category.pk in listed) for category in categories]
 
 
+def _therapies():
+    rows = Therapy.objects.select_related("category")
+    return rows.prefetch_related("forms") if forms_relation() is not None else rows
+
+
 # Each indexed (concrete) model: its rows, and the documents of a list of them.
 SOURCES = {
-    Therapy: (lambda: Therapy.objects.select_related("category"), lambda rows: [therapy_document(r) for r in rows]),
+    Therapy: (_therapies, lambda rows: [therapy_document(r) for r in rows]),
     Category: (lambda: Category.objects.all(), category_documents),
     Article: (lambda: Article.objects.all(), lambda rows: [article_document(r) for r in rows]),
     SitePage: (lambda: SitePage.objects.all(), lambda rows: [site_page_document(r) for r in rows]),
@@ -347,7 +401,12 @@ def _flush(using=None):
 def _changed(sender, instance, using=None, **kwargs):
     # loaddata's raw saves too: the documents are built on commit, from the
     # rows as they are then, so the pages a fixture restores are all there.
-    _pending(using).setdefault(_concrete(sender), set()).add(instance.pk)
+    relation = forms_relation()
+    if relation is not None and sender is relation.related_model:
+        model, pk = Therapy, getattr(instance, relation.field.attname)  # a form is part of its therapy's page
+    else:
+        model, pk = _concrete(sender), instance.pk
+    _pending(using).setdefault(model, set()).add(pk)
     transactions.once_on_commit(_flush_callback(using), using)
 
 
@@ -370,6 +429,7 @@ def indexed_models():
 
 
 def connect_signals():
-    for model in indexed_models():
+    relation = forms_relation()
+    for model in [*indexed_models(), *([relation.related_model] if relation is not None else [])]:
         signals.post_save.connect(_changed, sender=model, dispatch_uid=f"search_index_saved_{model._meta.label}")
         signals.post_delete.connect(_changed, sender=model, dispatch_uid=f"search_index_deleted_{model._meta.label}")

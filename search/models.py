@@ -1,5 +1,6 @@
 """What site search reads: one SearchDocument per published page readers can
-reach, and SearchTerm, the editors' record of what readers searched for.
+reach, SearchTerm, the editors' record of what readers searched for, and
+SearchSynonym, the editors' list of what readers' words also mean.
 
 A document is derived from its page's record (search/index.py writes it on
 every change), so it holds only published content: a draft, an unpublished
@@ -8,16 +9,20 @@ document keeps the page's live window, and searches filter on it, so a page
 scheduled to go live or to expire appears and disappears on time with no
 reindex.
 
-Neither model is shown to readers as such: the search page is never stored by
+None of them is shown to readers as such: the search page is never stored by
 the page cache (search/views.py), so saving them must not empty it
-(`readers_never_see`)."""
+(`readers_never_see`), and a changed synonym applies from the next search."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from search.words import normalised, search_words, stem
 
 
 class SearchDocumentQuerySet(models.QuerySet):
@@ -117,3 +122,111 @@ class SearchTerm(models.Model):
 
     def __str__(self):
         return f"{self.term} ({self.day:%d %b %Y}: {self.searches})"
+
+
+def term_stems(text):
+    """The stems of the words of `text` the engines look for, space-separated:
+    the form in which a synonym's term and a reader's words are compared."""
+    return " ".join(stem(word) for word in search_words(text))
+
+
+class SearchSynonym(models.Model):
+    """A word or phrase readers type, and what else it means on this site:
+    "tired" also means "fatigue", "pregnant" "pregnancy", "cheapest" "cost"
+    and "price". A search for the term also finds the pages that say any of
+    its meanings (search/synonyms.py).
+
+    Why a list editors keep: the engines stem words, so "injections" finds
+    "injection", but no stemmer knows that "pregnant" and "pregnancy" (stems
+    "pregnant" and "pregnanc") or "tired" and "fatigue" answer the same
+    question; PostgreSQL's thesaurus files would live on the database server,
+    out of editors' reach, and SQLite has none.
+
+    One way, one step: "tired" finds pages that say "fatigue", not the other
+    way round unless a second synonym says so, and a meaning's own synonyms
+    are not followed, so no list can loop or snowball.
+
+    A term is matched by its words' stems, as the engines match words, so
+    "Tired", "tired" and "tiring" are one term, kept once (`stems`, unique in
+    the database)."""
+
+    readers_never_see = True
+
+    MAX_WORDS = 4
+    MAX_MEANINGS = 10
+
+    term = models.CharField(
+        "readers type",
+        max_length=60,
+        help_text="A word or short phrase readers search for, e.g. 'tired'. Capitals do not matter.",
+    )
+    means = models.CharField(
+        "also means",
+        max_length=200,
+        help_text="The words pages use for it, separated by commas, e.g. 'fatigue, exhaustion'. "
+        "A phrase finds pages with all of its words.",
+    )
+    # The term as searches compare it (term_stems): set on every save.
+    stems = models.CharField(max_length=200, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "search synonym"
+        ordering = ["term"]
+        constraints = [
+            models.UniqueConstraint(fields=["stems"], name="search_synonym_term_once"),
+            models.CheckConstraint(
+                condition=~Q(term="") & ~Q(stems="") & ~Q(means=""), name="search_synonym_not_empty"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.term} → {self.means}"
+
+    @property
+    def meanings(self):
+        """The meanings as written, each once: ["fatigue", "exhaustion"]."""
+        found = []
+        for meaning in self.means.split(","):
+            meaning = normalised(meaning)
+            if meaning and meaning not in found:
+                found.append(meaning)
+        return found
+
+    @property
+    def meaning_words(self):
+        """Each meaning as the words a page must hold to match it: [("fatigue",), ("side", "effects")]."""
+        return [tuple(words) for words in map(search_words, self.meanings) if words]
+
+    def clean(self):
+        super().clean()
+        self.term = normalised(self.term or "")
+        self.means = ", ".join(self.meanings)
+        self.stems = term_stems(self.term)
+        errors = {}
+        words = search_words(self.term)
+        if self.term and not words:
+            errors["term"] = "This has no word to search for: words such as “the” and “of” are left out of every search."
+        elif len(words) > self.MAX_WORDS:
+            errors["term"] = f"Keep it to at most {self.MAX_WORDS} words: readers' searches are short."
+        elif self.stems and SearchSynonym.objects.filter(stems=self.stems).exclude(pk=self.pk).exists():
+            errors["term"] = "This word is already in the list (perhaps with other capitals or a different ending): add to that one instead."
+        meanings = self.meanings
+        if not self.means.strip():
+            pass  # the field's own "This field is required."
+        elif len(meanings) > self.MAX_MEANINGS:
+            errors["means"] = f"At most {self.MAX_MEANINGS} meanings: a longer list finds too much."
+        else:
+            empty = [meaning for meaning in meanings if not search_words(meaning)]
+            same = [meaning for meaning in meanings if self.stems and term_stems(meaning) == self.stems]
+            if empty:
+                errors["means"] = f"“{empty[0]}” has no word to search for."
+            elif same:
+                errors["means"] = f"“{same[0]}” is the word itself: searches find it already."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        # Code that saves without full_clean() still stores the form searches compare.
+        self.stems = term_stems(self.term)
+        super().save(*args, **kwargs)

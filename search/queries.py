@@ -6,7 +6,9 @@
 2. A query that is exactly one therapy's generic or brand name (any capitals)
    goes straight to that therapy's page.
 3. Pages with every word; if none and several words were given, pages with
-   any of them, saying so.
+   any of them, saying so. A word with synonyms in the editors' list counts
+   as found where any of its meanings is ("tired" finds "fatigue";
+   search/synonyms.py), and the page says what else it looked for.
 4. Before that fallback, a word no page holds is respelt as the closest
    title or name (typo tolerance: trigrams on PostgreSQL, difflib on
    SQLite): "ocrelizimab cost" offers "Did you mean ocrelizumab cost?" with
@@ -16,8 +18,8 @@
 
 Only live documents are searched (SearchDocument.objects.live()), and the
 index holds only published content (search/index.py). Costs a fixed number of
-queries whatever the number of pages: the exact-name check, then a count and
-one page of results per attempt."""
+queries whatever the number of pages: the exact-name check, the synonyms of
+the words, then a count and one page of results per attempt."""
 
 from dataclasses import dataclass, field
 
@@ -27,6 +29,7 @@ from django.utils import timezone
 from search import backends
 from search.highlight import snippet_html
 from search.models import SearchDocument, split_names
+from search.synonyms import Synonyms
 from search.words import clean_query, normalised, search_words
 
 PAGE_SIZE = 10
@@ -42,6 +45,8 @@ class Outcome:
     paginator: object = None
     some_words_only: bool = False
     suggestion: str = ""
+    # What the search looked for besides the reader's words (their synonyms' meanings).
+    also_searched: list = field(default_factory=list)
 
     @property
     def total(self):
@@ -74,17 +79,18 @@ RESPELL_MIN_LENGTH = 4
 RESPELL_MAX_WORDS = 3
 
 
-def respelling(backend, words, now):
+def respelling(backend, words, now, synonyms):
     """The query with each word no live page holds replaced by the closest
     title or name, or '' if no word needed (or had) a replacement:
-    "ocrelizimab cost" -> "ocrelizumab cost". Asked only when a search found
-    nothing; a query and a trigram (or difflib) lookup per word."""
+    "ocrelizimab cost" -> "ocrelizumab cost". A word whose synonyms some page
+    holds is kept. Asked only when a search found nothing; a query and a
+    trigram (or difflib) lookup per word."""
     respelt, changed, looked_up = [], False, 0
     for word in words:
         if looked_up < RESPELL_MAX_WORDS and len(word) >= RESPELL_MIN_LENGTH and not any(c.isdigit() for c in word):
             looked_up += 1
             # One word alone was the search that found nothing: no need to ask again.
-            if len(words) == 1 or not backend.results([word], False, now).count():
+            if len(words) == 1 or not backend.results(synonyms.widen([word]).groups, False, now).count():
                 closest = backend.close_names(word, now)
                 if closest:
                     respelt.append(closest)
@@ -113,17 +119,25 @@ def search(raw_query, page_number=1, now=None):
     if outcome.redirect_to or not outcome.words:
         return outcome
     backend = backends.current()
-    results = backend.results(outcome.words, False, now)
+    synonyms = Synonyms(outcome.words)
+
+    def find(words, any_word=False):
+        widened = synonyms.widen(words)
+        results = backend.results(widened.groups, any_word, now)
+        results.meanings = widened.meanings
+        return results
+
+    results = find(outcome.words)
     words = outcome.words
     if not results.count():
-        respelt = respelling(backend, outcome.words, now)
+        respelt = respelling(backend, outcome.words, now, synonyms)
         if respelt:
             words = search_words(respelt)
-            found = backend.results(words, False, now)
+            found = find(words)
             if found.count():
                 outcome.suggestion, results = respelt, found
     if not results.count() and len(words) > 1:
-        results = backend.results(words, True, now)
+        results = find(words, any_word=True)
         outcome.some_words_only = bool(results.count())
         if results.count() and words != outcome.words:
             outcome.suggestion = respelt
@@ -131,8 +145,10 @@ def search(raw_query, page_number=1, now=None):
         suggestion = backend.close_names(query, now)
         suggested_words = search_words(suggestion or "")
         if suggested_words:
-            found = backend.results(suggested_words, False, now)
+            found = find(suggested_words)
             if found.count():
                 outcome.suggestion, results = suggestion, found
+    if results.count():
+        outcome.also_searched = results.meanings
     outcome.paginator, outcome.page = _paginate(results, page_number)
     return outcome

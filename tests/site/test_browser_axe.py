@@ -43,7 +43,10 @@ PAGES = [
 # Pages checked when their URL exists (added by other parts of issue 10):
 # (URL name, kwargs, query string).
 NAMED_PAGES = [
+    ("therapies:compare", {}, "?t=fingolimod&t=ocrelizumab"),
     ("therapies:compare", {}, "?t=fingolimod&t=ocrelizumab&t=natalizumab"),
+    # Four: on a phone, two to a line, each value labelled.
+    ("therapies:compare", {}, "?t=fingolimod&t=ocrelizumab&t=natalizumab&t=dimethyl-fumarate"),
     ("therapies:compare", {}, ""),  # nothing chosen yet
     ("pages:about", {}, ""),
     ("pages:editorial_policy", {}, ""),

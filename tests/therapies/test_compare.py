@@ -1,12 +1,14 @@
 """/compare/: two to four published medicines side by side, cost included,
-and a clear message (never an error page) for any other request."""
+in one table (a column for each medicine, a row for each fact), and a clear
+message (never an error page) for any other request."""
 
 import datetime
 from decimal import Decimal
+from html.parser import HTMLParser
 
 import pytest
 
-from tests.page_helpers import PRICE_DISCLAIMER, assert_site_layout, day, page
+from tests.page_helpers import INLINE, PRICE_DISCLAIMER, assert_site_layout, day, page
 from therapies.models import Category, Therapy
 
 
@@ -54,9 +56,55 @@ def compare(client, *slugs):
     return page(response)
 
 
+class ComparisonTable(HTMLParser):
+    """The comparison as a screen reader reads it: the column headers (the
+    medicines), then each row of the body as [its header, its cells...]."""
+
+    def __init__(self, html):
+        super().__init__(convert_charrefs=True)
+        self.names, self.rows, self._part, self._cell = [], [], None, None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("thead", "tbody"):
+            self._part = tag
+        elif tag == "tr" and self._part == "tbody":
+            self.rows.append([])
+        elif tag in ("th", "td") and self._part:
+            self._cell = []
+        elif self._cell is not None and tag not in INLINE:
+            self._cell.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in ("th", "td") and self._cell is not None:
+            text = " ".join("".join(self._cell).split())
+            if self._part == "tbody":
+                self.rows[-1].append(text)
+            elif tag == "th":
+                self.names.append(text)
+            self._cell = None
+        elif tag in ("thead", "tbody"):
+            self._part = None
+        elif self._cell is not None and tag not in INLINE:
+            self._cell.append(" ")
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def column(self, name):
+        """One medicine's column as "row header value" for each fact."""
+        (index,) = [n for n, header in enumerate(self.names) if header == name or header.startswith(f"{name} (")]
+        return " ".join(f"{row[0]} {row[index + 1]}" for row in self.rows if len(row) == len(self.names) + 1)
+
+
 def card(p, name):
-    """The visible text of one medicine's column."""
-    return p.section_text(f"{name} (", "full page, with its sources")
+    """The text of one medicine's column, each value after its row's header."""
+    return ComparisonTable(p.html).column(name)
+
+
+def columns(p):
+    return p.find_all("th", scope="col")
 
 
 def test_the_address_is_named_and_the_page_uses_the_site_layout(client, medicines):
@@ -98,9 +146,9 @@ def test_cost_is_the_medicines_own_or_the_groups_labelled_with_date_and_source(c
     assert "No price of its own yet. For the whole Infusions group: US$70,000 to US$90,000 a year" in ocrelizumab
     assert f"Figures as of {day(datetime.date(2026, 2, 1))}. Source: Infusions survey" in ocrelizumab
     assert "https://example.org/infusions" in p.links()
-    # The disclaimer once, next to the first price (ocrelizumab's column comes first).
+    # The disclaimer once, right under the prices, across every column.
     assert p.text.count(PRICE_DISCLAIMER) == 1
-    assert PRICE_DISCLAIMER in ocrelizumab
+    assert PRICE_DISCLAIMER in p.section_text("Cost a year", "Full page")
 
 
 def test_two_medicines_of_one_group_both_show_its_estimate(client, medicines):
@@ -116,7 +164,36 @@ def test_a_medicine_with_no_estimate_anywhere_says_so(client, medicines, make_ca
     p = compare(client, "unpricedimab", "fingolimod")
 
     assert "We don't have a cost estimate for this yet." in card(p, "Unpricedimab")
-    assert PRICE_DISCLAIMER in card(p, "Fingolimod")  # the first column with a price
+    assert PRICE_DISCLAIMER in p.section_text("Cost a year", "Full page")  # one of them has a price
+
+
+def test_without_any_price_there_is_no_price_disclaimer(client, make_category, make_therapy):
+    for name in ("firstimab", "secondimab"):
+        make_therapy(generic_name=name, slug=name, category=make_category(name=f"Unpriced {name}"))
+
+    p = compare(client, "firstimab", "secondimab")
+
+    assert "We don't have a cost estimate for this yet." in card(p, "Secondimab")
+    assert PRICE_DISCLAIMER not in p.text
+
+
+@pytest.mark.parametrize("count", [2, 4])
+def test_one_table_a_column_for_each_medicine_and_a_row_for_each_fact(client, medicines, make_therapy, count):
+    """What a screen reader announces with each value (its medicine and its
+    fact), and what the phone layout labels a value with (data-medicine)."""
+    make_therapy(generic_name="fourthimab", slug="fourthimab", category=medicines["oral"])
+    slugs = ["fingolimod", "ocrelizumab", "natalizumab", "fourthimab"][:count]
+    p = compare(client, *slugs)
+    table = ComparisonTable(p.html)
+
+    assert p.count("table") == 1 and p.find_all("table", **{"class": f"compare compare-of-{count}"})
+    assert [name.split(" (")[0] for name in table.names] == [slug.capitalize() for slug in slugs]
+    facts = [row for row in table.rows if len(row) == count + 1]
+    assert [row[0] for row in facts][:3] == ["Group", "Licensed for", "How it is taken"]
+    assert [row[0] for row in facts][-2:] == ["Cost a year", "Full page"]
+    assert len(p.find_all("th", scope="row")) == len(facts)
+    labels = [attrs["data-medicine"] for name, attrs in p.tags if name == "td" and "data-medicine" in attrs]
+    assert labels == [slug.capitalize() for slug in slugs] * len(facts)
 
 
 def test_columns_keep_the_order_given(client, medicines):
@@ -139,10 +216,10 @@ def test_four_medicines_is_the_most(client, medicines, make_therapy):
     make_therapy(generic_name="fifthimab", slug="fifthimab", category=medicines["oral"])
 
     four = compare(client, "fingolimod", "ocrelizumab", "natalizumab", "fourthimab")
-    assert "Not everything" not in four.text and len(four.find_all("article", **{"class": "compare-card"})) == 4
+    assert "Not everything" not in four.text and len(columns(four)) == 4
 
     five = compare(client, "fingolimod", "ocrelizumab", "natalizumab", "fourthimab", "fifthimab")
-    assert len(five.find_all("article", **{"class": "compare-card"})) == 4
+    assert len(columns(five)) == 4
     assert "You can compare up to 4 medicines at a time, so these are left out: fifthimab." in five.text
     assert "Choose medicines to compare" in five.text
 
@@ -155,7 +232,7 @@ def test_fewer_than_two_says_how_to_fix_it(client, medicines, slugs):
     if slugs:
         assert "Pick at least one more medicine to compare" in p.text
         assert "we could find only fingolimod, shown below" in p.text
-        assert len(p.find_all("article", **{"class": "compare-card"})) == 1  # what could be compared
+        assert len(columns(p)) == 1  # what could be compared
         assert "/therapies/?t=fingolimod" in p.links()  # back to the chooser with it ticked
     else:
         assert "Pick two to four medicines to compare" in p.text and "/therapies/?" in p.links()
@@ -166,7 +243,7 @@ def test_unknown_and_unpublished_slugs_are_named_the_same_way(client, medicines)
 
     assert "We have no published page for “no-such-mab” or “draftimab”, so they are left out." in p.text
     assert "draftimab" not in p.text.split("so they are left out")[1]  # the draft itself never shows
-    assert len(p.find_all("article", **{"class": "compare-card"})) == 2
+    assert len(columns(p)) == 2
 
 
 def test_a_therapy_in_an_unpublished_group_never_appears(client, medicines, make_category, make_therapy):
@@ -176,14 +253,14 @@ def test_a_therapy_in_an_unpublished_group_never_appears(client, medicines, make
     p = compare(client, "hiddenmab", "fingolimod")
 
     assert "Secret group" not in p.text and "“hiddenmab”" in p.text
-    assert len(p.find_all("article", **{"class": "compare-card"})) == 1
+    assert len(columns(p)) == 1
 
 
 def test_duplicates_are_shown_once_and_said(client, medicines):
     p = compare(client, "fingolimod", "ocrelizumab", "fingolimod")
 
     assert "“fingolimod” was asked for more than once, and is shown once." in p.text
-    assert len(p.find_all("article", **{"class": "compare-card"})) == 2
+    assert len(columns(p)) == 2
 
 
 def test_hostile_input_is_escaped_and_cut_short(client, medicines):
@@ -221,7 +298,7 @@ def test_query_count_is_fixed(client, medicines, make_therapy, make_estimate, dj
     # due revisions, the therapies with their groups, their own prices, their groups' prices
     with django_assert_num_queries(4):
         p = compare(client, *slugs)
-    assert len(p.find_all("article", **{"class": "compare-card"})) == count
+    assert len(columns(p)) == count
 
 
 def test_a_renamed_medicines_old_address_still_compares(client, medicines):

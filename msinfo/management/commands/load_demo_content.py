@@ -5,13 +5,14 @@
 Each app loads its own part (`<app>/demo/`: its data files and a small
 loader), called here from the bottom layer up, so a part can use what a lower
 one created: the demo reviewer first, then the catalogue, its prices, the
-launch article and the site's own texts.
+launch article, the site's own texts and the search synonyms.
 
 Safe to run again: every row is looked up by its natural key (slug or name;
 for an estimate its subject, currency and as-of date; for a reference the page
 citing it and its title; for a site text its key; for the demo reviewer the
-user name) and only created when it is missing. Rows that already exist are
-left exactly as they are, so an editor's later changes are never overwritten.
+user name; for a search synonym its term) and only created when it is
+missing. Rows that already exist are left exactly as they are, so an
+editor's later changes are never overwritten.
 (A row an editor deleted is created again, as on an empty database.) A fact
 corrected in the seed since an install was loaded reaches it as a pending
 revision for a reviewer to approve, never as an overwrite
@@ -27,13 +28,14 @@ from core.demo import Loader
 from editorial import demo as editorial_demo
 from pages import demo as pages_demo
 from prices import demo as prices_demo
+from search import demo as search_demo
 from therapies import demo as therapies_demo
 
 
 class Command(BaseCommand):
     help = (
         "Load the site's starting content (categories, therapies, prices, launch article, site texts, "
-        "and the demo medical reviewer who approved them) where missing."
+        "search synonyms, and the demo medical reviewer who approved them) where missing."
     )
 
     def handle(self, *args, **options):
@@ -45,6 +47,7 @@ class Command(BaseCommand):
             prices_demo.load(self.loader, catalogue)
             self.load_article(catalogue.therapies)
             pages_demo.load(self.loader, self.reviewer)
+            search_demo.load(self.loader)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Done: {self.loader.created} created, {self.loader.existing} already there (left unchanged)."

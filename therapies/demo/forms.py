@@ -60,4 +60,4 @@ def _waiting_note(rows):
 
 def _shown(name, value):
     choices = dict(TherapyForm._meta.get_field(name).choices or ())
-    return choices.get(value, value)
+    return str(choices.get(value, value)).rstrip(".")

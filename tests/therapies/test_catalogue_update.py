@@ -54,7 +54,7 @@ ADDED_SHEETS = {"fixturemab": {
     "ms_types": ["rrms"], "dose_interval": "monthly", "taken_where": "home", "efficacy_tier": "high",
     "efficacy_result": "Fixture result.", "common_side_effects": "Fixture effect", "serious_risks": "Fixture risk",
     "monitoring": "Fixture test", "pregnancy": "Fixture pregnancy line.", "breastfeeding": "Fixture breastfeeding line.",
-    "references": [{"title": "Fixture trial", "publisher": "ClinicalTrials.gov", "nct_id": "NCT09999999",
+    "references": [{"title": "Fixture trial", "nct_id": "NCT09999999",
                     "supports": "who,how,efficacy,side_effects,risks,monitoring,pregnancy"}],
 }}
 DETAILS = {"ocrelizumab": {

@@ -95,7 +95,7 @@ def test_every_emerging_medicine_cites_its_trials_by_registry_number(demo_conten
     for therapy in published_therapies().filter(category__kind=Category.Kind.EMERGING):
         if not therapy.is_medicine:
             continue  # aHSCT: a procedure, compared with medicines in trials named on its page
-        trials = [reference for reference in therapy.references.all() if reference.publisher == "ClinicalTrials.gov"]
+        trials = [reference for reference in therapy.references.all() if "trial" in reference.title.lower()]
         assert trials, therapy.slug
         listed = sources(page(client, therapy.get_absolute_url()))
         for trial in trials:

@@ -3,11 +3,14 @@
 
 Each row is a Reference's fields: title, publisher, supports, and the
 source's identifiers where it has them (nct_id, doi, pmid, dailymed_setid;
-else url), so the reader's link is built from the identifier. The launch
+else url), so the reader's link is built from the identifier. A trial's
+row names no publisher: its link already reads "ClinicalTrials.gov NCT...". The launch
 price reference is an editors' compilation with no public address, so it has
 none: an address we could not vouch for would be worse than none.
 
-A row is the page's existing reference when that has the same title, or the
+A reference the page lacks is added, on a live page too: a source claims
+nothing by itself, and the reviewer checking the page's pending revision
+needs it there. A row is the page's existing reference when that has the same title, or the
 title the row says it `replaces`, or one of its identifiers (an older
 install recorded a trial by its registry address, under a title with the
 number in it). An existing reference is never rewritten: it only gains the

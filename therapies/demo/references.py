@@ -3,22 +3,22 @@
 
 Each row is a Reference's fields: title, publisher, supports, and the
 source's identifiers where it has them (nct_id, doi, pmid, dailymed_setid;
-else url), so the reader's link is built from the identifier. A trial's
-row names no publisher: its link already reads "ClinicalTrials.gov NCT...". The launch
-price reference is an editors' compilation with no public address, so it has
-none: an address we could not vouch for would be worse than none.
+else url), so the reader's link is built from the identifier. A trial's row
+names no publisher: its link already reads "ClinicalTrials.gov NCT...". The
+launch price reference is an editors' compilation with no public address, so
+it has none: an address we could not vouch for would be worse than none.
 
 A reference the page lacks is added, on a live page too: a source claims
 nothing by itself, and the reviewer checking the page's pending revision
-needs it there. A row is the page's existing reference when that has the same title, or the
-title the row says it `replaces`, or one of its identifiers (an older
-install recorded a trial by its registry address, under a title with the
-number in it). An existing reference is never rewritten: it only gains the
-identifiers and address it lacks, so its link is built from the identifier
-from then on. When the data corrects a title (`replaces`: the FENhance 1 and
-2 numbers were swapped in a launch title), the title is left to a medical
-reviewer, who is told on the page's review note: on a live page a reference
-changes what readers see at once.
+needs it there. A row is the page's existing reference when that has the
+same title, or the title the row says it `replaces`, or one of its
+identifiers (an older install recorded a trial by its registry address,
+under a title with the number in it). An existing reference is never
+rewritten: it only gains the identifiers and address it lacks, so its link
+is built from the identifier from then on. When the data corrects a title
+(`replaces`: the FENhance 1 and 2 numbers were swapped in a launch title),
+the title is left to a medical reviewer, who is told on the page's review
+note: on a live page a reference changes what readers see at once.
 """
 
 from pathlib import Path

@@ -62,7 +62,10 @@ def sheets():
     for slug, sheet in merged.items():
         unknown = set(sheet) - KEYS
         if unknown:
-            raise ValueError(f"Fact sheet of {slug!r}: unknown keys {', '.join(sorted(unknown))}")
+            raise ValueError(
+                f"Fact sheet or details of {slug!r}: unknown keys {', '.join(sorted(unknown))}. They fill empty "
+                f"fields only ({', '.join(DETAIL_FIELDS)} and the fact sheet's); other fields are in therapies.json."
+            )
     return merged
 
 

@@ -113,19 +113,24 @@ def category_rows():
     return [(kind, row) for kind in Category.Kind.values for row in by_kind.get(kind, [])]
 
 
-def launch_therapy_rows():
+def listed_therapy_rows():
+    """therapies.json: the launch therapies (as corrected since) and the emerging agents."""
     return read_json(HERE, "therapies.json")
 
 
+def added_therapy_rows():
+    """The approved DMTs added in December 2026."""
+    return optional_json(ADDED_THERAPIES, [])
+
+
 def therapy_rows():
-    """The launch therapies, then the approved DMTs added in December 2026."""
-    return [*launch_therapy_rows(), *optional_json(ADDED_THERAPIES, [])]
+    return [*listed_therapy_rows(), *added_therapy_rows()]
 
 
 def loaded_before():
     """Was the catalogue loaded before this run? (Asked before anything is written.)"""
     return Category.objects.filter(slug__in=[row["slug"] for _kind, row in category_rows()]).exists() or (
-        Therapy.objects.filter(slug__in=[row["slug"] for row in launch_therapy_rows()]).exists()
+        Therapy.objects.filter(slug__in=[row["slug"] for row in listed_therapy_rows()]).exists()
     )
 
 
@@ -178,10 +183,10 @@ def load_categories(loader, run):
 
 def load_therapies(loader, run, categories):
     therapies = {}
-    launch = {row["slug"] for row in launch_therapy_rows()}
+    added = {row["slug"] for row in added_therapy_rows()}
     for row in therapy_rows():
         category = categories[row["category"]]
-        at_load = row["slug"] not in launch or category.kind == Category.Kind.EMERGING
+        at_load = row["slug"] in added or category.kind == Category.Kind.EMERGING
         therapy, created = loader.get_or_create(
             Therapy,
             lookups=[{"slug": row["slug"]}, {"generic_name": row["generic_name"]}],

@@ -14,6 +14,8 @@ CONTENT = [
     ("editorial", "reference", ["add", "change", "delete", "view"]),
     ("therapies", "category", ["add", "change", "delete", "view"]),
     ("therapies", "therapy", ["add", "change", "delete", "view"]),
+    # A medicine's forms and versions, edited on its page (only by a reviewer once it is live).
+    ("therapies", "therapyform", ["add", "change", "delete", "view"]),
     # Each kind of category is edited under its own name (proxy models, with
     # their own permissions); "category" covers the links that name no kind.
     ("therapies", "dmtgroup", ["add", "change", "delete", "view"]),

@@ -19,17 +19,19 @@ class Block:
     code: str
     heading: str
     # A block says its content as any of, in this order: a lead line, short
-    # labelled facts [(label, value)], paragraphs of text, a list of items.
+    # labelled facts [(label, value)], paragraphs of text, labelled lines, a
+    # list of items.
     lead: str = ""
     facts: list = field(default_factory=list)
     items: list = field(default_factory=list)
     text: str = ""
+    lines: list = field(default_factory=list)  # [(label, value)]: a labelled line each, after the text
     note: str = ""  # one closing line, e.g. the wash-out period
     citations: list = field(default_factory=list)
 
     @property
     def has_content(self):
-        return bool(self.lead or self.facts or self.items or self.text.strip() or self.note.strip())
+        return bool(self.lead or self.facts or self.items or self.text.strip() or self.lines or self.note.strip())
 
 
 def citations_by_block(references):
@@ -72,8 +74,11 @@ def _content(therapy, code):
         return {"items": therapy.before_starting_list}
     if code == "pregnancy":
         washout = therapy.pregnancy_washout.strip()
+        breastfeeding = therapy.breastfeeding.strip()
         return {
             "text": therapy.pregnancy.strip(),
+            # Its own line: a reader who is breastfeeding looks for the word.
+            "lines": [("Breastfeeding", breastfeeding)] if breastfeeding else [],
             "note": f"Wash-out before trying for a baby: {washout}." if washout else "",
         }
     if code == "stopping":

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from editorial.models import Reference, live_q
-from therapies.models import Category, Therapy
+from therapies.models import Category, Therapy, TherapyForm
 
 
 
@@ -145,13 +145,18 @@ def prepare_category(category):
     return category
 
 
+def _forms():
+    """A medicine's forms and versions, in the editors' order, as `.form_list`."""
+    return Prefetch("forms", queryset=TherapyForm.objects.order_by("position", "id"), to_attr="form_list")
+
+
 def _therapy_prefetches():
-    return [_references()]
+    return [_references(), _forms()]
 
 
 def published_therapy(slug):
     """One published therapy in a published category (with its approver), with
-    the sources it cites; or 404. Two queries. What other apps show on its page
+    the sources it cites and its forms; or 404. Three queries. What other apps show on its page
     (its prices, the articles that mention it) they add through
     therapies.extensions."""
     queryset = (

@@ -25,7 +25,12 @@ CATEGORY_TEMPLATE = "therapies/category_detail.html"
 def therapy_context(therapy):
     """The therapy page's context. `therapy` comes from queries.published_therapy()
     or queries.prepare_therapy()."""
-    context = {"therapy": therapy, "category": therapy.category, "references": therapy.reference_list}
+    context = {
+        "therapy": therapy,
+        "category": therapy.category,
+        "references": therapy.reference_list,
+        "forms": therapy.form_list,
+    }
     return extensions.extended("therapy", context)
 
 

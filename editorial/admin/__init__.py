@@ -12,7 +12,7 @@ person is shown; the workflow decides what an action does.
     forms.py      the content form (with its conflict check) and the review forms
     reviewing.py  the review, send-back and unpublish pages, and history restore
     actions.py    bulk actions for reviewers
-    references.py the citations inline
+    references.py the citations inline, and the rule for inlines of rows readers see at once
     decisions.py  every review decision across the site (read-only)
     people.py     staff accounts: kept, not deleted, once they did editorial work; their profile
 """
@@ -20,5 +20,5 @@ person is shown; the workflow decides what an action does.
 from editorial.admin import decisions, people  # noqa: F401  (register their admins)
 from editorial.admin.content import ReviewedContentAdmin  # noqa: F401
 from editorial.admin.forms import ReviewedContentForm  # noqa: F401
-from editorial.admin.references import ReferenceInline  # noqa: F401
+from editorial.admin.references import ReferenceInline, ReviewerEditsLiveRows  # noqa: F401
 from editorial.models import open_revision_exists  # noqa: F401

@@ -1,4 +1,5 @@
-"""The citations a page makes, edited inline on the page's own change form."""
+"""The citations a page makes, edited inline on the page's own change form,
+and the rule for every inline of rows readers see at once (ReviewerEditsLiveRows)."""
 
 import re
 
@@ -84,7 +85,25 @@ class ReferenceForm(forms.ModelForm):
         return ",".join(code for code, _ in self.blocks if code in chosen)
 
 
-class ReferenceInline(GenericTabularInline):
+class ReviewerEditsLiveRows:
+    """For an inline of rows readers see as soon as they are saved (a page's
+    citations, a medicine's forms): on a live page only a medical reviewer
+    may add, change or delete them; editors propose them in the text."""
+
+    def _may_edit(self, request, obj):
+        return obj is None or not workflow.is_protected(obj) or workflow.can_publish(request.user, type(obj))
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
+
+
+class ReferenceInline(ReviewerEditsLiveRows, GenericTabularInline):
     """Sources the page cites, numbered for readers in `position` order."""
 
     model = Reference
@@ -107,18 +126,4 @@ class ReferenceInline(GenericTabularInline):
         blocks = Reference.blocks_of(self.parent_model)
         kwargs["form"] = type("ReferenceForm", (self.form,), {"blocks": blocks})
         return super().get_formset(request, obj, **kwargs)
-
-    # Readers see citations as soon as they are saved, so on live pages only
-    # a medical reviewer may change them; editors propose them in the text.
-    def _may_edit(self, request, obj):
-        return obj is None or not workflow.is_protected(obj) or workflow.can_publish(request.user, type(obj))
-
-    def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and self._may_edit(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
 

@@ -153,13 +153,16 @@ class Reference(models.Model):
     @property
     def links(self):
         """[(text, address)] for the reader: one per identifier recorded, in
-        IDENTIFIERS' order, then the plain address (http(s) only)."""
+        IDENTIFIERS' order, then the plain address (http(s) only) unless an
+        identifier's link already goes there (a trial's registry page recorded
+        both ways is one link, not two)."""
         found = [
             (kind.text(value), kind.link(value))
             for kind in IDENTIFIERS
             if (value := getattr(self, kind.field))
         ]
-        if str(self.url or "").strip().lower().startswith(("https://", "http://")):
+        url = str(self.url or "").strip()
+        if url.lower().startswith(("https://", "http://")) and url not in {address for _text, address in found}:
             found.append(("Web page", self.url))
         return found
 

@@ -33,8 +33,8 @@ EXPECTED_QUERIES = {
     # each, whatever the length of the history. The therapy page shows its own
     # (a group's only when it has none); the category page gained the chart's query.
     # A therapy with prices of its own shows them per product first, and its group's current range as context.
-    "/therapies/therapy-0-0/": 8,  # due, therapy + group + approver, articles, references, its own current ones,
-    # its group's current, its recent estimates, its chart
+    "/therapies/therapy-0-0/": 9,  # due, therapy + group + approver, articles, references, its forms (issue 18),
+    # its own current ones, its group's current, its recent estimates, its chart
     "/categories/group-0/": 5,  # due, group + approver, its therapies, its recent estimates, its chart
     "/categories/emerging-0/": 5,
     "/emerging/": 4,  # due, intro, sections + approvers (with profiles), their therapies

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 
-from editorial.admin import ReferenceInline, ReviewedContentAdmin
+from editorial.admin import ReferenceInline, ReviewedContentAdmin, ReviewerEditsLiveRows
 from therapies.models import (
     CATEGORY_PROXIES,
     FACT_SHEET_ADMIN_ROWS,
@@ -15,6 +15,7 @@ from therapies.models import (
     EmergingSection,
     SupportiveSection,
     Therapy,
+    TherapyForm,
 )
 
 
@@ -133,6 +134,28 @@ class SupportiveSectionAdmin(SectionAdmin):
     pass
 
 
+class TherapyFormInline(ReviewerEditsLiveRows, admin.StackedInline):
+    """A medicine's forms and versions (an infusion and an injection, the
+    original and a biosimilar), listed on its page in `position` order."""
+
+    model = TherapyForm
+    extra = 0
+    ordering = ("position", "id")
+    fields = (
+        ("position", "name", "kind"),
+        ("brand_names", "maker"),
+        ("route", "schedule", "taken_where"),
+        "how_given",
+        "approved",
+    )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name == "how_given":
+            field.widget.attrs["rows"] = 3
+        return field
+
+
 @admin.register(Therapy)
 class TherapyAdmin(ReviewedContentAdmin):
     list_display = (
@@ -155,13 +178,14 @@ class TherapyAdmin(ReviewedContentAdmin):
         "last_reviewed",
     )
     list_select_related = ("category",)
-    search_fields = ("generic_name", "brand_names", "slug", "summary", "mechanism")
+    search_fields = ("generic_name", "brand_names", "slug", "summary", "mechanism", "maker", "forms__brand_names")
     prepopulated_fields = {"slug": ("generic_name",)}
     autocomplete_fields = ("category",)
     ordering = ("generic_name",)
-    inlines = [ReferenceInline]
+    inlines = [TherapyFormInline, ReferenceInline]
     fieldsets = (
         (None, {"fields": ("generic_name", "brand_names", "slug", "category")}),
+        ("Maker, approval and generics", {"fields": (("maker", "first_approved"), "generics")}),
         ("How it is given and how it works", {"fields": ("route", "frequency", "mechanism", "development_stage")}),
         ("Content", {"fields": ("summary", "body")}),
         (
@@ -182,6 +206,7 @@ class TherapyAdmin(ReviewedContentAdmin):
         "monitoring",
         "before_starting",
         "pregnancy",
+        "breastfeeding",
         "stopping",
     )
 

@@ -1,64 +1,107 @@
-"""Demo fact sheets for the ten disease-modifying therapies, from the content
-brief's "Therapy fact sheets", in the site's own plain words, with the trial
-or label each block rests on as a reference (the data: fact_sheets.json).
+"""Demo fact sheets of the approved disease-modifying therapies, from the
+content brief's "Therapy fact sheets" and "The other approved DMTs", in the
+site's own plain words, with the trial or label each block rests on as a
+reference.
 
-`load(loader, reviewer, therapies)` is called by the catalogue's demo loader
-(therapies/demo/__init__.py). Like the rest of the demo content it is safe to
-run again: it only fills fact-sheet fields that are empty (so an editor's text
-is never overwritten) and only adds references a page does not already cite (by
-title). The filled fields go live the way any edit does: saved as an edit, and
-a published page's pending revision approved by the demo medical reviewer. A
-page with an edit already waiting for review is left alone, so the editor's
-pending work is neither merged nor approved.
+    fact_sheets.json                  the ten launch DMTs
+    fact_sheets_added_2026_12.json    the DMTs added in December 2026 (when present)
+    therapy_details_2026_12.json      for the launch DMTs: their maker, first approval,
+                                      generics and the fact-sheet lines they lacked (when present)
 
-The brief gives no addresses for these trials and labels, so the references
-have none: an address we could not vouch for would be worse than none (the
-same rule as the launch price reference). Editors add addresses in the admin.
+Each is {slug: {"ms_types": [...], field: value, ..., "references": [...]}}
+(details: any of those keys). `load(loader, run, therapies)` is called by the
+catalogue's loader (therapies/demo/__init__.py). It only fills fields that
+are empty (so an editor's text is never overwritten) and only adds references
+a page does not already cite (references.py).
+
+How a fill reaches readers depends on the page. A draft (a page this run
+created) is filled in place and reviewed with the rest of it. A live page
+on a new database is filled as an edit whose revision the demo medical
+reviewer approves, as any edit goes live. A live page of an install loaded
+earlier gets the fill proposed for review instead (the run's fills, handed
+to editorial/demo/corrections.py with its corrections). A page with an
+edit already waiting for review is left alone, so the editor's pending work
+is neither merged nor approved.
 """
 
 from pathlib import Path
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Max
-
 from core.demo import read_json
 from editorial import workflow
-from editorial.models import Reference
+from therapies.demo import references
 from therapies.models import FACT_SHEET_FIELDS, FACT_SHEET_MS_TYPE_FIELDS, Therapy
 
+HERE = Path(__file__).parent
+
 # Every fact-sheet field but the MS-type boxes, which the data gives as one
-# list ("ms_types"), filled only when none is ticked.
+# list ("ms_types"), filled only when none is ticked; and a therapy's details.
 TEXT_FIELDS = [name for name in FACT_SHEET_FIELDS if name not in FACT_SHEET_MS_TYPE_FIELDS]
+DETAIL_FIELDS = ["maker", "first_approved", "generics"]
+FILLABLE = {*TEXT_FIELDS, *DETAIL_FIELDS}
+KEYS = {*FILLABLE, "ms_types", "references"}
 
 # slug -> {"ms_types": [...], field: value, ..., "references": [reference rows]}
-FACT_SHEETS = read_json(Path(__file__).parent, "fact_sheets.json")
+FACT_SHEETS = read_json(HERE, "fact_sheets.json")
+
+
+def _optional(name):
+    return read_json(HERE, name) if (HERE / name).exists() else {}
+
+
+def sheets():
+    """{slug: sheet}: the launch fact sheets, the added medicines' and the
+    launch medicines' details merged in (details only add to a sheet)."""
+    merged = {slug: dict(sheet) for slug, sheet in {**FACT_SHEETS, **_optional("fact_sheets_added_2026_12.json")}.items()}
+    for slug, details in _optional("therapy_details_2026_12.json").items():
+        sheet = merged.setdefault(slug, {})
+        for key, value in details.items():
+            if key == "references":
+                sheet["references"] = [*sheet.get("references", []), *value]
+            else:
+                sheet[key] = value
+    for slug, sheet in merged.items():
+        unknown = set(sheet) - KEYS
+        if unknown:
+            raise ValueError(
+                f"Fact sheet or details of {slug!r}: unknown keys {', '.join(sorted(unknown))}. They fill empty "
+                f"fields only ({', '.join(DETAIL_FIELDS)} and the fact sheet's); other fields are in therapies.json."
+            )
+    return merged
+
+
+def all_values():
+    """{slug: {field: value}}: what the sheets say, for the corrections."""
+    return {slug: {k: v for k, v in sheet.items() if k in FILLABLE} for slug, sheet in sheets().items()}
 
 
 def missing_values(therapy, sheet):
-    """The fact-sheet values `therapy` lacks: {field: value} for empty fields
-    only, with the MS types as their boxes when none is ticked."""
-    values = {name: sheet[name] for name in TEXT_FIELDS if name in sheet and not getattr(therapy, name)}
-    if not therapy.ms_type_codes:
+    """The values `therapy` lacks: {field: value} for empty fields only, with
+    the MS types as their boxes when none is ticked."""
+    values = {name: sheet[name] for name in FILLABLE if sheet.get(name) and not getattr(therapy, name)}
+    if not therapy.ms_type_codes and sheet.get("ms_types"):
         values.update({f"licensed_{code}": True for code in sheet["ms_types"]})
     return values
 
 
-def load(loader, reviewer, therapies):
-    """Fill the ten DMTs' fact sheets, approved by `reviewer`, and add their
-    references. `therapies` maps slug to Therapy."""
-    for slug, sheet in FACT_SHEETS.items():
+def load(loader, run, therapies):
+    """Fill the approved DMTs' fact sheets and add their references.
+    `therapies` maps slug to Therapy."""
+    for slug, sheet in sheets().items():
         therapy = therapies.get(slug)
         if therapy is None:
             continue
-        _fill(loader, reviewer, Therapy.objects.get(pk=therapy.pk), sheet)
-        _add_references(loader, therapy, sheet["references"])
+        _fill(loader, run, Therapy.objects.get(pk=therapy.pk), sheet)
+        references.add(loader, run, therapy, sheet.get("references", []))
 
 
-def _fill(loader, reviewer, therapy, sheet):
+def _fill(loader, run, therapy, sheet):
     label = f"fact sheet of {therapy}"
     values = missing_values(therapy, sheet)
     if not values:
         loader.found(label)
+        return
+    if run.existing and workflow.is_protected(therapy):
+        run.fill(therapy, values)  # proposed for review with the page's corrections
         return
     if workflow.open_revision(therapy) is not None:
         loader.say(f"  left for its editors (an edit is waiting for review): {label}")
@@ -66,23 +109,7 @@ def _fill(loader, reviewer, therapy, sheet):
     for name, value in values.items():
         setattr(therapy, name, value)
     therapy.full_clean()
-    revision = workflow.save_edit(therapy, reviewer)
+    revision = workflow.save_edit(therapy, run.reviewer)
     if revision is not None:
-        workflow.approve(therapy, reviewer, note="Demo fact sheet from the content brief.")
+        workflow.approve(therapy, run.reviewer, note="Demo fact sheet from the content brief.")
     loader.made(f"{label} ({len(values)} fields)", verb="filled")
-
-
-def _add_references(loader, therapy, rows):
-    page = {"content_type": ContentType.objects.get_for_model(Therapy), "object_id": therapy.pk}
-    last = Reference.objects.filter(**page).aggregate(last=Max("position"))["last"] or 0
-    for row in rows:
-        key = {**page, "title": row["title"]}
-        label = f"reference {row['title']!r} on {therapy}"
-        if Reference.objects.filter(**key).exists():
-            loader.found(label)
-            continue
-        last += 1
-        reference = Reference(**key, position=last, **{k: v for k, v in row.items() if k != "title"})
-        reference.full_clean()
-        reference.save()
-        loader.made(label)

@@ -1,4 +1,10 @@
-from django.conf import settings
+"""A therapy: a medicine, procedure or programme, its page and its fact sheet.
+
+The fact sheet is described once (FACT_SHEET: each block's code, heading and
+fields); the admin's fieldset, the search index, the demo loader and the
+public page all take their field lists from it, so a new field is added in
+one place."""
+
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -8,220 +14,18 @@ from django.utils.text import slugify
 
 from simple_history.models import HistoricalRecords
 
-from editorial.models import ReviewedContent, ReviewedContentQuerySet
 from core.markup import MARKDOWN_HELP, reject_images
-
-
-
-class CategoryKind(models.TextChoices):
-    DISEASE_MODIFYING = "dmt", "Disease-modifying therapy"
-    EMERGING = "emerging", "Emerging therapy"
-    SUPPORTIVE = "supportive", "Supportive care"
-
-
-# Named so the kind-specific proxies below can share it (see _record_history_of).
-_CATEGORY_HISTORY = HistoricalRecords()
-
-
-class Category(ReviewedContent):
-    """A group of therapies: a DMT category, an emerging-therapy section or a
-    supportive-care section. The kind decides which public page shows it.
-    Editors find each kind under its own name (the proxies below)."""
-
-    Kind = CategoryKind
-
-    kind = models.CharField(max_length=20, choices=CategoryKind.choices)
-    name = models.CharField(max_length=120, unique=True)
-    slug = models.SlugField(
-        max_length=120,
-        unique=True,
-        help_text="The last part of the page's address, e.g. 'oral-dmts' for /categories/oral-dmts/.",
-    )
-    display_order = models.PositiveSmallIntegerField(
-        default=0, help_text="Sections are listed from the lowest number up."
-    )
-    summary = models.TextField(help_text="One or two plain sentences shown in lists and tables.")
-    body = models.TextField(blank=True, help_text=MARKDOWN_HELP, validators=[reject_images])
-    administration = models.CharField(
-        "how it is given",
-        max_length=200,
-        blank=True,
-        help_text="For DMT categories, e.g. 'Self-injection, 1 to 7 times a week'.",
-    )
-    history = _CATEGORY_HISTORY
-
-    class Meta(ReviewedContent.Meta):
-        verbose_name_plural = "categories"
-        ordering = ["kind", "display_order", "name"]
-        permissions = [("publish_category", "Can approve, publish and unpublish categories and sections")]
-        constraints = [
-            *ReviewedContent.Meta.constraints,
-            models.CheckConstraint(condition=Q(kind__in=CategoryKind.values), name="category_kind_valid"),
-        ]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("therapies:category_detail", args=[self.slug])
-
-    # Emerging sections are due for review sooner (settings.EMERGING_REVIEW_INTERVAL_MONTHS).
-    @property
-    def default_review_interval(self):
-        return _default_review_interval(self.kind)
-
-    @classmethod
-    def default_review_intervals(cls):
-        return _default_review_intervals("kind")
-
-
-def _default_review_interval(kind):
-    if kind == CategoryKind.EMERGING:
-        return min(settings.EMERGING_REVIEW_INTERVAL_MONTHS, settings.REVIEW_INTERVAL_MONTHS)
-    return settings.REVIEW_INTERVAL_MONTHS
-
-
-def _default_review_intervals(kind_field):
-    emerging = Q(**{kind_field: CategoryKind.EMERGING})
-    return [(_default_review_interval(CategoryKind.EMERGING), emerging), (settings.REVIEW_INTERVAL_MONTHS, ~emerging)]
-
-
-# --- Each kind of category under the name the site's menu gives it -----------------------
-
-
-class CategoryKindManager(models.Manager.from_queryset(ReviewedContentQuerySet)):
-    """Only the categories of one kind."""
-
-    def __init__(self, kind):
-        super().__init__()
-        self.kind = kind
-
-    def get_queryset(self):
-        return super().get_queryset().filter(kind=self.kind)
-
-
-class OneKindOfCategory:
-    """A proxy of Category that holds one kind only: its rows are that kind,
-    and a new one is made of that kind. Revisions, redirects, references and
-    review decisions stay on Category's content type (Django's default for
-    proxies), so a section has one history however it is reached."""
-
-    KIND = None
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.kind:
-            self.kind = self.KIND
-
-
-class DmtGroup(OneKindOfCategory, Category):
-    KIND = CategoryKind.DISEASE_MODIFYING
-    objects = CategoryKindManager(KIND)
-
-    class Meta:
-        proxy = True
-        verbose_name = "disease-modifying therapy group"
-        verbose_name_plural = "disease-modifying therapy groups"
-        ordering = ["display_order", "name"]
-        permissions = [("publish_dmtgroup", "Can approve, publish and unpublish disease-modifying therapy groups")]
-
-
-class EmergingSection(OneKindOfCategory, Category):
-    KIND = CategoryKind.EMERGING
-    objects = CategoryKindManager(KIND)
-
-    class Meta:
-        proxy = True
-        verbose_name = "emerging therapy section"
-        verbose_name_plural = "emerging therapy sections"
-        ordering = ["display_order", "name"]
-        permissions = [("publish_emergingsection", "Can approve, publish and unpublish emerging therapy sections")]
-
-
-class SupportiveSection(OneKindOfCategory, Category):
-    KIND = CategoryKind.SUPPORTIVE
-    objects = CategoryKindManager(KIND)
-
-    class Meta:
-        proxy = True
-        verbose_name = "supportive care section"
-        verbose_name_plural = "supportive care sections"
-        ordering = ["display_order", "name"]
-        permissions = [("publish_supportivesection", "Can approve, publish and unpublish supportive care sections")]
-
-
-CATEGORY_PROXIES = {proxy.KIND: proxy for proxy in (DmtGroup, EmergingSection, SupportiveSection)}
-
-
-def _record_history_of(history, proxies):
-    """simple-history listens only for saves of the model it is declared on,
-    and Django names the proxy as the sender of a proxy's save
-    (django-simple-history #544): without this, an edit made in a section's
-    admin would leave no history. The proxies share Category's history table."""
-    for proxy in proxies:
-        proxy._meta.simple_history_manager_attribute = history.manager_name
-        models.signals.post_save.connect(history.post_save, sender=proxy, weak=False)
-        models.signals.pre_delete.connect(history.pre_delete, sender=proxy, weak=False)
-        models.signals.post_delete.connect(history.post_delete, sender=proxy, weak=False)
-
-
-_record_history_of(_CATEGORY_HISTORY, CATEGORY_PROXIES.values())
-
-
-class Route(models.TextChoices):
-    INJECTION = "injection", "Injection"
-    ORAL = "oral", "Tablet or capsule"
-    INFUSION = "infusion", "Infusion into a vein"
-    PROCEDURE = "procedure", "Medical procedure"
-    NON_DRUG = "non_drug", "Not a medicine (therapy or programme)"
-
-class DevelopmentStage(models.TextChoices):
-    PRECLINICAL = "preclinical", "Preclinical research"
-    PHASE_1 = "phase_1", "Phase 1 trial"
-    PHASE_2 = "phase_2", "Phase 2 trial"
-    PHASE_3 = "phase_3", "Phase 3 trial"
-    REGULATORY_REVIEW = "regulatory_review", "Under regulatory review"
-    APPROVED = "approved", "Approved"
-    # Stages end in other ways too, and readers must not be told a stopped
-    # or refused medicine is still on its way.
-    NOT_APPROVED = "not_approved", "Not approved in its current form"
-    DISCONTINUED = "discontinued", "Development stopped"
-
-
-class DoseInterval(models.TextChoices):
-    DAILY = "daily", "Every day"
-    WEEKLY = "weekly", "One to three times a week, or every two weeks"
-    MONTHLY = "monthly", "Every 4 to 6 weeks"
-    TWICE_YEARLY = "twice_yearly", "Twice a year"
-    COURSES = "courses", "Short courses a year apart"
-
-
-class Setting(models.TextChoices):
-    HOME = "home", "At home"
-    CLINIC = "clinic", "In a clinic or hospital"
-
-
-class Efficacy(models.TextChoices):
-    MODERATE = "moderate", "Moderate efficacy"
-    MODERATE_HIGH = "moderate_high", "Moderate to high efficacy"
-    HIGH = "high", "High efficacy"
-
-
-# The MS types a medicine can be licensed for, in the order readers meet them.
-# Stored as one yes/no field each (licensed_<code>): a ticked box in the admin,
-# a plain value in a revision's snapshot and "Yes"/"No" in the review diff,
-# with no lookup table to seed or many-to-many history to keep.
-MS_TYPES = [
-    ("cis", "Clinically isolated syndrome"),
-    ("rrms", "Relapsing-remitting MS"),
-    ("spms", "Active secondary progressive MS"),
-    ("ppms", "Primary progressive MS"),
-]
-
-
-def _ms_type_field(code):
-    return f"licensed_{code}"
-
+from editorial.models import ReviewedContent, ReviewedContentQuerySet
+from therapies.models.categories import Category, review_interval_for_kind, review_intervals_by_kind
+from therapies.models.choices import (
+    MS_TYPES,
+    DevelopmentStage,
+    DoseInterval,
+    Efficacy,
+    Route,
+    Setting,
+    ms_type_field,
+)
 
 # The fact sheet, block by block in reading order: its code, its heading and
 # the fields that fill it, in the admin's order (a tuple is one admin row).
@@ -229,23 +33,34 @@ def _ms_type_field(code):
 # several blocks. The admin's fieldset, the search index and the demo loader
 # all take their field lists from here.
 FACT_SHEET = [
-    ("who", "Who it is for", (tuple(_ms_type_field(code) for code, _label in MS_TYPES), "who_for")),
+    ("who", "Who it is for", (tuple(ms_type_field(code) for code, _label in MS_TYPES), "who_for")),
     ("how", "How it is taken", (("dose_interval", "taken_where"),)),
     ("efficacy", "How well it works", ("efficacy_tier", "efficacy_result")),
     ("side_effects", "Common side effects", ("common_side_effects",)),
     ("risks", "Serious risks", ("serious_risks",)),
     ("monitoring", "Tests and monitoring", ("monitoring",)),
     ("before", "Before starting", ("before_starting",)),
-    ("pregnancy", "Pregnancy and breastfeeding", ("pregnancy", "pregnancy_washout")),
+    ("pregnancy", "Pregnancy and breastfeeding", ("pregnancy", "breastfeeding", "pregnancy_washout")),
     ("stopping", "When treatment stops", ("stopping",)),
 ]
 FACT_SHEET_BLOCKS = [(code, heading) for code, heading, _fields in FACT_SHEET]
 FACT_SHEET_ADMIN_ROWS = tuple(row for _code, _heading, rows in FACT_SHEET for row in rows)
-FACT_SHEET_FIELDS = tuple(
-    name for row in FACT_SHEET_ADMIN_ROWS for name in (row if isinstance(row, tuple) else (row,))
-)
+
+
+def _flat(rows):
+    """The field names of admin rows (a tuple is one row of several fields)."""
+    return tuple(name for row in rows for name in (row if isinstance(row, tuple) else (row,)))
+
+
+FACT_SHEET_FIELDS = _flat(FACT_SHEET_ADMIN_ROWS)
 # The MS-type boxes, stored one yes/no field each: shown together as one list.
 FACT_SHEET_MS_TYPE_FIELDS = tuple(name for name in FACT_SHEET_FIELDS if name.startswith("licensed_"))
+# What a reader choosing between approved medicines must find on every one of
+# them (issue 18): these blocks each say something, and breastfeeding is
+# answered on its own line. "Before starting" and "When treatment stops" are
+# said where the sources say something, so they are not required.
+FACT_SHEET_REQUIRED_BLOCKS = ("who", "how", "efficacy", "side_effects", "risks", "monitoring", "pregnancy")
+FACT_SHEET_REQUIRED_FIELDS = ("breastfeeding",)
 
 LIST_HELP = "One item per line; each line is shown as a bullet point."
 
@@ -255,7 +70,7 @@ class TherapyQuerySet(ReviewedContentQuerySet):
         """Therapies licensed for the MS type `code` (one of MS_TYPES' codes)."""
         if code not in dict(MS_TYPES):
             raise ValueError(f"Unknown MS type {code!r}; expected one of {', '.join(dict(MS_TYPES))}.")
-        return self.filter(**{_ms_type_field(code): True})
+        return self.filter(**{ms_type_field(code): True})
 
 
 def _lines(text):
@@ -286,6 +101,22 @@ class Therapy(ReviewedContent):
         help_text="The last part of the page's address, e.g. 'ocrelizumab' for /therapies/ocrelizumab/.",
     )
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="therapies")
+    # Who makes it, when it was first approved and whether generics exist:
+    # plain text as the sources give it (mostly a year, never a made-up day).
+    maker = models.CharField(max_length=200, blank=True, help_text="The company behind it, e.g. 'Novartis'.")
+    first_approved = models.CharField(
+        "first approved",
+        max_length=200,
+        blank=True,
+        help_text="Where and when it was first approved, as the sources give it, e.g. 'US 2020, EU 2021'.",
+    )
+    generics = models.CharField(
+        "generic versions",
+        max_length=300,
+        blank=True,
+        help_text="One plain sentence, e.g. 'Generic fingolimod has been sold in the US since 31 October 2022.' "
+        "or 'No generic version yet.'",
+    )
     route = models.CharField("how it is given", max_length=20, choices=Route.choices)
     frequency = models.CharField(
         "how often", max_length=120, blank=True, help_text="e.g. 'Once a week' or 'Every 6 months'."
@@ -346,8 +177,11 @@ class Therapy(ReviewedContent):
     before_starting = models.TextField(
         blank=True, help_text="Screening tests and vaccinations needed first. " + LIST_HELP
     )
-    pregnancy = models.TextField(
-        "pregnancy and breastfeeding", blank=True, help_text="A short plain statement."
+    pregnancy = models.TextField("pregnancy", blank=True, help_text="A short plain statement.")
+    breastfeeding = models.TextField(
+        blank=True,
+        help_text="A short plain statement, shown as its own line, e.g. 'Not while taking it, and for 10 days "
+        "after the last dose.'",
     )
     pregnancy_washout = models.CharField(
         "wash-out before pregnancy",
@@ -405,11 +239,11 @@ class Therapy(ReviewedContent):
     @property
     def default_review_interval(self):
         category = getattr(self, "category", None) if self.category_id else None
-        return _default_review_interval(category.kind if category else None)
+        return review_interval_for_kind(category.kind if category else None)
 
     @classmethod
     def default_review_intervals(cls):
-        return _default_review_intervals("category__kind")
+        return review_intervals_by_kind("category__kind")
 
     @property
     def address_aliases(self):
@@ -451,11 +285,11 @@ class Therapy(ReviewedContent):
 
     @property
     def ms_type_codes(self):
-        return [code for code, _ in MS_TYPES if getattr(self, _ms_type_field(code))]
+        return [code for code, _ in MS_TYPES if getattr(self, ms_type_field(code))]
 
     @property
     def ms_type_labels(self):
-        return [label for code, label in MS_TYPES if getattr(self, _ms_type_field(code))]
+        return [label for code, label in MS_TYPES if getattr(self, ms_type_field(code))]
 
     @property
     def side_effect_list(self):
@@ -479,6 +313,22 @@ class Therapy(ReviewedContent):
         return bool(self.ms_type_codes) or any(
             _lines(getattr(self, name)) for name in FACT_SHEET_FIELDS if name not in FACT_SHEET_MS_TYPE_FIELDS
         )
+
+    def unfilled_fact_sheet_parts(self):
+        """What an approved medicine's fact sheet must say and this one does
+        not: the codes of the required blocks with nothing in them, then the
+        names of the required fields left empty (FACT_SHEET_REQUIRED_*)."""
+        fields_of = {code: _flat(rows) for code, _heading, rows in FACT_SHEET}
+        empty_blocks = [
+            code
+            for code in FACT_SHEET_REQUIRED_BLOCKS
+            if not any(_says_something(getattr(self, name)) for name in fields_of[code])
+        ]
+        return empty_blocks + [name for name in FACT_SHEET_REQUIRED_FIELDS if not _says_something(getattr(self, name))]
+
+
+def _says_something(value):
+    return value is True or (isinstance(value, str) and bool(value.strip()))
 
 
 def _is_written(name):

@@ -88,7 +88,15 @@ def test_the_brand_names_of_a_medicines_forms_are_its_names(make_therapy):
 @pytest.mark.skipif(index.forms_relation() is None, reason="the catalogue has no forms of a medicine yet")
 def test_a_forms_brand_name_leads_to_its_medicine_and_a_change_to_the_form_reaches_the_index(client, make_therapy):
     ocrelizumab = make_therapy(generic_name="ocrelizumab", slug="ocrelizumab", brand_names="Ocrevus")
-    form = ocrelizumab.forms.create(name="Injection under the skin", brand_names="Ocrevus Zunovo")
+    form = ocrelizumab.forms.create(
+        name="Injection under the skin",
+        brand_names="Ocrevus Zunovo",
+        kind="new_form",
+        route="injection",
+        schedule="Every 6 months",
+        taken_where="clinic",
+        how_given="Injected under the skin of the belly by a health professional.",
+    )
 
     assert result_urls(search(client, "zunovo")) == ["/therapies/ocrelizumab/"]
     assert client.get(SEARCH, {"q": "Ocrevus Zunovo"})["Location"] == "/therapies/ocrelizumab/"

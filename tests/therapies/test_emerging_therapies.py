@@ -99,7 +99,11 @@ def test_every_emerging_medicine_cites_its_trials_by_registry_number(demo_conten
         assert trials, therapy.slug
         listed = sources(page(client, therapy.get_absolute_url()))
         for trial in trials:
-            assert trial.nct_id, f"{therapy.slug}: {trial.title}"
+            if not trial.nct_id:
+                # The brief names the trial but gives no number (frexalimab's
+                # FREXALT and FREVIVA): the link searches the registry for it.
+                assert trial.url.startswith("https://clinicaltrials.gov/search?term="), f"{therapy.slug}: {trial.title}"
+                continue
             assert registry(trial.nct_id) in listed[trial.title], f"{therapy.slug}: {trial.title}"
             assert f"ClinicalTrials.gov {trial.nct_id}" in page(client, therapy.get_absolute_url()).text
 

@@ -56,7 +56,7 @@ def sheets():
         sheet = merged.setdefault(slug, {})
         for key, value in details.items():
             if key == "references":
-                sheet["references"] = [*sheet.get("references", []), *value]
+                sheet["references"] = _with_references(sheet.get("references", []), value)
             else:
                 sheet[key] = value
     for slug, sheet in merged.items():
@@ -66,6 +66,20 @@ def sheets():
                 f"Fact sheet or details of {slug!r}: unknown keys {', '.join(sorted(unknown))}. They fill empty "
                 f"fields only ({', '.join(DETAIL_FIELDS)} and the fact sheet's); other fields are in therapies.json."
             )
+    return merged
+
+
+def _with_references(rows, more):
+    """`rows` and `more` as one list: a row of `more` with a title already in
+    `rows` adds its identifiers and address to that row (one reference, made
+    once, with its link), the rest come after."""
+    merged = [dict(row) for row in rows]
+    by_title = {row["title"]: row for row in merged}
+    for row in more:
+        if row["title"] in by_title:
+            by_title[row["title"]].update({key: value for key, value in row.items() if key != "title"})
+        else:
+            merged.append(dict(row))
     return merged
 
 

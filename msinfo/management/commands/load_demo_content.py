@@ -10,9 +10,9 @@ launch article, the site's own texts and the search synonyms.
 Safe to run again: every row is looked up by its natural key (slug or name;
 for an estimate its subject, currency and as-of date; for a reference the page
 citing it and its title or identifier; for a site text its key; for the demo
-reviewer the user name; for a search synonym its term) and only created when it is missing. Rows that
-already exist are left exactly as they are, so an editor's later changes are
-never overwritten. A fact corrected in the seed since an install was loaded
+reviewer the user name; for a search synonym its term) and only created when
+it is missing. Rows that already exist are left exactly as they are, so an
+editor's later changes are never overwritten. A fact corrected in the seed since an install was loaded
 reaches it as a pending revision for a reviewer to approve, never as an
 overwrite (editorial/demo/corrections.py); a catalogue page missing from an
 install loaded earlier (a medicine added since, or one an editor deleted)

@@ -90,7 +90,7 @@ def test_identifiers_become_links_a_reader_can_follow(client, make_therapy):
 
 @pytest.mark.parametrize(
     "field, value",
-    [("nct_id", "NCT123"), ("nct_id", "nct02792218x"), ("doi", "not-a-doi"), ("pmid", "0123"), ("dailymed_setid", "xyz")],
+    [("nct_id", "NCT123"), ("nct_id", "NCT0279221X"), ("doi", "not-a-doi"), ("pmid", "0123"), ("dailymed_setid", "xyz")],
 )
 def test_a_malformed_identifier_is_refused_by_the_form_and_the_database(make_therapy, field, value):
     from django.core.exceptions import ValidationError

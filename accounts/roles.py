@@ -46,6 +46,12 @@ PRICES = [
     ("prices", "costestimate", ["add", "view", "correct"]),
     ("prices", "priceimport", ["add", "view"]),
     ("prices", "ndcmapping", ["add", "change", "view"]),
+    # A product's units a year, so a price per unit becomes a year's figure.
+    ("prices", "productdosing", ["add", "change", "view"]),
+    # Countries and kinds of figure are chosen from, and changed only by an
+    # administrator: the UK's note stands before every UK figure.
+    ("prices", "country", ["view"]),
+    ("prices", "pricekind", ["view"]),
     # To pick the category or therapy an estimate belongs to.
     ("therapies", "category", ["view"]),
     ("therapies", "dmtgroup", ["view"]),

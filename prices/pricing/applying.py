@@ -168,7 +168,10 @@ class EstimateInserter:
     field's default) from the model, so a field added to CostEstimate later is
     filled in as the ORM would. The database still checks every constraint."""
 
-    VARYING = ("category_id", "therapy_id", "low", "high", "currency", "as_of", "source_name", "source_url", "note", "product")
+    VARYING = (
+        "category_id", "therapy_id", "low", "high", "currency", "as_of", "source_name", "source_url", "note", "product",
+        "kind_id",
+    )
 
     def __init__(self, **constants):
         opts = CostEstimate._meta
@@ -201,6 +204,7 @@ class EstimateInserter:
             source_url=row.source_url,
             note=row.note,
             product=row.product,
+            kind_id=row.price_kind_id,
         )
         return [values[field.attname] for field in self.fields]
 

@@ -188,6 +188,7 @@ class NadacParser:
                     "low": str(min(amounts)),
                     "high": str(max(amounts)),
                     "currency": "USD",
+                    "price_kind": "us-nadac",
                     "as_of": max(entry[1] for entry in used).isoformat(),
                     "source": SOURCE_NAME,
                     "source_url": SOURCE_URL,

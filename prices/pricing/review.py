@@ -148,7 +148,7 @@ def change_percent(new, current):
 def current_estimates(rows):
     """The estimate in use for each subject, product and currency of `rows`
     (newest by as-of date, then recorded time, then id), in one query:
-    (kind, subject_id, product, currency) -> Current."""
+    (kind, subject_id, product, price kind id, currency) -> Current."""
     subjects = subjects_of(rows)
     if subjects is None:
         return {}
@@ -158,22 +158,24 @@ def current_estimates(rows):
         .annotate(
             rank=Window(
                 RowNumber(),
-                partition_by=[F("therapy_id"), F("category_id"), F("product"), F("currency")],
+                partition_by=[F("therapy_id"), F("category_id"), F("product"), F("kind_id"), F("currency")],
                 order_by=[F("as_of").desc(), F("recorded_at").desc(), F("id").desc()],
             )
         )
         .filter(rank=1)
-        .values_list("therapy_id", "category_id", "product", "currency", "id", "low", "high", "as_of")
+        .values_list("therapy_id", "category_id", "product", "kind_id", "currency", "id", "low", "high", "as_of")
         .order_by()
     )
     return {
-        ("therapy" if therapy_id else "category", therapy_id or category_id, product, currency): Current(pk, low, high, as_of)
-        for therapy_id, category_id, product, currency, pk, low, high, as_of in newest
+        ("therapy" if therapy_id else "category", therapy_id or category_id, product, kind_id, currency): Current(
+            pk, low, high, as_of
+        )
+        for therapy_id, category_id, product, kind_id, currency, pk, low, high, as_of in newest
     }
 
 
 def row_key(row):
-    return (row.kind, row.subject_id, getattr(row, "product", ""), row.currency)
+    return (row.kind, row.subject_id, getattr(row, "product", ""), getattr(row, "price_kind_id", None), row.currency)
 
 
 def review_rows(rows, outcomes, current, rules):

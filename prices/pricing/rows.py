@@ -3,8 +3,10 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-# The documented columns, in order. The first seven are required.
-COLUMNS = ("kind", "slug", "low", "high", "currency", "as_of", "source", "source_url", "note", "product")
+# The documented columns, in order. The first seven are required. `kind` is
+# what the row prices (category or therapy); `price_kind` what kind of figure
+# it is (a PriceKind slug such as us-list; empty: its currency's main kind).
+COLUMNS = ("kind", "slug", "low", "high", "currency", "as_of", "source", "source_url", "note", "product", "price_kind")
 REQUIRED_COLUMNS = COLUMNS[:7]
 OPTIONAL_COLUMNS = COLUMNS[7:]
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from prices.currencies import is_known_currency
 from therapies.models import Category, Therapy
-from prices.models import CostEstimate
+from prices.models import CostEstimate, PriceKind
 from prices.pricing.cells import cell_problems
 from prices.pricing.rows import Problem
 
@@ -38,10 +38,13 @@ class EstimateRow:
 
     __slots__ = (
         "where", "kind", "slug", "subject_id", "low", "high", "currency", "as_of", "source_name", "source_url", "note",
-        "product",
+        "product", "price_kind_id",
     )
 
-    def __init__(self, where, kind, slug, subject_id, low, high, currency, as_of, source_name, source_url, note, product=""):
+    def __init__(
+        self, where, kind, slug, subject_id, low, high, currency, as_of, source_name, source_url, note, product="",
+        price_kind_id=None,
+    ):
         self.where = where
         self.kind = kind
         self.slug = slug
@@ -54,10 +57,11 @@ class EstimateRow:
         self.source_url = source_url
         self.note = note
         self.product = product
+        self.price_kind_id = price_kind_id
 
     @property
     def key(self):
-        return (self.kind, self.subject_id, self.product, self.currency, self.as_of)
+        return (self.kind, self.subject_id, self.product, self.price_kind_id, self.currency, self.as_of)
 
     @property
     def subject_label(self):
@@ -75,6 +79,13 @@ class RowValidator:
             "category": dict(Category.objects.values_list("slug", "id")),
             "therapy": dict(Therapy.objects.values_list("slug", "id")),
         }
+        # slug -> (id, currency); and each currency's main kind (the first of
+        # the first country using it), for rows that name no kind.
+        self.price_kinds = {}
+        self.main_kinds = {}
+        for kind in PriceKind.objects.select_related("country").order_by("country__position", "position", "id"):
+            self.price_kinds[kind.slug] = (kind.pk, kind.country.currency)
+            self.main_kinds.setdefault(kind.country.currency, kind.pk)
         self.seen = {}  # key -> where it first appeared
         self.url_validator = URLValidator(schemes=["http", "https"])
         self.good_urls = set()
@@ -118,6 +129,7 @@ class RowValidator:
             problem("currency", f"'{values['currency']}' is not an ISO 4217 currency code (such as USD, EUR, GBP).")
 
         as_of = self._date(values["as_of"], problem)
+        price_kind_id = self._price_kind(values.get("price_kind", ""), currency, problem)
 
         source_name = values["source"]
         if not source_name:
@@ -144,7 +156,8 @@ class RowValidator:
         if problems:
             return None, problems
         row = EstimateRow(
-            where, kind, slug, subject_id, low, high, currency, as_of, source_name, source_url, values["note"], product
+            where, kind, slug, subject_id, low, high, currency, as_of, source_name, source_url, values["note"], product,
+            price_kind_id,
         )
         first = self.seen.get(row.key)
         if first is None:
@@ -158,6 +171,24 @@ class RowValidator:
                 )
             ]
         return row, []
+
+    def _price_kind(self, slug, currency, problem):
+        """The kind's id, checked against the row's currency; None after a problem."""
+        if not slug:
+            kind_id = self.main_kinds.get(currency)
+            if kind_id is None and currency and _CURRENCY.fullmatch(currency):
+                problem("price_kind", f"empty, and no country's figures are in {currency}: name the kind of figure.")
+            return kind_id
+        found = self.price_kinds.get(slug.lower())
+        if found is None:
+            known = ", ".join(sorted(self.price_kinds))
+            problem("price_kind", f"'{slug}' is not a kind of figure: write one of {known}.")
+            return None
+        kind_id, kind_currency = found
+        if currency and currency != kind_currency:
+            problem("currency", f"{slug} figures are in {kind_currency}, not {currency}.")
+            return None
+        return kind_id
 
     @staticmethod
     def _amount(text, column, problem):
@@ -222,10 +253,12 @@ def existing_estimates(rows):
     found = (
         CostEstimate.objects.active()
         .filter(subjects, product__in={row.product for row in rows}, as_of__in={row.as_of for row in rows})
-        .values_list("therapy_id", "category_id", "product", "currency", "as_of", "id", "low", "high")
+        .values_list("therapy_id", "category_id", "product", "kind_id", "currency", "as_of", "id", "low", "high")
         .order_by()
     )
     return {
-        ("therapy" if therapy_id else "category", therapy_id or category_id, product, currency, as_of): (pk, low, high)
-        for therapy_id, category_id, product, currency, as_of, pk, low, high in found
+        ("therapy" if therapy_id else "category", therapy_id or category_id, product, kind_id, currency, as_of): (
+            pk, low, high
+        )
+        for therapy_id, category_id, product, kind_id, currency, as_of, pk, low, high in found
     }

@@ -156,7 +156,7 @@ def test_a_priced_therapy_gives_the_cost_the_page_shows(client, make_therapy, ma
     make_estimate(therapy, low=Decimal("60000"), high=Decimal("80000"), as_of=datetime.date(2026, 3, 1),
                   product="Tysabri", source_name="A price survey")
     make_estimate(therapy, low=Decimal("45500.50"), high=Decimal("45500.50"), as_of=datetime.date(2026, 2, 1),
-                  product="Tyruko", source_name="Another survey", currency="EUR")
+                  product="Tyruko", source_name="Another survey", currency="GBP")
 
     response = client.get(therapy.get_absolute_url())
 
@@ -169,7 +169,7 @@ def test_a_priced_therapy_gives_the_cost_the_page_shows(client, make_therapy, ma
         "description": "Figures as of 1 March 2026 (2026-03-01). Source: A price survey.",
     }
     tyruko = costs["Estimated yearly cost: natalizumab (Tyruko)"]
-    assert (tyruko["costPerUnit"], tyruko["costCurrency"], tyruko["costOrigin"]) == (45500.5, "EUR", "Another survey")
+    assert (tyruko["costPerUnit"], tyruko["costCurrency"], tyruko["costOrigin"]) == (45500.5, "GBP", "Another survey")
     text = page(response).text
     assert "US$60,000 to US$80,000 a year" in text and "Figures as of 1 March 2026" in text
 

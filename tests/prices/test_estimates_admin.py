@@ -173,7 +173,7 @@ def test_changelists_show_the_current_price_and_its_date(editor_client, oral, ma
     newest_as_of = timezone.localdate() - datetime.timedelta(days=10)
     make_estimate(oral, low=Decimal("81000"), high=Decimal("99000"), as_of=newest_as_of)
     therapy = make_therapy(generic_name="fingolimod", slug="fingolimod", category=oral)
-    make_estimate(therapy, low=Decimal("70000"), high=Decimal("75000"), currency="EUR", as_of=newest_as_of)
+    make_estimate(therapy, low=Decimal("70000"), high=Decimal("75000"), currency="GBP", as_of=newest_as_of)
 
     categories = editor_client.get(reverse("admin:therapies_category_changelist")).content.decode()
     assert "USD 81,000–99,000" in categories
@@ -309,7 +309,7 @@ def test_saved_estimates_are_read_only_in_the_inline(editor_client, oral):
 
     # Whatever is posted for the saved row is ignored.
     before = snapshot()
-    data.update(estimate_values("cost_estimates-0-", low="1", high="2", currency="EUR"))
+    data.update(estimate_values("cost_estimates-0-", low="1", high="2", currency="GBP"))
     data["cost_estimates-0-DELETE"] = "on"
     response = editor_client.post(url, data)
     assert response.status_code == 302
@@ -367,15 +367,15 @@ def test_a_duplicate_estimate_in_the_inline_is_a_form_error(editor_client, oral)
         editor_client, oral, currency="usd", as_of=old.as_of.isoformat(), low="1", high="2"
     )
     assert response.status_code == 200
-    assert "This category already has an estimate in this currency for this date." in response.content.decode()
+    assert "This group already has an estimate of this kind for this product and date." in response.content.decode()
     assert snapshot() == before
 
 
 def test_the_same_date_in_another_currency_is_fine(editor_client, oral):
     old = oral.cost_estimates.get()
-    response = post_new_category_estimate(editor_client, oral, currency="EUR", as_of=old.as_of.isoformat())
+    response = post_new_category_estimate(editor_client, oral, currency="GBP", as_of=old.as_of.isoformat())
     assert response.status_code == 302
-    assert oral.cost_estimates.filter(currency="EUR", as_of=old.as_of).exists()
+    assert oral.cost_estimates.filter(currency="GBP", as_of=old.as_of).exists()
 
 
 def test_a_duplicate_estimate_in_the_therapy_inline_is_a_form_error(editor_client, make_therapy, make_estimate):
@@ -387,7 +387,7 @@ def test_a_duplicate_estimate_in_the_therapy_inline_is_a_form_error(editor_clien
     before = snapshot()
     response = editor_client.post(url, data)
     assert response.status_code == 200
-    assert "This therapy already has an estimate in this currency for this date." in response.content.decode()
+    assert "This medicine already has an estimate of this kind for this product and date." in response.content.decode()
     assert snapshot() == before
 
 

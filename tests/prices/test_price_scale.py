@@ -18,7 +18,7 @@ from tests.page_helpers import PRICE_DISCLAIMER, day, page
 from tests.prices.test_estimates_admin import blank_prefix, change_url, estimate_values, form_data
 from prices import queries
 from prices.admin import estimates as content_admin
-from prices.models import CostEstimate, EstimateState
+from prices.models import CostEstimate, EstimateState, main_kind_for_currency
 
 TODAY = timezone.localdate
 HISTORY = 500
@@ -38,6 +38,7 @@ def bulk_history(subject, count=HISTORY, every_days=3, **fields):
     newest (today's) with the highest figures; newest first."""
     key = "therapy" if subject.__class__.__name__ == "Therapy" else "category"
     today = TODAY()
+    fields.setdefault("kind", main_kind_for_currency(fields.get("currency", "USD")))
     rows = [
         CostEstimate(
             **{key: subject},
@@ -230,7 +231,7 @@ def test_the_current_estimate_is_the_newest_in_use(client, oral, make_estimate):
     older = make_estimate(oral, low=Decimal("61000"), high=Decimal("71000"), as_of=base)
     same_day_first = make_estimate(oral, low=Decimal("62000"), high=Decimal("72000"), as_of=base + datetime.timedelta(days=30))
     same_day_later = make_estimate(oral, low=Decimal("63000"), high=Decimal("73000"), as_of=same_day_first.as_of,
-                                   currency="EUR")
+                                   currency="GBP")
     withdrawn = make_estimate(oral, low=Decimal("1"), high=Decimal("2"), as_of=base + datetime.timedelta(days=50))
     withdraw(withdrawn)
     superseded = make_estimate(oral, low=Decimal("3"), high=Decimal("4"), as_of=base + datetime.timedelta(days=55))

@@ -113,7 +113,7 @@ def test_a_duplicate_therapy_estimate_is_refused(therapy):
 
 def test_other_currency_date_or_subject_is_not_a_duplicate(category, therapy, make_category):
     CostEstimate.objects.create(category=category, **estimate_values())
-    CostEstimate.objects.create(category=category, **estimate_values(currency="EUR"))
+    CostEstimate.objects.create(category=category, **estimate_values(currency="GBP"))
     CostEstimate.objects.create(category=category, **estimate_values(as_of=AS_OF - datetime.timedelta(days=1)))
     CostEstimate.objects.create(category=make_category(), **estimate_values())
     # A therapy and a category may share a currency and date: the unique
@@ -228,7 +228,7 @@ def test_subject_messages(category, therapy):
 def test_duplicate_message(category):
     CostEstimate.objects.create(category=category, **estimate_values())
     messages = validation_messages(CostEstimate(category=category, **estimate_values()))
-    assert "This category already has an estimate in this currency for this date." in messages["__all__"]
+    assert "This group already has an estimate of this kind for this product and date." in messages["__all__"]
 
 
 def test_emerging_agent_without_stage_message(make_category):

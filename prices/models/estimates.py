@@ -1,11 +1,7 @@
-"""Prices: cost estimates of the catalogue's groups and medicines, the price
-imports that wrote them, and the NDC codes a NADAC price file is matched by.
+"""Cost estimates: a year's figure of one kind for a medicine (or, as dated
+history, a range published for a whole group), as of a date, with its source."""
 
-A price is of something in the catalogue (therapies), so this app depends on
-it; the catalogue never imports prices (its pages get theirs through
-therapies.extensions, filled in by prices.apps)."""
-
-import re
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,7 +14,10 @@ from simple_history.models import HistoricalRecords
 
 from editorial.models import add_months
 from prices.currencies import is_known_currency
+from prices.models.kinds import PriceKind
 from therapies.models import Category, Therapy
+
+CENT = Decimal("0.01")
 
 
 class EstimateState(models.TextChoices):
@@ -36,8 +35,21 @@ class CostEstimateQuerySet(models.QuerySet):
         return self.filter(state=EstimateState.ACTIVE)
 
 
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
 class CostEstimate(models.Model):
-    """An annual cost range for one category or one therapy, as of a date.
+    """An annual cost range for one category or one therapy, as of a date, of
+    one kind (US list price, Medicare payment limit...), in that kind's
+    country's currency. A figure worked out from a price per unit keeps the
+    unit price and the units a year, so readers see the arithmetic.
+
+    A group's current range is never typed: pages derive it from its
+    medicines' figures. A category's estimates are the ranges published
+    before (the seed article's), shown as dated history.
 
     Estimates are never overwritten or deleted: a new price is a new row, so
     the history stays, and the active row with the newest as-of date is the
@@ -46,6 +58,7 @@ class CostEstimate(models.Model):
     public page and stays in the admin's history."""
 
     State = EstimateState
+    Precision = DatePrecision
 
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, null=True, blank=True, related_name="cost_estimates"
@@ -59,8 +72,32 @@ class CostEstimate(models.Model):
     high = models.DecimalField(
         "highest annual cost", max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
     )
-    currency = models.CharField(max_length=3, default="USD", help_text="ISO 4217 code, e.g. USD, EUR, GBP.")
+    kind = models.ForeignKey(
+        PriceKind,
+        on_delete=models.PROTECT,
+        related_name="estimates",
+        help_text="What the figure is (and so its country). Figures of different kinds are never put together.",
+    )
+    currency = models.CharField(
+        max_length=3, default="USD", help_text="ISO 4217 code, e.g. USD, GBP: the currency of the kind's country."
+    )
     as_of = models.DateField("as of", help_text="The date the figures were true.")
+    as_of_precision = models.CharField(
+        "as-of date known to the",
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="When the source gives only a month or a year, pages show only that (the date is its first day).",
+    )
+    unit_price = models.DecimalField(
+        "price per unit", max_digits=14, decimal_places=4, null=True, blank=True, validators=[MinValueValidator(0)],
+        help_text="When the source prices a unit (per mg, per vial): the year's figure is this times the units a year.",
+    )
+    unit = models.CharField(max_length=40, blank=True, help_text="The unit priced, singular: 'mg', '300 mg vial'.")
+    units_per_year = models.DecimalField(
+        "units a year", max_digits=12, decimal_places=4, null=True, blank=True,
+        help_text="From the product's dosing, copied when the figure is recorded.",
+    )
     product = models.CharField(
         "product priced",
         max_length=120,
@@ -129,19 +166,27 @@ class CostEstimate(models.Model):
                 | (Q(category__isnull=True) & Q(therapy__isnull=False)),
                 name="cost_estimate_exactly_one_subject",
             ),
-            # One estimate in use per subject, product, currency and date; a
-            # withdrawn or replaced one leaves room for its successor.
+            models.CheckConstraint(
+                condition=(Q(unit_price__isnull=True) & Q(units_per_year__isnull=True) & Q(unit=""))
+                | (Q(unit_price__isnull=False) & Q(units_per_year__gt=0) & ~Q(unit="")),
+                name="cost_estimate_unit_price_whole",
+            ),
+            models.CheckConstraint(
+                condition=Q(as_of_precision__in=["day", "month", "year"]), name="cost_estimate_precision_valid"
+            ),
+            # One estimate in use per subject, product, kind, currency and
+            # date; a withdrawn or replaced one leaves room for its successor.
             models.UniqueConstraint(
-                fields=["category", "product", "currency", "as_of"],
+                fields=["category", "product", "kind", "currency", "as_of"],
                 condition=Q(category__isnull=False, state="active"),
                 name="cost_estimate_unique_category_currency_date",
-                violation_error_message="This category already has an estimate in this currency for this date.",
+                violation_error_message="This group already has an estimate of this kind for this product and date.",
             ),
             models.UniqueConstraint(
-                fields=["therapy", "product", "currency", "as_of"],
+                fields=["therapy", "product", "kind", "currency", "as_of"],
                 condition=Q(therapy__isnull=False, state="active"),
                 name="cost_estimate_unique_therapy_currency_date",
-                violation_error_message="This therapy already has an estimate in this currency for this date.",
+                violation_error_message="This medicine already has an estimate of this kind for this product and date.",
             ),
             models.CheckConstraint(
                 condition=Q(state__in=["active", "withdrawn", "superseded"]), name="cost_estimate_state_valid"
@@ -161,10 +206,11 @@ class CostEstimate(models.Model):
         indexes = [
             models.Index(fields=["category", "-as_of", "-recorded_at", "-id"], name="cost_estimate_category_newest"),
             models.Index(fields=["therapy", "-as_of", "-recorded_at", "-id"], name="cost_estimate_therapy_newest"),
-            # A medicine's products (brand, generic) and each one's newest
-            # estimate, found without reading its whole history.
+            # A medicine's products (brand, generic) of each kind and each
+            # one's newest estimate, found without reading its whole history.
             models.Index(
-                fields=["therapy", "product", "-as_of", "-recorded_at", "-id"], name="cost_estimate_therapy_product"
+                fields=["therapy", "kind", "product", "-as_of", "-recorded_at", "-id"],
+                name="cost_estimate_therapy_kind",
             ),
             # The newest estimates recorded and withdrawn, across subjects, in
             # the price feed's order (prices/feeds.py price_events), so the
@@ -181,8 +227,18 @@ class CostEstimate(models.Model):
     def subject(self):
         return self.therapy if self.therapy_id else self.category
 
+    def clean_fields(self, exclude=None):
+        self.fill_in_kind()
+        super().clean_fields(exclude=exclude)
+
     def clean(self):
         errors = {}
+        self.fill_in_kind()
+        if self.unit_price is not None or self.units_per_year is not None or self.unit:
+            if self.unit_price is None or not self.units_per_year or not self.unit:
+                errors["unit_price"] = "A price per unit needs its unit and the units a year (from the product's dosing)."
+            else:
+                self.low = self.high = self.year_from_units()
         if self.currency:
             self.currency = self.currency.strip().upper()
             if not is_known_currency(self.currency):
@@ -199,6 +255,8 @@ class CostEstimate(models.Model):
             errors["source_url"] = "Give a web address starting with http:// or https://."
         if bool(self.category_id) == bool(self.therapy_id):
             errors["__all__"] = "An estimate belongs to exactly one category or one therapy."
+        if self.kind_id and self.currency and "currency" not in errors and self.currency != self.kind.currency:
+            errors["currency"] = f"{self.kind} figures are in {self.kind.currency}, not {self.currency}."
         if errors:
             raise ValidationError(errors)
 
@@ -207,8 +265,31 @@ class CostEstimate(models.Model):
         # set on the row even where a form does not show them.
         super().validate_constraints(exclude=set(exclude or ()) - {"state", "product"})
 
+    def save(self, *args, **kwargs):
+        self.fill_in_kind()
+        super().save(*args, **kwargs)
+
+    def fill_in_kind(self):
+        """An estimate given without a kind is its currency's main kind (USD: US
+        list price), as every figure was before kinds were recorded."""
+        if self.kind_id is None and self.currency:
+            kind = main_kind_for_currency(self.currency)
+            if kind is not None:
+                self.kind = kind
+
+    def year_from_units(self):
+        return (self.unit_price * self.units_per_year).quantize(CENT, rounding=ROUND_HALF_UP)
+
     def is_stale(self, today=None):
         return self.as_of < staleness_cutoff(today)
+
+
+def main_kind_for_currency(currency):
+    """The first kind of the first country using `currency`, or None."""
+    return (
+        PriceKind.objects.select_related("country").filter(country__currency=currency.strip().upper())
+        .order_by("country__position", "position", "id").first()
+    )
 
 
 def staleness_cutoff(today=None):
@@ -224,134 +305,3 @@ def current_estimate(estimates):
     return max(estimates, key=lambda e: (e.as_of, e.recorded_at, e.id), default=None)
 
 
-# --- Price imports -----------------------------------------------------------------------
-
-
-class PriceImport(models.Model):
-    """One run of the price importer that wrote estimates: which file, who, when,
-    and how many rows were new. Every estimate it created points back to it.
-
-    A run that writes nothing (a dry run, a refused file, a file whose rows are
-    all already recorded) leaves no PriceImport."""
-
-    class Format(models.TextChoices):
-        CSV = "csv", "CSV"
-        JSON = "json", "JSON"
-        NADAC = "nadac", "NADAC (CMS) weekly file"
-
-    class SourceKind(models.TextChoices):
-        UPLOAD = "upload", "Uploaded in the admin"
-        COMMAND = "command", "File given to the import_prices command"
-        URL = "url", "Fetched from an address by the import_prices command"
-
-    COMMAND_LABEL = "by the command"
-    # How the review-decision log names withdrawing everything an import wrote.
-    decision_labels = {"withdrew": "Withdrew a price"}
-
-    file_name = models.CharField(max_length=500, help_text="File name, path or address as given.")
-    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
-    format = models.CharField(max_length=10, choices=Format.choices)
-    source_kind = models.CharField(max_length=10, choices=SourceKind.choices)
-    rows_total = models.PositiveIntegerField("rows")
-    rows_new = models.PositiveIntegerField("new estimates")
-    rows_unchanged = models.PositiveIntegerField("already recorded")
-    summary = models.TextField(blank=True, help_text="What the importer noted, e.g. rows skipped in a NADAC file.")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="price_imports",
-        editable=False,
-    )
-    created_by_label = models.CharField(
-        "imported by",
-        max_length=150,
-        help_text=f"The editor's user name, or '{COMMAND_LABEL}' for the import_prices command.",
-    )
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        get_latest_by = "created_at"
-        constraints = [
-            models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="price_import_sha256_hex"),
-            models.CheckConstraint(condition=Q(format__in=["csv", "json", "nadac"]), name="price_import_format_valid"),
-            models.CheckConstraint(
-                condition=Q(source_kind__in=["upload", "command", "url"]), name="price_import_source_kind_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(rows_total=models.F("rows_new") + models.F("rows_unchanged")),
-                name="price_import_rows_add_up",
-            ),
-            models.CheckConstraint(condition=Q(rows_new__gt=0), name="price_import_wrote_something"),
-        ]
-
-    def __str__(self):
-        return f"Price import #{self.pk}: {self.file_name} ({self.created_at:%d %b %Y %H:%M})"
-
-
-_DIGITS = re.compile(r"[0-9]+")
-
-
-def normalise_ndc(value):
-    """An NDC as the 11 digits NADAC uses, or None if it cannot be one.
-
-    Accepts the 11-digit form ('00002143380'), the same with leading zeros lost
-    by a spreadsheet ('2143380'), and the hyphenated 5-4-2, 4-4-2, 5-3-2 and
-    5-4-1 forms printed on packs ('0002-1433-80' becomes '00002143380')."""
-    text = str(value).strip()
-    if "-" in text:
-        parts = text.split("-")
-        widths = (5, 4, 2)
-        if len(parts) != 3 or not all(_DIGITS.fullmatch(part) and len(part) <= width for part, width in zip(parts, widths)):
-            return None
-        return "".join(part.zfill(width) for part, width in zip(parts, widths))
-    if not _DIGITS.fullmatch(text) or len(text) > 11:
-        return None
-    return text.zfill(11)
-
-
-class NdcMapping(models.Model):
-    """Ties one National Drug Code to a therapy, with how many of its pricing
-    units (tablets, mL, each...) a year of treatment takes, so a NADAC price per
-    unit becomes an annual cost."""
-
-    therapy = models.ForeignKey(Therapy, on_delete=models.PROTECT, related_name="ndc_mappings")
-    ndc = models.CharField(
-        "NDC",
-        max_length=11,
-        unique=True,
-        help_text="11 digits as in the NADAC file, e.g. 00002143380 (0002-1433-80 is accepted and converted).",
-    )
-    units_per_year = models.DecimalField(
-        "units a year",
-        max_digits=12,
-        decimal_places=4,
-        help_text="Pricing units (as in NADAC's 'Pricing Unit' column) for one year of treatment, e.g. 365 tablets.",
-    )
-    note = models.TextField(blank=True, help_text="e.g. the pack, strength and dosing the units are based on.")
-
-    class Meta:
-        verbose_name = "NDC mapping"
-        ordering = ["therapy__generic_name", "ndc"]
-        constraints = [
-            models.CheckConstraint(condition=Q(ndc__regex=r"^[0-9]{11}$"), name="ndc_mapping_ndc_11_digits"),
-            models.CheckConstraint(condition=Q(units_per_year__gt=0), name="ndc_mapping_units_positive"),
-        ]
-
-    def __str__(self):
-        return f"{self.ndc_display} → {self.therapy}"
-
-    @property
-    def ndc_display(self):
-        return f"{self.ndc[:5]}-{self.ndc[5:9]}-{self.ndc[9:]}" if len(self.ndc) == 11 else self.ndc
-
-    def clean(self):
-        if self.ndc:
-            normalised = normalise_ndc(self.ndc)
-            if normalised is None:
-                raise ValidationError({"ndc": "An NDC is 11 digits (or 10 digits in a hyphenated 4-4-2, 5-3-2 or 5-4-1 form)."})
-            self.ndc = normalised
-        if self.units_per_year is not None and self.units_per_year <= 0:
-            raise ValidationError({"units_per_year": "Units a year must be more than zero."})

@@ -9,7 +9,7 @@ from therapies.extensions import adds_to
 
 
 @adds_to("therapy")
-def articles_mentioning(context):
+def articles_mentioning(context, query):
     therapy = context["therapy"]
     articles = Article.objects.published().order_by("-published_at", "-id")
     prefetch_related_objects([therapy], Prefetch("articles", queryset=articles, to_attr="published_articles"))

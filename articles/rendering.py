@@ -5,13 +5,14 @@ from django.utils.safestring import mark_safe
 
 from articles.models import COST_TABLE_MARKER
 from core.markup import render_markdown
+from prices.countries import country_for
 from prices.queries import attach_prices
 from therapies.queries import dmt_categories
 
 MARKER_PARAGRAPH = f"<p>{COST_TABLE_MARKER}</p>"
 
 
-def render_article_body(article):
+def render_article_body(article, query=None):
     """Markdown rendered and sanitised; then each paragraph that holds only the
     cost-table marker becomes the live cost table (our own template, rendered
     after sanitising so it is not stripped), so a price update shows here too.
@@ -19,5 +20,8 @@ def render_article_body(article):
     html = str(render_markdown(article.body))
     if MARKER_PARAGRAPH not in html:
         return mark_safe(html)
-    table = render_to_string("includes/cost_table.html", {"categories": attach_prices(dmt_categories())})
+    prices = country_for(query)
+    table = render_to_string(
+        "includes/cost_table.html", {"categories": attach_prices(dmt_categories(), prices), "prices": prices}
+    )
     return mark_safe(html.replace(MARKER_PARAGRAPH, table))

@@ -15,10 +15,11 @@ ARTICLES_PER_PAGE = 10
 ARTICLE_TEMPLATE = "articles/article_detail.html"
 
 
-def article_context(article):
+def article_context(article, query=None):
     """The article page's context. `article` comes from published_article()
-    or prepare_article()."""
-    return {"article": article, "body": render_article_body(article), "references": article.reference_list}
+    or prepare_article(); `query` is the address's parameters (the country
+    of the cost table's prices)."""
+    return {"article": article, "body": render_article_body(article, query), "references": article.reference_list}
 
 
 @canonical_query("page")
@@ -32,10 +33,11 @@ def article_list(request):
     return render(request, "articles/article_list.html", {"page": page, "paginator": paginator})
 
 
+@canonical_query("country")
 @public_page
 def article_detail(request, slug):
     try:
         article = published_article(slug)
     except Http404:
         return redirect_renamed(request, Article, slug, published_articles())
-    return render(request, ARTICLE_TEMPLATE, article_context(article))
+    return render(request, ARTICLE_TEMPLATE, article_context(article, request.GET))

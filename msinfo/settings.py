@@ -126,6 +126,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     # NUL and other control characters out of every query parameter and form field.
     "core.input.CleanInputMiddleware",
+    # One address per page and country of prices: ?country=us (the default)
+    # or an unknown country goes to the address without it.
+    "prices.countries.CountryChoiceMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Says whether the session passed the second sign-in step.
     "django_otp.middleware.OTPMiddleware",

@@ -28,7 +28,9 @@ from pages.feedback import (
 )
 from editorial.public import public_page
 from pages.queries import live_site_page
+from prices.countries import country_for
 from prices.queries import attach_prices
+from core.sharing import canonical_query
 from therapies import queries
 from therapies.models import Category
 
@@ -45,19 +47,21 @@ CARE_TEMPLATE = "pages/care.html"
 # nothing unreviewed reaches readers.
 
 
-def home_context(introduction):
+def home_context(introduction, query=None):
+    prices = country_for(query)
     return {
         "introduction": introduction,
-        "categories": attach_prices(queries.dmt_categories()),
+        "prices": prices,
+        "categories": attach_prices(queries.dmt_categories(), prices),
         "latest_articles": latest_articles(3),
     }
 
 
-def emerging_context(introduction):
+def emerging_context(introduction, query=None):
     return {"introduction": introduction, "sections": queries.sections(Category.Kind.EMERGING)}
 
 
-def care_context(introduction):
+def care_context(introduction, query=None):
     return {"introduction": introduction, "sections": queries.sections(Category.Kind.SUPPORTIVE)}
 
 
@@ -70,9 +74,10 @@ INTRODUCED_PAGES = {
 
 def introduced_page(request, key):
     template, context = INTRODUCED_PAGES[key]
-    return render(request, template, context(live_site_page(key)))
+    return render(request, template, context(live_site_page(key), request.GET))
 
 
+@canonical_query("country")
 @public_page
 def home(request):
     return introduced_page(request, SitePage.Key.HOME_INTRODUCTION)

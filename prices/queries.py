@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from editorial.models import add_months
-from prices.models import CostEstimate
+from prices.models import CostEstimate, staleness_cutoff
 from therapies.models import Category, Therapy
 from therapies.queries import published_therapies
 
@@ -28,9 +28,11 @@ def _subject_field(subject):
     return "therapy" if isinstance(subject, Therapy) else "category"
 
 
-def _subject_estimates(subject):
-    """The estimates readers may see for one category or therapy (no query yet)."""
-    return CostEstimate.objects.active().filter(**{_subject_field(subject): subject.pk})
+def _subject_estimates(subject, view=None):
+    """The estimates readers may see for one category or therapy, of the
+    view's country's kinds when given (no query yet)."""
+    estimates = CostEstimate.objects.active().filter(**{_subject_field(subject): subject.pk})
+    return estimates if view is None else estimates.filter(kind__in=view.kind_ids)
 
 
 def current_estimate_ids(model, pks):
@@ -68,35 +70,111 @@ def attach_current_estimates(subjects):
     return subjects
 
 
-def attach_own_estimates(therapies):
-    """Set `.own_estimates` on each therapy: its current estimate for each
-    product it is priced as (brand, generic, or '' for the medicine as a
-    whole), cheapest first. One query, whatever the history: the named
-    products are a range of the (therapy, product, date) index, and each
-    product's newest estimate is one seek in it."""
-    therapies = [therapy for therapy in therapies if therapy is not None and therapy.pk is not None]
-    for therapy in therapies:
-        therapy.own_estimates = []
-    if not therapies:
-        return therapies
-    pks = [therapy.pk for therapy in therapies]
+def current_figures(therapies, view):
+    """The current estimate of each product of each kind of the view's
+    country, for the therapies `therapies` names (a list of primary keys or a
+    subquery of them): {therapy_id: [estimate, ...]}, in the kinds' order,
+    cheapest first. One query, whatever the history: each (therapy, kind,
+    product)'s newest estimate is one seek in the (therapy, kind, product,
+    date) index."""
+    if not view.kinds:
+        return {}
     active = CostEstimate.objects.active()
     newest_of_product = (
-        active.filter(therapy=OuterRef("therapy"), product=OuterRef("product")).newest_first().values("id")[:1]
+        active.filter(therapy=OuterRef("therapy"), kind=OuterRef("kind"), product=OuterRef("product"))
+        .newest_first().values("id")[:1]
     )
+    # `product > ''` (not `!= ''`) is a range on the index.
     named = (
-        # `product > ''` (not `!= ''`) is a range on the (therapy, product) index.
-        active.filter(therapy__in=pks, product__gt="").order_by().values("therapy", "product").distinct()
+        active.filter(therapy__in=therapies, kind__in=view.kind_ids, product__gt="").order_by()
+        .values("therapy", "kind", "product").distinct()
         .annotate(current_id=Subquery(newest_of_product)).values("current_id")
     )
-    whole = active.filter(therapy=OuterRef("pk"), product="").newest_first().values("id")[:1]
-    unnamed = Therapy._base_manager.filter(pk__in=pks).annotate(current_id=Subquery(whole)).values("current_id")
+    found = Q(id__in=named)
+    # The medicine as a whole: one seek per therapy and kind (a DISTINCT over
+    # these rows would read every weekly NADAC figure ever imported).
+    for kind in view.kinds:
+        whole = active.filter(therapy=OuterRef("pk"), kind=kind.pk, product="").newest_first().values("id")[:1]
+        found |= Q(id__in=Therapy._base_manager.filter(pk__in=therapies).annotate(current_id=Subquery(whole)).values("current_id"))
+    order = {kind.pk: position for position, kind in enumerate(view.kinds)}
     by_therapy = {}
-    for estimate in CostEstimate.objects.filter(Q(id__in=named) | Q(id__in=unnamed)).order_by("low", "product"):
+    for estimate in sorted(CostEstimate.objects.filter(found), key=lambda e: (order[e.kind_id], e.low, e.product)):
+        estimate.kind = view.kind_by_id[estimate.kind_id]
         by_therapy.setdefault(estimate.therapy_id, []).append(estimate)
+    return by_therapy
+
+
+def attach_own_estimates(therapies, view):
+    """Set `.own_estimates` on each therapy: its current figure for each
+    product it is priced as (brand, generic, or '' for the medicine as a
+    whole) and each kind of the view's country. One query."""
+    therapies = [therapy for therapy in therapies if therapy is not None and therapy.pk is not None]
+    found = current_figures([therapy.pk for therapy in therapies], view) if therapies else {}
     for therapy in therapies:
-        therapy.own_estimates = by_therapy.get(therapy.pk, [])
+        therapy.own_estimates = found.get(therapy.pk, [])
     return therapies
+
+
+@dataclass
+class GroupRange:
+    """A group's yearly cost for one kind of figure, worked out from its
+    medicines' current figures of that kind, never typed: it always holds
+    every figure beside it. Quacks like an estimate (low, high, currency,
+    kind, as_of) for the price templates."""
+
+    kind: object
+    figures: list
+
+    @property
+    def low(self):
+        return min(figure.low for figure in self.figures)
+
+    @property
+    def high(self):
+        return max(figure.high for figure in self.figures)
+
+    @property
+    def currency(self):
+        return self.figures[0].currency
+
+    @property
+    def as_of(self):
+        return max(figure.as_of for figure in self.figures)
+
+    @property
+    def oldest(self):
+        return min(figure.as_of for figure in self.figures)
+
+    @property
+    def medicines(self):
+        return len({figure.therapy_id for figure in self.figures})
+
+    @property
+    def source_name(self):
+        return f"worked out from {len(self.figures)} figure{'s' if len(self.figures) != 1 else ''} for its medicines"
+
+    product = ""
+    source_url = ""
+
+    def is_stale(self, today=None):
+        return self.oldest < staleness_cutoff(today)
+
+
+def group_ranges(figures, view):
+    """One GroupRange per kind that `figures` (estimates) hold, in the kinds' order."""
+    by_kind = {}
+    for figure in figures:
+        by_kind.setdefault(figure.kind_id, []).append(figure)
+    return [GroupRange(kind, by_kind[kind.pk]) for kind in view.kinds if kind.pk in by_kind]
+
+
+def attach_group_ranges(categories, view):
+    """Set `.group_ranges` on each category from its `.published_therapies`'
+    `.own_estimates` (attach_own_estimates first): no query."""
+    for category in categories:
+        figures = [figure for therapy in category.published_therapies for figure in therapy.own_estimates]
+        category.group_ranges = group_ranges(figures, view)
+    return categories
 
 
 class MonthOf(Trunc):
@@ -115,8 +193,9 @@ class MonthOf(Trunc):
 
 def month_points(subject, current, months=CHART_MONTHS):
     """The chart's points, oldest first: the latest active estimate of each
-    month in the current estimate's currency and for its product (a brand and
-    its generic are different prices, not one line), over the `months` months
+    month of the current estimate's kind, currency and product (a brand and
+    its generic are different prices, a list price and a Medicare payment
+    limit different kinds: never one line), over the `months` months
     up to the current one (so the current estimate is always the last point).
 
     The database finds each month's latest as-of date (GROUP BY month over the
@@ -126,7 +205,9 @@ def month_points(subject, current, months=CHART_MONTHS):
     if current is None:
         return []
     since = add_months(current.as_of.replace(day=1), -(months - 1))
-    same_currency = _subject_estimates(subject).filter(currency=current.currency, product=current.product)
+    same_currency = _subject_estimates(subject).filter(
+        kind=current.kind_id, currency=current.currency, product=current.product
+    )
     month_latest = (
         same_currency.filter(as_of__gte=since, as_of__lte=current.as_of)
         .annotate(month=MonthOf("as_of"))
@@ -150,14 +231,18 @@ def month_points(subject, current, months=CHART_MONTHS):
 
 @dataclass
 class PriceHistory:
-    """What a page shows of a subject's price history: the most recent
-    estimates (newest first; `recent[0]` is the current one), whether there are
-    older ones, and the chart's points (one a month, oldest first)."""
+    """What a page shows of a subject's price history in one country: the
+    most recent estimates (newest first; `recent[0]` is the newest), whether
+    there are older ones, and the chart's points (one a month, oldest first,
+    of `recent[0]`'s kind and product). `current_ids` are the estimates in
+    use (each product's and kind's newest), which the table marks."""
 
     recent: list = field(default_factory=list)
     has_more: bool = False
     points: list = field(default_factory=list)
     full_history_url: str = ""
+    current_ids: set = field(default_factory=set)
+    query: str = ""
 
     @property
     def current(self):
@@ -172,23 +257,33 @@ def full_history_url(subject):
     return reverse(name, args=[subject.slug])
 
 
-def price_history(subject, recent=RECENT_ESTIMATES):
-    """The price history summary of one category or therapy: two bounded
-    queries when it has estimates, one when it has none (none when unsaved)."""
+def price_history(subject, view, recent=RECENT_ESTIMATES, current=()):
+    """The price history summary of one category or therapy in the view's
+    country: two bounded queries when it has estimates, one when it has
+    none (none when unsaved). `current`: the estimates in use, to mark."""
     if subject is None or subject.pk is None:
         return PriceHistory()
-    rows = list(_subject_estimates(subject).newest_first()[: recent + 1])
-    history = PriceHistory(recent=rows[:recent], has_more=len(rows) > recent, full_history_url=full_history_url(subject))
+    rows = list(_subject_estimates(subject, view).newest_first()[: recent + 1])
+    for row in rows:
+        row.kind = view.kind_by_id[row.kind_id]
+    history = PriceHistory(
+        recent=rows[:recent], has_more=len(rows) > recent, full_history_url=full_history_url(subject),
+        current_ids={estimate.pk for estimate in current}, query=view.query,
+    )
     history.points = month_points(subject, history.current)
     return history
 
 
-def full_price_history(subject, page_number):
+def full_price_history(subject, page_number, view):
     """One page (FULL_HISTORY_PAGE_SIZE estimates, newest first) of a
-    subject's whole active history: a count and one page of rows. Raises
-    InvalidPage for a page number that is not a number or out of range."""
-    paginator = Paginator(_subject_estimates(subject).newest_first(), FULL_HISTORY_PAGE_SIZE)
-    return paginator.page(page_number or 1)
+    subject's whole active history in the view's country: a count and one
+    page of rows. Raises InvalidPage for a page number that is not a number
+    or out of range."""
+    paginator = Paginator(_subject_estimates(subject, view).newest_first(), FULL_HISTORY_PAGE_SIZE)
+    page = paginator.page(page_number or 1)
+    for row in page.object_list:
+        row.kind = view.kind_by_id[row.kind_id]
+    return page
 
 
 def published_therapy_for_prices(slug):
@@ -201,45 +296,45 @@ def published_category_for_prices(slug):
     return get_object_or_404(Category.objects.published(), slug=slug)
 
 
-def _with_price_history(category):
-    category.price_history = price_history(category)
-    category.current_estimate = category.price_history.current
-    return category
-
-
 @dataclass
 class TherapyCost:
-    """What a therapy page says about cost: the therapy's own current
-    estimates (one per product, e.g. brand and generic) first when it has
-    any, with its group's current range as context; otherwise the group's,
-    clearly labelled as the group's. `history` is the shown one's PriceHistory."""
+    """What a therapy page says about cost in one country: the therapy's own
+    current figures (one per product and kind) when it has any, and its
+    group's ranges (one per kind, from its medicines' figures) as context,
+    or instead, clearly labelled as the group's. `history` is the therapy's
+    own PriceHistory (empty without own figures)."""
 
-    current: CostEstimate | None
-    history: PriceHistory = field(default_factory=PriceHistory)
-    is_group_estimate: bool = False
     own: list = field(default_factory=list)
-    group: CostEstimate | None = None
+    group_ranges: list = field(default_factory=list)
+    history: PriceHistory = field(default_factory=PriceHistory)
+
+    @property
+    def current(self):
+        """The figure the page leads with: its own cheapest of the main kind, or the group's range."""
+        if self.own:
+            return self.own[0]
+        return self.group_ranges[0] if self.group_ranges else None
+
+    @property
+    def is_group_estimate(self):
+        return not self.own and bool(self.group_ranges)
 
 
-def therapy_cost(therapy):
-    """Four queries when the therapy has its own estimates (its current ones,
-    its recent ones, its chart, its group's current range), three when the
-    group's are shown instead."""
-    own = attach_own_estimates([therapy])[0].own_estimates if therapy.pk is not None else []
-    if own:
-        attach_current_estimates([therapy.category])
-        history = price_history(therapy)
-        return TherapyCost(current=history.current, history=history, own=own, group=therapy.category.current_estimate)
-    group = price_history(therapy.category)
-    return TherapyCost(
-        current=group.current, history=group, is_group_estimate=group.current is not None, group=group.current
-    )
+def therapy_cost(therapy, view):
+    """Four queries (its current figures, its group's, its recent ones, its
+    chart); three without figures of its own."""
+    if therapy.pk is None:
+        return TherapyCost()
+    own = attach_own_estimates([therapy], view)[0].own_estimates
+    siblings = published_therapies().filter(category=therapy.category_id).values("pk")
+    group = [figure for figures in current_figures(siblings, view).values() for figure in figures]
+    history = price_history(therapy, view, current=own) if own else PriceHistory()
+    return TherapyCost(own=own, group_ranges=group_ranges(group, view), history=history)
 
 
-def attach_prices(categories):
+def attach_prices(categories, view):
     """Each DMT group in `categories` (from therapies.queries.dmt_categories())
-    with its `.current_estimate`, and each of its `.published_therapies` with
-    its `.own_estimates`: the cost table's figures. Two queries."""
-    attach_current_estimates(categories)
-    attach_own_estimates([therapy for category in categories for therapy in category.published_therapies])
-    return categories
+    with its `.group_ranges`, and each of its `.published_therapies` with its
+    `.own_estimates`, in the view's country: the cost table's figures. One query."""
+    attach_own_estimates([therapy for category in categories for therapy in category.published_therapies], view)
+    return attach_group_ranges(categories, view)

@@ -14,7 +14,10 @@ _additions = {page: [] for page in PAGES}
 
 
 def adds_to(page):
-    """Register `function(context)` to add to `page`'s context (in place)."""
+    """Register `function(context, query)` to add to `page`'s context (in
+    place). `query` is the page address's parameters (request.GET; None in a
+    staff preview), for what a reader chooses there, such as the country
+    whose prices a page shows."""
     if page not in _additions:
         raise ValueError(f"The catalogue has no page called {page!r}: choose one of {', '.join(PAGES)}.")
 
@@ -26,8 +29,8 @@ def adds_to(page):
     return register
 
 
-def extended(page, context):
+def extended(page, context, query=None):
     """`context` with every registered addition for `page` made to it."""
     for add in _additions[page]:
-        add(context)
+        add(context, query)
     return context

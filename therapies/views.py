@@ -22,30 +22,32 @@ THERAPY_TEMPLATE = "therapies/therapy_detail.html"
 CATEGORY_TEMPLATE = "therapies/category_detail.html"
 
 
-def therapy_context(therapy):
+def therapy_context(therapy, query=None):
     """The therapy page's context. `therapy` comes from queries.published_therapy()
-    or queries.prepare_therapy()."""
+    or queries.prepare_therapy(); `query` is the address's parameters."""
     context = {
         "therapy": therapy,
         "category": therapy.category,
         "references": therapy.reference_list,
         "forms": therapy.form_list,
     }
-    return extensions.extended("therapy", context)
+    return extensions.extended("therapy", context, query)
 
 
-def category_context(category):
+def category_context(category, query=None):
     """The category page's context. `category` comes from
-    queries.published_category() or queries.prepare_category()."""
+    queries.published_category() or queries.prepare_category(); `query` is
+    the address's parameters."""
     therapies = category.published_therapies
     context = {
         "category": category,
         "medicines": [therapy for therapy in therapies if therapy.is_medicine],
         "procedures": [therapy for therapy in therapies if not therapy.is_medicine],
     }
-    return extensions.extended("category", context)
+    return extensions.extended("category", context, query)
 
 
+@canonical_query("country")
 @public_page
 def therapy_list(request):
     """The chooser: DMTs by group, filtered, with a tick box each to compare them."""
@@ -60,10 +62,10 @@ def therapy_list(request):
         "categories": chooser.categories,
         "picked": chooser.picked,
     }
-    return render(request, "therapies/therapy_list.html", extensions.extended("chooser", context))
+    return render(request, "therapies/therapy_list.html", extensions.extended("chooser", context, request.GET))
 
 
-@canonical_query("t")
+@canonical_query("t", "country")
 @public_page
 def compare(request):
     """Two to four therapies side by side. The chooser's form also sends its
@@ -71,9 +73,11 @@ def compare(request):
     slugs = request.GET.getlist("t")
 
     def address(slugs):
-        return f"{reverse('therapies:compare')}?{urlencode([('t', slug) for slug in slugs])}"
+        # The country of prices a reader chose (prices.countries) stays.
+        chosen = [("country", code) for code in request.GET.getlist("country")[-1:]]
+        return f"{reverse('therapies:compare')}?{urlencode([('t', slug) for slug in slugs] + chosen)}"
 
-    if set(request.GET) - {"t"}:
+    if set(request.GET) - {"t", "country"}:
         return redirect(address(slugs))
     result = queries.comparison(slugs)
     renamed = queries.renamed_therapy_slugs(result.unknown) if result.unknown else {}
@@ -86,9 +90,10 @@ def compare(request):
         "compare_max": queries.COMPARE_MAX,
         "choose_url": f"{reverse('therapies:therapy_list')}?{urlencode([('t', t.slug) for t in result.therapies])}",
     }
-    return render(request, "therapies/compare.html", extensions.extended("comparison", context))
+    return render(request, "therapies/compare.html", extensions.extended("comparison", context, request.GET))
 
 
+@canonical_query("country")
 @public_page
 def therapy_detail(request, slug):
     try:
@@ -101,9 +106,10 @@ def therapy_detail(request, slug):
             if meant is None:
                 raise
             return permanent_redirect_keeping_query(request, meant.get_absolute_url())
-    return render(request, THERAPY_TEMPLATE, therapy_context(therapy))
+    return render(request, THERAPY_TEMPLATE, therapy_context(therapy, request.GET))
 
 
+@canonical_query("country")
 @public_page
 def category_detail(request, slug):
     try:
@@ -114,4 +120,4 @@ def category_detail(request, slug):
         # A section with nothing listed in it would only repeat what its
         # parent page already says in full: readers go to it there.
         return redirect(queries.place_on_parent_page(category), permanent=True)
-    return render(request, CATEGORY_TEMPLATE, category_context(category))
+    return render(request, CATEGORY_TEMPLATE, category_context(category, request.GET))

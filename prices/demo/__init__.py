@@ -1,19 +1,22 @@
-"""The demo prices: each disease-modifying group's current yearly range
-(estimates.json), and each medicine's US list prices from two published
-studies (medicine_prices.csv; a blank: not in that study).
+"""The demo prices: the yearly ranges the seed article gave each
+disease-modifying group (estimates.json; pages show them as dated history,
+since a group's current range is worked out from its medicines' figures),
+each medicine's US list prices from two published studies
+(medicine_prices.csv; a blank: not in that study), and the newer figures of
+other kinds and of the United Kingdom, with the dosing their prices per unit
+need (newer_prices.json).
 
 The study prices are older than the staleness limit, so pages show them as
-history marked "may be out of date"; the group ranges stay the current group
-figures. Ozanimod (approved in 2020) is in neither study: its page falls back
-to its group's range. Like all demo rows, an estimate is created only when
-missing (by its subject, product, currency and as-of date)."""
+the newest we have, marked as possibly out of date. Ozanimod is in neither
+study: its page shows its group's range. Like all demo rows, an estimate is
+created only when missing (by its subject, product, kind and as-of date)."""
 
 import csv
 from decimal import Decimal
 from pathlib import Path
 
 from core.demo import date, read_json
-from prices.models import CostEstimate
+from prices.models import CostEstimate, PriceKind, ProductDosing
 
 HERE = Path(__file__).parent
 
@@ -22,6 +25,50 @@ def load(loader, catalogue):
     data = read_json(HERE, "estimates.json")
     load_group_ranges(loader, catalogue.categories, data["group_ranges"])
     load_medicine_prices(loader, catalogue.therapies, data["studies"], data["study_price_note"])
+    newer = read_json(HERE, "newer_prices.json")
+    dosing = load_dosing(loader, catalogue.therapies, newer["dosing"])
+    load_newer_figures(loader, catalogue.therapies, dosing, newer["figures"])
+
+
+def load_dosing(loader, therapies, rows):
+    """{(therapy slug, product, unit): units a year}, recording each product's dosing once."""
+    found = {}
+    for row in rows:
+        therapy = therapies[row["therapy"]]
+        key = {"therapy": therapy, "product": row["product"], "unit": row["unit"]}
+        dosing, _ = loader.get_or_create(
+            ProductDosing,
+            lookups=[key],
+            values={**key, "units_per_year": Decimal(row["units_per_year"]), "note": row["note"]},
+            label=f"dosing of {row['product']}: {row['units_per_year']} × {row['unit']} a year",
+        )
+        found[(row["therapy"], row["product"], row["unit"])] = dosing.units_per_year
+    return found
+
+
+def load_newer_figures(loader, therapies, dosing, rows):
+    kinds = {kind.slug: kind for kind in PriceKind.objects.select_related("country")}
+    for row in rows:
+        kind = kinds[row["kind"]]
+        as_of = date(row["as_of"])
+        key = {"therapy": therapies[row["therapy"]], "product": row["product"], "kind": kind, "as_of": as_of}
+        values = {
+            **key, "currency": kind.country.currency, "source_name": row["source_name"],
+            "source_url": row.get("source_url", ""), "note": row.get("note", ""),
+            "as_of_precision": row.get("as_of_precision", CostEstimate.Precision.DAY),
+        }
+        if "unit_price" in row:
+            # The year's figure is worked out by the model (clean): price per unit × units a year.
+            values.update(
+                unit_price=Decimal(row["unit_price"]), unit=row["unit"],
+                units_per_year=dosing[(row["therapy"], row["product"], row["unit"])], low=0, high=0,
+            )
+        else:
+            values.update(low=Decimal(row["low"]), high=Decimal(row["high"]))
+        loader.get_or_create(
+            CostEstimate, lookups=[key], values=values,
+            label=f"{kind.name} for {row['product']} as of {as_of}",
+        )
 
 
 def load_group_ranges(loader, categories, data):

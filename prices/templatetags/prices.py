@@ -25,6 +25,50 @@ def money(amount, currency="USD"):
 
 
 @register.filter
+def unit_money(amount, currency="USD"):
+    """US$60.97: a price per unit keeps its pence and cents (US$30,936.15)."""
+    if amount in (None, ""):
+        return ""
+    exact = Decimal(amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if exact == exact.to_integral_value():
+        exact = exact.quantize(Decimal("1"))  # £4,790, not £4,790.00
+    prefix = CURRENCY_PREFIXES.get(currency)
+    return f"{prefix}{exact:,}" if prefix else f"{currency} {exact:,}"
+
+
+# Units counted as an amount, not as things: "1,200 mg", not "1,200 mgs".
+MEASURES = {"mg", "g", "mcg", "µg", "ml", "mL", "l", "unit", "units", "iu", "IU"}
+
+
+def units_text(count, unit):
+    """1,200 mg; 4 300 mg vials; 12 pens; 1 pen."""
+    number = Decimal(count).normalize()
+    shown = f"{number:,f}"
+    if unit in MEASURES or number == 1:
+        return f"{shown} {unit}"
+    return f"{shown} {unit}s"
+
+
+@register.filter
+def unit_arithmetic(estimate):
+    """US$60.97 per mg × 1,200 mg a year: how a year's figure comes from a
+    price per unit. Empty when the figure was given for a year."""
+    if getattr(estimate, "unit_price", None) is None:
+        return ""
+    unit_price = unit_money(estimate.unit_price, estimate.currency)
+    return f"{unit_price} per {estimate.unit} × {units_text(estimate.units_per_year, estimate.unit)} a year"
+
+
+@register.filter
+def as_of_text(estimate):
+    """The as-of date as precisely as the source gives it: 1 July 2026,
+    February 2025, or 2019."""
+    precision = getattr(estimate, "as_of_precision", "day")
+    shape = {"year": "Y", "month": "F Y"}.get(precision, DATE_FORMAT)
+    return format_date(estimate.as_of, shape)
+
+
+@register.filter
 def cost_range(estimate):
     """US$60,000 to US$80,000 a year (or US$60,000 a year when low equals high)."""
     if estimate is None:
@@ -127,9 +171,15 @@ def price_history(history, subject):
     recent = list(history.recent)
     current = recent[0] if recent else None
     show = len(recent) > 1
-    other_currencies = any(e.currency != current.currency for e in recent) if current else False
+    # The chart draws one kind and product; the table lists the others.
+    other_currencies = (
+        any((e.kind_id, e.product) != (current.kind_id, current.product) for e in recent) if current else False
+    )
     return {
         "estimates": recent,
+        "current_ids": history.current_ids,
+        "query": history.query,
+        "chart_kind": current.kind.name if current is not None else "",
         "any_product": any(estimate.product for estimate in recent),
         "has_more": history.has_more,
         "full_history_url": history.full_history_url,
@@ -144,3 +194,9 @@ def price_history(history, subject):
 def any_stale(estimates):
     """Is any of these estimates older than the staleness limit?"""
     return any(estimate.is_stale() for estimate in estimates)
+
+
+@register.filter
+def country_choices(view, query):
+    """(country, query string, chosen?) for each country a reader can switch to."""
+    return list(view.choices(query))

@@ -1,0 +1,97 @@
+"""Which country's prices a page shows.
+
+The country is in the page's address (`?country=uk`), never in a cookie
+alone, so a shared link shows what its sender saw and the page cache keeps
+one copy per country. No `country` means the first country (the United
+States); an unknown code or the default's own code is sent to the address
+without it (CountryChoiceMiddleware), so every country has exactly one
+address per page."""
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.http import HttpResponseRedirect
+
+from prices.models import Country, PriceKind
+
+PARAMETER = "country"
+
+
+@dataclass
+class CountryView:
+    """The chosen country, its kinds of figure in their order, and the
+    countries a reader can switch to. One query builds it."""
+
+    country: Country | None
+    kinds: list = field(default_factory=list)
+    countries: list = field(default_factory=list)
+
+    @property
+    def is_default(self):
+        return not self.countries or self.country == self.countries[0]
+
+    @property
+    def kind_ids(self):
+        return [kind.pk for kind in self.kinds]
+
+    @property
+    def kind_by_id(self):
+        return {kind.pk: kind for kind in self.kinds}
+
+    @property
+    def query(self):
+        """The address's query for this country: '' for the default."""
+        return "" if self.is_default else f"?{urlencode({PARAMETER: self.country.code})}"
+
+    def choices(self, query=None):
+        """(country, query string for it, chosen?) for the country switch,
+        keeping the page's other parameters (`query`: a QueryDict)."""
+        for country in self.countries:
+            kept = query.copy() if query is not None else None
+            if kept is not None:
+                kept.pop(PARAMETER, None)
+                kept.pop("page", None)  # another country's list has other pages
+                if country != self.countries[0]:
+                    kept[PARAMETER] = country.code
+                text = kept.urlencode()
+            else:
+                text = "" if country == self.countries[0] else urlencode({PARAMETER: country.code})
+            yield country, f"?{text}" if text else "", country == self.country
+
+
+def country_view(code=None):
+    """The CountryView for `code` (a Country code; None or unknown: the
+    default country). One query: every kind with its country."""
+    kinds = list(PriceKind.objects.select_related("country").order_by("country__position", "country__name", "position", "id"))
+    countries = []
+    for kind in kinds:
+        if kind.country not in countries:
+            countries.append(kind.country)
+    chosen = next((country for country in countries if country.code == code), countries[0] if countries else None)
+    return CountryView(chosen, [kind for kind in kinds if kind.country == chosen], countries)
+
+
+def country_for(query):
+    """The CountryView a request's query string (request.GET) asks for."""
+    return country_view(query.get(PARAMETER) if query is not None else None)
+
+
+class CountryChoiceMiddleware:
+    """`?country=` naming the default country, or no country at all, goes to
+    the address without it: one address per page and country, for links,
+    the canonical tag and the page cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        code = request.GET.get(PARAMETER)
+        # The admin's own filters may be called "country": its pages are not readers'.
+        if code is not None and request.method in ("GET", "HEAD") and not request.path.startswith("/admin/"):
+            first = Country.objects.filter(price_kinds__isnull=False).order_by("position", "name").first()
+            if first is None or code == first.code or not Country.objects.filter(code=code, price_kinds__isnull=False).exists():
+                kept = request.GET.copy()
+                kept.pop(PARAMETER)
+                target = request.path + (f"?{kept.urlencode()}" if kept else "")
+                return HttpResponseRedirect(target)
+        return self.get_response(request)

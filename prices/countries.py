@@ -44,8 +44,11 @@ class CountryView:
         return "" if self.is_default else f"?{urlencode({PARAMETER: self.country.code})}"
 
     def choices(self, query=None):
-        """(country, query string for it, chosen?) for the country switch,
-        keeping the page's other parameters (`query`: a QueryDict)."""
+        """(country, relative link to it, chosen?) for the country switch,
+        keeping the page's other parameters (`query`: a QueryDict, or None).
+        A link is a query ('?country=uk') or './', which browsers resolve
+        against the page's own path, so a table rendered without the request
+        (an article's cost table) links the same way."""
         for country in self.countries:
             kept = query.copy() if query is not None else None
             if kept is not None:
@@ -56,7 +59,7 @@ class CountryView:
                 text = kept.urlencode()
             else:
                 text = "" if country == self.countries[0] else urlencode({PARAMETER: country.code})
-            yield country, f"?{text}" if text else "", country == self.country
+            yield country, f"?{text}" if text else "./", country == self.country
 
 
 def country_view(code=None):

@@ -8,7 +8,7 @@ that has no page of its own (an emerging or supportive section with nothing
 listed in it redirects to its place on its parent page) is left out, so the
 sitemap names no redirect."""
 
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
@@ -20,7 +20,9 @@ from articles.models import Article
 from pages.models import SitePage
 from articles.queries import published_articles
 from therapies.queries import categories_with_own_page, published_therapies
+from prices.countries import country_view
 from prices.open_data import last_change
+from therapies.models import Category
 from core.site_url import absolute_url
 
 
@@ -91,12 +93,38 @@ class ListingSitemap(SiteSitemap):
         return item[1]
 
 
+class OtherCountrySitemap(SiteSitemap):
+    """The pages that show prices, once more for each country other than the
+    default: each country's view has its own address (?country=uk), which is
+    its canonical address, so search engines find it."""
+
+    def items(self):
+        countries = country_view().countries[1:]
+        if not countries:
+            return []
+        pages = [(reverse("pages:home"), None), (reverse("therapies:therapy_list"), None)]
+        pages += [
+            (category.get_absolute_url(), category.updated_at)
+            for category in categories_with_own_page().filter(kind=Category.Kind.DISEASE_MODIFYING)
+            .only("slug", "updated_at", "kind").order_by("display_order")
+        ]
+        pages += [(therapy.get_absolute_url(), therapy.updated_at) for therapy in published_therapies().only("slug", "updated_at")]
+        return [(f"{path}?{urlencode({'country': country.code})}", changed) for country in countries for path, changed in pages]
+
+    def location(self, item):
+        return item[0]
+
+    def lastmod(self, item):
+        return item[1]
+
+
 SITEMAPS = {
     "pages": SitePageSitemap,
     "lists": ListingSitemap,
     "categories": CategorySitemap,
     "therapies": TherapySitemap,
     "articles": ArticleSitemap,
+    "countries": OtherCountrySitemap,
 }
 
 

@@ -210,6 +210,7 @@ def scale_pages():
         ("/", "/", False),
         ("/therapies/", "/therapies/", False),
         ("therapy page", therapy.get_absolute_url(), False),
+        ("therapy page, UK prices", therapy.get_absolute_url() + "?country=uk", False),
         ("category page", category.get_absolute_url(), False),
         ("article with cost table", article.get_absolute_url(), False),
         ("therapy admin change", reverse("admin:therapies_therapy_change", args=[therapy.pk]), True),
@@ -237,14 +238,15 @@ def scale_grow(db_path):
     from django.utils import timezone
 
     from therapies.models import Category, Therapy
-    from prices.models import CostEstimate
+    from prices.models import CostEstimate, PriceKind
 
+    us_list = PriceKind.objects.get(slug="us-list").pk
     subjects = []
     for model, field in ((Category, "category"), (Therapy, "therapy")):
         for pk, oldest in model.objects.annotate(oldest=Min("cost_estimates__as_of")).values_list("pk", "oldest"):
             subjects.append((field, pk, oldest or timezone.localdate()))
     set_by_us = {"category", "therapy", "low", "high", "currency", "as_of", "source_name", "source_url", "note",
-                 "recorded_at"}
+                 "recorded_at", "kind"}
     fields = [f for f in CostEstimate._meta.concrete_fields if not f.primary_key]
     defaults = {f.attname: f.get_db_prep_save(f.get_default(), connection) for f in fields if f.name not in set_by_us}
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
@@ -262,6 +264,7 @@ def scale_grow(db_path):
                     "low": f"{low}.00",
                     "high": f"{low + 15000}.00",
                     "currency": "USD",
+                    "kind_id": us_list,
                     "as_of": oldest - datetime.timedelta(days=n + 1),
                     "source_name": "Bench price survey",
                     "source_url": "https://example.org/bench",

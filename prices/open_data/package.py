@@ -59,7 +59,9 @@ def data_package(request):
     )
     licensed = licence()
     return {
-        "profile": "tabular-data-package",
+        # Not "tabular-data-package": that requires every resource to be a
+        # table, and the JSON file is a document holding one.
+        "profile": "data-package",
         "name": "ms-treatment-prices",
         "title": "MS treatment prices",
         "description": (

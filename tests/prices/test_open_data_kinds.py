@@ -222,7 +222,7 @@ def test_the_data_package_types_every_column_of_every_file_and_each_value_parses
     assert response.status_code == 200 and response["Content-Type"] == "application/json"
     assert response["ETag"] and response["Last-Modified"]
     package = json.loads(response.content)
-    assert package["profile"] == "tabular-data-package"
+    assert package["profile"] == "data-package"
     assert re.fullmatch(r"[a-z0-9._-]+", package["name"])
     assert package["licenses"] == [{
         "path": "https://opendatacommons.org/licenses/by/1-0/", "title": "Open Data Commons Attribution License",

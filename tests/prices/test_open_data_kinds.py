@@ -232,7 +232,9 @@ def test_the_data_package_types_every_column_of_every_file_and_each_value_parses
     for name, url in (("current-prices", "/prices.csv"), ("price-history", "/prices/history.csv")):
         resource = resources[name]
         assert resource["path"] == "http://testserver" + url
-        assert (resource["profile"], resource["format"], resource["encoding"]) == ("tabular-data-resource", "csv", "utf-8")
+        assert (resource["profile"], resource["format"], resource["encoding"]) == (
+            "tabular-data-resource", "csv", "utf-8",
+        )
         fields = resource["schema"]["fields"]
         assert all(field["type"] in {"string", "number", "integer", "date", "datetime"} for field in fields)
         assert all(field["description"] for field in fields)

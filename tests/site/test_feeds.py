@@ -128,7 +128,9 @@ def test_each_price_event_has_its_own_id_that_never_changes(client, price_change
     before = {entry["title"]: entry["id"] for entry in entries(atom(client.get("/prices/feed/")))}
     mistaken = price_changes["mistaken"].pk
     recent = shown_date(price_changes["mistaken"].as_of)
-    withdrawn_title = f"Price withdrawn: fingolimod, generic fingolimod: US list price US$5 to US$6 a year, as of {recent}"
+    withdrawn_title = (
+        f"Price withdrawn: fingolimod, generic fingolimod: US list price US$5 to US$6 a year, as of {recent}"
+    )
     assert before[withdrawn_title] == (
         f"tag:testserver,2026:price-estimate:{mistaken}:withdrawn"
     )

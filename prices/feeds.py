@@ -1,7 +1,10 @@
 """The price-change feed (/prices/feed/, Atom): every estimate recorded,
 corrected or withdrawn for a category or therapy readers can see, newest
-first, with its subject, figures (formatted as the pages show money), as-of
-date and source, and for a correction or a withdrawal the reason.
+first, with its subject, its kind of figure (a list price and a payment
+limit are different things, so every title names it), figures (formatted as
+the pages show money, and the unit price behind a figure worked out from
+one), as-of date (as precisely as it is known) and source, and for a
+correction or a withdrawal the reason.
 
 Each event is its own entry with an id that never changes: recording an
 estimate (new, or a correction of another) and withdrawing it are two
@@ -16,6 +19,7 @@ feeds otherwise use the request's host: the Sites framework is not installed).
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -31,7 +35,7 @@ from core.sharing import SITE_NAME
 from core.site_url import absolute_url
 from prices.models import CostEstimate
 from prices.open_data import published_estimates
-from prices.templatetags.prices import DATE_FORMAT, cost_range
+from prices.templatetags.prices import CURRENCY_PREFIXES, DATE_FORMAT, cost_range
 
 PRICE_FEED_ENTRIES = 50
 # The year in each tag URI: any date on which the site held its host name.
@@ -84,16 +88,46 @@ class PriceEvent:
         return self.kind == "recorded" and self.estimate.replaces_id is not None
 
 
+# How much of an as-of date is shown, by how precisely the source gave it.
+PRECISION_FORMATS = {"day": DATE_FORMAT, "month": "F Y", "year": "Y"}
+
+
+def _as_of(estimate):
+    """1 July 2026, or July 2026 or 2026 when the source gave no more."""
+    return format_date(estimate.as_of, PRECISION_FORMATS.get(estimate.as_of_precision, DATE_FORMAT))
+
+
 def _priced(estimate):
-    """'Fingolimod, brand (Gilenya): US$60,000 to US$80,000 a year'"""
+    """'ocrelizumab, Ocrevus (brand): US Medicare Part B payment limit
+    US$73,164 a year': the kind always, since figures of different kinds
+    (a list price, a payment limit) are not comparable."""
     product = f", {estimate.product}" if estimate.product else ""
-    return f"{estimate.subject}{product}: {cost_range(estimate)}"
+    return f"{estimate.subject}{product}: {estimate.kind.name} {cost_range(estimate)}"
 
 
 def _priced_as_of(estimate):
     """_priced() and its date, so two estimates of the same figure at
     different dates read differently in a feed reader's list."""
-    return f"{_priced(estimate)}, as of {format_date(estimate.as_of, DATE_FORMAT)}"
+    return f"{_priced(estimate)}, as of {_as_of(estimate)}"
+
+
+def _per_unit(estimate):
+    """'US$36,582 per 300 mg vial, 2 a year': the arithmetic behind a year's
+    figure worked out from a unit price, or '' for one given as a year's."""
+    if estimate.unit_price is None:
+        return ""
+    units = f"{estimate.units_per_year.normalize():,f}"
+    return f"{_unit_money(estimate.unit_price, estimate.currency)} per {estimate.unit}, {units} a year"
+
+
+def _unit_money(value, currency):
+    """A unit price to the cent, or to the four places it is kept in when
+    it has them (a price per mg can be fractions of a cent): money() rounds
+    to whole units, right for a year's figure only."""
+    cents = value.quantize(Decimal("0.01"))
+    text = f"{cents if cents == value else value.normalize():,f}"
+    prefix = CURRENCY_PREFIXES.get(currency)
+    return f"{prefix}{text}" if prefix else f"{currency} {text}"
 
 
 def price_events(request, limit=PRICE_FEED_ENTRIES):
@@ -103,7 +137,7 @@ def price_events(request, limit=PRICE_FEED_ENTRIES):
     estimate_recorded_newest, estimate_withdrawn_newest), not by sorting
     every estimate."""
     authority = feed_authority(request)
-    published = published_estimates().select_related("category", "therapy", "replaces")
+    published = published_estimates().select_related("category", "therapy", "replaces", "kind")
     recorded = published.order_by("-recorded_at", "-id")[:limit]
     withdrawn = published.filter(state=CostEstimate.State.WITHDRAWN).order_by("-withdrawn_at", "-id")[:limit]
     events = [PriceEvent("recorded", estimate, estimate.recorded_at, authority) for estimate in recorded]
@@ -150,8 +184,11 @@ class PriceChangesFeed(SiteFeed):
         )
         parts = [format_html(
             "<p>{}. Figures as of {}. Source: {}.</p>",
-            _priced(estimate), format_date(estimate.as_of, DATE_FORMAT), source,
+            _priced(estimate), _as_of(estimate), source,
         )]
+        if estimate.unit_price is not None:
+            parts.append(format_html("<p>Worked out from the unit price: {}.</p>", _per_unit(estimate)))
+        parts.append(format_html("<p>{}: {}</p>", estimate.kind.name, estimate.kind.explanation))
         if event.kind == "withdrawn":
             parts.append(format_html(
                 "<p>This estimate has been withdrawn: the site no longer shows it. Reason: {}</p>",

@@ -13,4 +13,5 @@ urlpatterns = [
     path("prices/history.csv", open_data.price_history_csv, name="price_history_csv"),
     path("prices/feed/", feeds.price_changes_feed, name="price_feed"),
     path("data/", open_data.reuse_data, name="reuse_data"),
+    path("data/datapackage.json", open_data.datapackage_json, name="datapackage"),
 ]

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from tests.page_helpers import PRICE_DISCLAIMER, assert_site_layout, money, page
 from prices import open_data
+from prices.open_data import history
 from prices.models import CostEstimate
 from prices.pricing import corrections
 
@@ -67,14 +68,19 @@ def test_the_csv_lists_each_published_subjects_current_price_and_nothing_readers
     assert set(by_key) == {
         ("Daily pills", ""), ("fingolimod", "Gilenya (brand)"), ("fingolimod", "generic fingolimod"),
     }
+    # The group's row is worked out from its medicine's current figures (the
+    # lowest low, the highest high), not its own typed estimates.
     group = by_key[("Daily pills", "")]
     assert group == {
-        "subject": "Daily pills", "subject_type": "category", "product": "", "low": "81000.00", "high": "101000.00",
-        "currency": "USD", "as_of": LATER.isoformat(), "source": "Test price survey",
-        "source_url": "https://example.org/prices", "page_url": "http://testserver/categories/oral-dmts/",
+        "subject": "Daily pills", "subject_type": "category", "product": "", "country": "us", "kind": "us-list",
+        "kind_name": "US list price", "low": "18250.50", "high": "105390.00", "currency": "USD", "unit_price": "",
+        "unit": "", "units_per_year": "", "as_of": LATER.isoformat(), "as_of_precision": "day",
+        "source": "Worked out from 2 current figures of this kind for 1 of its medicines on this site",
+        "source_url": "", "page_url": "http://testserver/categories/oral-dmts/",
     }
     generic = by_key[("fingolimod", "generic fingolimod")]
     assert (generic["subject_type"], generic["low"], generic["high"]) == ("therapy", "18250.50", "20000.00")
+    assert (generic["kind"], generic["source"]) == ("us-list", "Test price survey")
     assert generic["page_url"] == "http://testserver/therapies/fingolimod/"
     text = response.content.decode()
     for hidden in ("Secret draft source", "Hidden group", "Orphan source", "Scheduled source", "laterumab"):
@@ -82,7 +88,11 @@ def test_the_csv_lists_each_published_subjects_current_price_and_nothing_readers
 
 
 def test_the_csv_figures_are_the_ones_the_pages_show(client, priced):
+    # A medicine's figures. (A group's row is its medicines' range, which the
+    # group pages show once they work it out too: issue 19's page work.)
     for row in rows(client.get("/prices.csv")):
+        if row["subject_type"] != "therapy":
+            continue
         shown = page(client.get(row["page_url"].removeprefix("http://testserver")))
         # The pages round to whole units, halves up (US$18,250.50 shows as US$18,251).
         low, high = (money(int(Decimal(row[end]).quantize(Decimal(1), ROUND_HALF_UP))) for end in ("low", "high"))
@@ -91,12 +101,14 @@ def test_the_csv_figures_are_the_ones_the_pages_show(client, priced):
 
 
 def test_a_withdrawn_or_corrected_price_leaves_the_current_files(client, priced, price_editor):
-    corrections.withdraw(priced["group_now"], price_editor, "Entered for the wrong group.")
+    corrections.withdraw(priced["generic"], price_editor, "Entered for the wrong medicine.")
     corrections.correct(priced["brand"], price_editor, "Typo in the figure.", low=Decimal("95000"),
                         high=Decimal("96000"), source_name="Annual prices 2020")
     by_key = {(row["subject"], row["product"]): row for row in rows(client.get("/prices.csv"))}
-    assert (by_key[("Daily pills", "")]["low"], by_key[("Daily pills", "")]["as_of"]) == ("80000.00", EARLIER.isoformat())
+    assert set(by_key) == {("Daily pills", ""), ("fingolimod", "Gilenya (brand)")}
     assert by_key[("fingolimod", "Gilenya (brand)")]["low"] == "95000.00"
+    # The group's range follows its medicine's figures.
+    assert (by_key[("Daily pills", "")]["low"], by_key[("Daily pills", "")]["high"]) == ("95000.00", "96000.00")
 
 
 def test_the_json_has_the_licence_the_disclaimer_and_the_same_prices(client, priced):
@@ -104,13 +116,17 @@ def test_the_json_has_the_licence_the_disclaimer_and_the_same_prices(client, pri
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     document = json.loads(response.content)
-    assert set(document) == {"licence", "disclaimer", "documentation", "generated", "last_modified", "prices"}
+    assert set(document) == {
+        "licence", "disclaimer", "documentation", "datapackage", "country", "generated", "last_modified", "prices",
+    }
     assert document["licence"] == {
         "name": "Creative Commons Attribution 4.0 International (CC BY 4.0)",
         "url": "https://creativecommons.org/licenses/by/4.0/",
     }
     assert PRICE_DISCLAIMER in document["disclaimer"] and "<" not in document["disclaimer"]
     assert document["documentation"] == "http://testserver/data/"
+    assert document["datapackage"] == "http://testserver/data/datapackage.json"
+    assert document["country"] is None
     assert datetime.datetime.fromisoformat(document["last_modified"]) <= timezone.now()
     csv_rows = rows(client.get("/prices.csv"))
     assert len(document["prices"]) == len(csv_rows) == 3
@@ -161,7 +177,7 @@ def test_formula_cells_in_both_csv_files_are_escaped_and_amounts_are_not(client,
     make_estimate(therapy, product="@SUM(A1)", low=Decimal("0"), high=Decimal("12.5"),
                   source_name='=HYPERLINK("http://evil.example","click")', source_url="")
     for url in ("/prices.csv", "/prices/history.csv"):
-        [row] = rows(client.get(url))
+        [row] = [row for row in rows(client.get(url)) if row["subject_type"] == "therapy"]
         assert row["source"] == '\'=HYPERLINK("http://evil.example","click")'
         assert row["subject"] == "'=1+2"
         assert row["product"] == "'@SUM(A1)"
@@ -209,7 +225,7 @@ def test_the_history_streams_every_published_estimate_with_its_state(client, pri
 
 
 def test_the_history_is_written_in_chunks_of_rows(client, make_category, make_estimate, monkeypatch):
-    monkeypatch.setattr(open_data, "HISTORY_CHUNK_ROWS", 3)
+    monkeypatch.setattr(history, "HISTORY_CHUNK_ROWS", 3)
     group = make_category()
     for n in range(7):
         make_estimate(group, as_of=TODAY - datetime.timedelta(days=n + 1))
@@ -219,7 +235,7 @@ def test_the_history_is_written_in_chunks_of_rows(client, make_category, make_es
 
 
 def test_a_head_request_gets_the_headers_without_building_the_file(client, priced, django_assert_num_queries):
-    with django_assert_num_queries(4):  # due revisions, and the three aggregates of the validators
+    with django_assert_num_queries(5):  # due revisions, the kinds, and the three aggregates of the validators
         response = client.head("/prices/history.csv")
     assert response.status_code == 200 and not response.content
     assert response["ETag"] and response["Content-Type"] == "text/csv; charset=utf-8"
@@ -227,8 +243,9 @@ def test_a_head_request_gets_the_headers_without_building_the_file(client, price
 
 # --- Query counts -----------------------------------------------------------------------------
 
-# Published-revision check (public_page), three aggregates for ETag/Last-Modified, then the data.
-EXPECTED_QUERIES = {"/prices.csv": 8, "/prices.json": 8, "/prices/history.csv": 5}
+# Published-revision check (public_page), the kinds (for ?country= and the rows), three aggregates for
+# ETag/Last-Modified, then the data (the current prices: groups, medicines, their current figures).
+EXPECTED_QUERIES = {"/prices.csv": 8, "/prices.json": 8, "/prices/history.csv": 6, "/data/datapackage.json": 5}
 
 
 @pytest.mark.parametrize("url", list(EXPECTED_QUERIES))
@@ -246,7 +263,7 @@ def test_the_files_cost_a_fixed_number_of_queries(
         make_estimate(group)
     with django_assert_num_queries(EXPECTED_QUERIES[url]):
         response = client.get(url)
-        found = rows(response)
+        found = json.loads(response.content) if url.endswith(".json") else rows(response)
     assert found
 
 
@@ -295,16 +312,16 @@ def test_withdrawing_an_estimate_changes_the_etag(client, settings, priced, make
     settings.PAGE_CACHE_SECONDS = 0
     # A newest change later than the withdrawal will be, so only the count of
     # withdrawals can tell the two versions apart.
-    make_estimate(priced["group"], as_of=EARLIER - datetime.timedelta(days=1),
+    make_estimate(priced["medicine"], product="generic fingolimod", as_of=EARLIER,
                   recorded_at=timezone.now() + datetime.timedelta(hours=1))
     etag = client.get("/prices.csv")["ETag"]
     assert client.get("/prices.csv", HTTP_IF_NONE_MATCH=etag).status_code == 304
-    corrections.withdraw(priced["group_now"], price_editor, "Entered for the wrong group.")
+    corrections.withdraw(priced["generic"], price_editor, "Entered for the wrong medicine.")
     response = client.get("/prices.csv", HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200
     assert response["ETag"] != etag
     by_key = {(row["subject"], row["product"]): row for row in rows(response)}
-    assert by_key[("Daily pills", "")]["as_of"] == EARLIER.isoformat()
+    assert by_key[("fingolimod", "generic fingolimod")]["as_of"] == EARLIER.isoformat()
 
 
 def test_unpublishing_a_subject_changes_the_files_validators(client, settings, priced):
@@ -318,7 +335,7 @@ def test_unpublishing_a_subject_changes_the_files_validators(client, settings, p
     assert "fingolimod" not in response.content.decode()
 
 
-@pytest.mark.parametrize("url", ["/prices.csv", "/prices.json"])
+@pytest.mark.parametrize("url", ["/prices.csv", "/prices.json", "/data/datapackage.json"])
 def test_a_stored_copy_from_the_page_cache_answers_304_too(client, priced, url, django_assert_num_queries):
     first = client.get(url)
     assert first["X-Page-Cache"] == "miss"
@@ -336,7 +353,9 @@ def test_a_stored_copy_from_the_page_cache_answers_304_too(client, priced, url, 
 # --- Odd requests ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", ["/prices.csv", "/prices.json", "/prices/history.csv", "/data/"])
+@pytest.mark.parametrize(
+    "url", ["/prices.csv", "/prices.json", "/prices/history.csv", "/data/", "/data/datapackage.json"]
+)
 def test_other_methods_and_odd_query_strings_never_fail(client, priced, url):
     for method in ("post", "put", "delete", "patch"):
         assert getattr(client, method)(url).status_code == 405
@@ -355,13 +374,15 @@ def test_the_reuse_page_explains_the_files_the_feeds_the_licence_and_the_disclai
     assert shown.find_all("nav", **{"aria-label": "Breadcrumb"})
     assert "Reuse our data" in shown.text
     links = shown.links()
-    for url in ("/prices.csv", "/prices.json", "/prices/history.csv", "/prices/feed/", "/articles/feed/",
-                "https://creativecommons.org/licenses/by/4.0/"):
+    for url in ("/prices.csv", "/prices.json", "/prices/history.csv", "/data/datapackage.json", "/prices/feed/",
+                "/articles/feed/", "https://creativecommons.org/licenses/by/4.0/", "/prices.csv?country=uk"):
         assert url in links, url
     assert PRICE_DISCLAIMER in shown.text
     assert "estimates" in shown.text
     for column in open_data.HISTORY_COLUMNS:
         assert column in shown.text, column
+    # Each kind of figure is explained by its code.
+    assert "us-medicare-b" in shown.text and "US Medicare Part B payment limit" in shown.text
 
 
 def test_the_reuse_page_is_in_the_sitemap_and_the_footer(client, priced):

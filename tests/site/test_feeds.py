@@ -102,11 +102,11 @@ def test_the_price_feed_is_valid_atom_with_new_corrected_and_withdrawn_prices_ne
     titles = [entry["title"] for entry in found]
     recent = shown_date(price_changes["new"].as_of)
     assert titles == [
-        f"Price withdrawn: fingolimod, generic fingolimod: US$5 to US$6 a year, as of {recent}",
-        "Price corrected: fingolimod, Gilenya (brand): US$105,390 a year, as of 1 January 2020",
-        f"New price: fingolimod, generic fingolimod: US$5 to US$6 a year, as of {recent}",
-        "New price: fingolimod, Gilenya (brand): US$1,053,900 a year, as of 1 January 2020",
-        f"New price: Oral DMTs: US$80,000 to US$100,000 a year, as of {recent}",
+        f"Price withdrawn: fingolimod, generic fingolimod: US list price US$5 to US$6 a year, as of {recent}",
+        "Price corrected: fingolimod, Gilenya (brand): US list price US$105,390 a year, as of 1 January 2020",
+        f"New price: fingolimod, generic fingolimod: US list price US$5 to US$6 a year, as of {recent}",
+        "New price: fingolimod, Gilenya (brand): US list price US$1,053,900 a year, as of 1 January 2020",
+        f"New price: Oral DMTs: US list price US$80,000 to US$100,000 a year, as of {recent}",
     ]
     withdrawn, corrected, _, wrong, new = found
     assert "Reason: Not a yearly price." in withdrawn["summary"]
@@ -128,15 +128,20 @@ def test_each_price_event_has_its_own_id_that_never_changes(client, price_change
     before = {entry["title"]: entry["id"] for entry in entries(atom(client.get("/prices/feed/")))}
     mistaken = price_changes["mistaken"].pk
     recent = shown_date(price_changes["mistaken"].as_of)
-    assert before[f"Price withdrawn: fingolimod, generic fingolimod: US$5 to US$6 a year, as of {recent}"] == (
+    withdrawn_title = (
+        f"Price withdrawn: fingolimod, generic fingolimod: US list price US$5 to US$6 a year, as of {recent}"
+    )
+    assert before[withdrawn_title] == (
         f"tag:testserver,2026:price-estimate:{mistaken}:withdrawn"
     )
-    assert before[f"New price: fingolimod, generic fingolimod: US$5 to US$6 a year, as of {recent}"] == (
+    assert before[f"New price: fingolimod, generic fingolimod: US list price US$5 to US$6 a year, as of {recent}"] == (
         f"tag:testserver,2026:price-estimate:{mistaken}:recorded"
     )
     make_estimate(price_changes["new"].category, low=Decimal("1"), high=Decimal("2"), as_of=TODAY)
     after = entries(atom(client.get("/prices/feed/")))
-    assert after[0]["title"] == f"New price: Oral DMTs: US$1 to US$2 a year, as of {shown_date(TODAY)}"
+    assert after[0]["title"] == (
+        f"New price: Oral DMTs: US list price US$1 to US$2 a year, as of {shown_date(TODAY)}"
+    )
     assert {entry["title"]: entry["id"] for entry in after[1:]} == before
 
 
@@ -184,6 +189,31 @@ def test_feed_ids_and_links_use_the_site_url_when_set(client, settings, price_ch
     for entry in entries(root):
         assert entry["link"].startswith("https://msinfo.example.org/")
         assert entry["id"].startswith("tag:msinfo.example.org,2026:price-estimate:")
+
+
+def test_a_price_entry_names_its_kind_the_unit_price_behind_it_and_its_date_as_precisely_as_known(
+    client, make_therapy, make_estimate
+):
+    from prices.models import PriceKind
+
+    medicine = make_therapy(generic_name="ocrelizumab", slug="ocrelizumab")
+    make_estimate(
+        medicine, product="Ocrevus (brand)", kind=PriceKind.objects.get(slug="us-medicare-b"),
+        unit_price=Decimal("60.97"), unit="mg", units_per_year=Decimal("1200"), low=Decimal("73164"),
+        high=Decimal("73164"), as_of=datetime.date(2026, 7, 1), source_name="CMS ASP pricing file",
+    )
+    make_estimate(
+        medicine, product="Ocrevus (brand)", kind=PriceKind.objects.get(slug="uk-nhs-list"), currency="GBP",
+        low=Decimal("19160"), high=Decimal("19160"), as_of=datetime.date(2026, 7, 1), as_of_precision="month",
+        recorded_at=timezone.now() - datetime.timedelta(minutes=5),
+    )
+    medicare, nhs = entries(atom(client.get("/prices/feed/")))
+    assert medicare["title"] == (
+        "New price: ocrelizumab, Ocrevus (brand): US Medicare Part B payment limit US$73,164 a year, as of 1 July 2026"
+    )
+    assert "Worked out from the unit price: US$60.97 per mg, 1,200 a year." in medicare["summary"]
+    assert "US Medicare Part B payment limit: What Medicare pays" in medicare["summary"]
+    assert nhs["title"] == "New price: ocrelizumab, Ocrevus (brand): UK NHS list price £19,160 a year, as of July 2026"
 
 
 # --- Articles -----------------------------------------------------------------------------------

@@ -80,21 +80,29 @@ def country_for(query):
 
 
 class CountryChoiceMiddleware:
-    """`?country=` naming the default country, or no country at all, goes to
-    the address without it: one address per page and country, for links,
-    the canonical tag and the page cache."""
+    """On a page whose content the country chooses (its view keeps `country`
+    in its canonical address: core.sharing.canonical_query), `?country=`
+    naming the default country or a country without prices goes to the
+    address without it: one address per page and country, for links, the
+    canonical tag and the page cache. Other addresses (the open data files
+    answer an unknown country with their own 404) are left alone."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        code = request.GET.get(PARAMETER)
-        # The admin's own filters may be called "country": its pages are not readers'.
-        if code is not None and request.method in ("GET", "HEAD") and not request.path.startswith("/admin/"):
-            first = Country.objects.filter(price_kinds__isnull=False).order_by("position", "name").first()
-            if first is None or code == first.code or not Country.objects.filter(code=code, price_kinds__isnull=False).exists():
-                kept = request.GET.copy()
-                kept.pop(PARAMETER)
-                target = request.path + (f"?{kept.urlencode()}" if kept else "")
-                return HttpResponseRedirect(target)
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        code = request.GET.get(PARAMETER)
+        if code is None or PARAMETER not in getattr(view_func, "canonical_query", ()):
+            return None
+        codes = list(
+            Country.objects.filter(price_kinds__isnull=False).distinct().order_by("position", "name")
+            .values_list("code", flat=True)
+        )
+        if code in codes[1:]:
+            return None
+        kept = request.GET.copy()
+        kept.pop(PARAMETER)
+        return HttpResponseRedirect(request.path + (f"?{kept.urlencode()}" if kept else ""))

@@ -70,15 +70,16 @@ def attach_current_estimates(subjects):
     return subjects
 
 
-def current_figures(therapies, view):
-    """The current estimate of each product of each kind of the view's
-    country, for the therapies `therapies` names (a list of primary keys or a
-    subquery of them): {therapy_id: [estimate, ...]}, in the kinds' order,
-    cheapest first. One query, whatever the history: each (therapy, kind,
-    product)'s newest estimate is one seek in the (therapy, kind, product,
-    date) index."""
-    if not view.kinds:
+def current_figures(therapies, kinds):
+    """The current estimate of each product of each of `kinds` (PriceKinds;
+    each estimate gets its kind attached), for the therapies `therapies`
+    names (a list of primary keys or a subquery of them): {therapy_id:
+    [estimate, ...]}, in the kinds' order, cheapest first. One query,
+    whatever the history: each (therapy, kind, product)'s newest estimate is
+    one seek in the (therapy, kind, product, date) index."""
+    if not kinds:
         return {}
+    kind_by_id = {kind.pk: kind for kind in kinds}
     active = CostEstimate.objects.active()
     newest_of_product = (
         active.filter(therapy=OuterRef("therapy"), kind=OuterRef("kind"), product=OuterRef("product"))
@@ -86,20 +87,20 @@ def current_figures(therapies, view):
     )
     # `product > ''` (not `!= ''`) is a range on the index.
     named = (
-        active.filter(therapy__in=therapies, kind__in=view.kind_ids, product__gt="").order_by()
+        active.filter(therapy__in=therapies, kind__in=list(kind_by_id), product__gt="").order_by()
         .values("therapy", "kind", "product").distinct()
         .annotate(current_id=Subquery(newest_of_product)).values("current_id")
     )
     found = Q(id__in=named)
     # The medicine as a whole: one seek per therapy and kind (a DISTINCT over
     # these rows would read every weekly NADAC figure ever imported).
-    for kind in view.kinds:
+    for kind in kinds:
         whole = active.filter(therapy=OuterRef("pk"), kind=kind.pk, product="").newest_first().values("id")[:1]
         found |= Q(id__in=Therapy._base_manager.filter(pk__in=therapies).annotate(current_id=Subquery(whole)).values("current_id"))
-    order = {kind.pk: position for position, kind in enumerate(view.kinds)}
+    order = {kind.pk: position for position, kind in enumerate(kinds)}
     by_therapy = {}
     for estimate in sorted(CostEstimate.objects.filter(found), key=lambda e: (order[e.kind_id], e.low, e.product)):
-        estimate.kind = view.kind_by_id[estimate.kind_id]
+        estimate.kind = kind_by_id[estimate.kind_id]
         by_therapy.setdefault(estimate.therapy_id, []).append(estimate)
     return by_therapy
 
@@ -109,7 +110,7 @@ def attach_own_estimates(therapies, view):
     product it is priced as (brand, generic, or '' for the medicine as a
     whole) and each kind of the view's country. One query."""
     therapies = [therapy for therapy in therapies if therapy is not None and therapy.pk is not None]
-    found = current_figures([therapy.pk for therapy in therapies], view) if therapies else {}
+    found = current_figures([therapy.pk for therapy in therapies], view.kinds) if therapies else {}
     for therapy in therapies:
         therapy.own_estimates = found.get(therapy.pk, [])
     return therapies
@@ -327,7 +328,7 @@ def therapy_cost(therapy, view):
         return TherapyCost()
     own = attach_own_estimates([therapy], view)[0].own_estimates
     siblings = published_therapies().filter(category=therapy.category_id).values("pk")
-    group = [figure for figures in current_figures(siblings, view).values() for figure in figures]
+    group = [figure for figures in current_figures(siblings, view.kinds).values() for figure in figures]
     history = price_history(therapy, view, current=own) if own else PriceHistory()
     return TherapyCost(own=own, group_ranges=group_ranges(group, view), history=history)
 

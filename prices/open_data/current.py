@@ -12,54 +12,19 @@ as a group's current range.
 import csv
 import json
 
-from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
 from core.site_url import absolute_url
-from prices.models import CostEstimate
+from prices.queries import GroupRange, current_figures
 from prices.open_data.columns import CURRENT, csv_cells, json_item
 from prices.open_data.serving import csv_headers, last_change, licence, open_data_file, price_disclaimer
-from therapies.models import Category, Therapy
+from therapies.models import Category
 from therapies.queries import published_therapies
 
 # The coarser of two precisions wins when a group's newest figures differ.
 PRECISION_ORDER = {"day": 0, "month": 1, "year": 2}
-
-
-def current_figures(therapy_pks, kinds):
-    """{therapy_id: [estimate, ...]}: the current (newest active) estimate of
-    each product of each of `kinds` for each therapy, in the kinds' order,
-    cheapest first. One query, whatever the history: each (therapy, kind,
-    product)'s newest estimate is one seek in the (therapy, kind, product,
-    date) index."""
-    if not therapy_pks or not kinds:
-        return {}
-    kind_ids = [kind.pk for kind in kinds]
-    active = CostEstimate.objects.active()
-    newest_of_product = (
-        active.filter(therapy=OuterRef("therapy"), kind=OuterRef("kind"), product=OuterRef("product"))
-        .newest_first().values("id")[:1]
-    )
-    # `product > ''` (not `!= ''`) is a range on the index.
-    named = (
-        active.filter(therapy__in=therapy_pks, kind__in=kind_ids, product__gt="").order_by()
-        .values("therapy", "kind", "product").distinct()
-        .annotate(current_id=Subquery(newest_of_product)).values("current_id")
-    )
-    found = Q(id__in=named)
-    # The medicine as a whole: one seek per therapy and kind, not a DISTINCT
-    # over every weekly figure ever imported.
-    for kind_id in kind_ids:
-        whole = active.filter(therapy=OuterRef("pk"), kind=kind_id, product="").newest_first().values("id")[:1]
-        found |= Q(id__in=Therapy._base_manager.filter(pk__in=therapy_pks).annotate(
-            current_id=Subquery(whole)).values("current_id"))
-    order = {kind_id: position for position, kind_id in enumerate(kind_ids)}
-    by_therapy = {}
-    for estimate in sorted(CostEstimate.objects.filter(found), key=lambda e: (order[e.kind_id], e.low, e.product)):
-        by_therapy.setdefault(estimate.therapy_id, []).append(estimate)
-    return by_therapy
 
 
 def _kind_cells(kind):
@@ -87,19 +52,21 @@ def _figure_row(therapy, estimate, kind, page_url):
 
 
 def _group_row(category, kind, figures, page_url):
-    """A group's range of one kind, from its medicines' current figures of that kind."""
-    newest = max(figure.as_of for figure in figures)
+    """A group's range of one kind, from its medicines' current figures of
+    that kind: the pages' GroupRange, as a row."""
+    group = GroupRange(kind, figures)
+    newest = group.as_of
     precision = max(
         (figure.as_of_precision for figure in figures if figure.as_of == newest), key=PRECISION_ORDER.get
     )
-    medicines = len({figure.therapy_id for figure in figures})
+    medicines = group.medicines
     return {
         "subject": str(category),
         "subject_type": "category",
         "product": "",
         **_kind_cells(kind),
-        "low": min(figure.low for figure in figures),
-        "high": max(figure.high for figure in figures),
+        "low": group.low,
+        "high": group.high,
         "currency": figures[0].currency,
         "unit_price": None,
         "unit": "",

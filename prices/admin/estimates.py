@@ -17,12 +17,15 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from editorial.models import person_name
+from prices.admin.checks import CheckedEstimateFormMixin, ConfirmCheckbox
 from prices.admin.corrections import STATE_RELATED, EstimateCorrectionAdminMixin, state_html
 from prices.admin.imports import NdcMappingForm
 from prices.models import CostEstimate, NdcMapping, staleness_cutoff
 
 
-ESTIMATE_FIELDS = ("low", "high", "currency", "as_of", "product", "source_name", "source_url", "note")
+ESTIMATE_FIELDS = (
+    "kind", "low", "high", "currency", "unit_price", "unit", "as_of", "product", "source_name", "source_url", "note"
+)
 
 
 # A source address typed without a scheme gets https://, not http://.
@@ -86,7 +89,19 @@ def _constraint_fields(constraint):
     return set()
 
 
-class EstimateInlineForm(forms.ModelForm):
+def confirm_field():
+    return forms.CharField(required=False, widget=ConfirmCheckbox())
+
+
+def flags_confirmed_text(estimate):
+    """'Checked by Edna Editor: Large change: ...', or '—'."""
+    if not estimate.flags_confirmed:
+        return "—"
+    who = person_name(estimate.flags_confirmed_by) or "someone no longer on the staff"
+    return f"Checked by {who}: {estimate.flags_confirmed}"
+
+
+class EstimateInlineForm(CheckedEstimateFormMixin, forms.ModelForm):
     """The form of the blank estimate row under a category or therapy.
 
     Django leaves the inline's own foreign key out of model validation, so
@@ -98,6 +113,12 @@ class EstimateInlineForm(forms.ModelForm):
 
     # No Meta: the inline supplies model and fields (and the form field options).
     parent_field = None  # set by the inline: "category" or "therapy"
+    confirm_flags = confirm_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A column of the table: empty until the row's figure is flagged.
+        self.fields["confirm_flags"].widget.hidden_until_flagged = False
 
     def validate_unique(self):
         super().validate_unique()
@@ -129,10 +150,11 @@ class EstimateInlineFormSet(forms.BaseInlineFormSet):
         for form in self.forms:
             if not form.has_changed() or not form.is_valid() or form in self.deleted_forms:
                 continue
-            key = (form.instance.product, form.instance.currency, form.instance.as_of)
+            key = (form.instance.product, form.instance.kind_id, form.instance.currency, form.instance.as_of)
             if key in seen:
                 raise ValidationError(
-                    "Two new estimates have the same currency and as-of date (and the same product): keep one of them."
+                    "Two new estimates have the same currency and as-of date (and the same product and kind): "
+                    "keep one of them."
                 )
             seen.add(key)
 
@@ -188,7 +210,7 @@ class CostEstimateInline(admin.TabularInline):
     form = EstimateInlineForm
     formset = RecentEstimatesFormSet
     template = "admin/prices/costestimate/recent_inline.html"
-    fields = (*ESTIMATE_FIELDS, "recorded_by_name", "recorded_at", "state_display")
+    fields = (*ESTIMATE_FIELDS, "recorded_by_name", "recorded_at", "state_display", "confirm_flags")
     readonly_fields = ("recorded_by_name", "recorded_at", "state_display")
     formfield_overrides = URL_OVERRIDES
     extra = 1
@@ -205,7 +227,10 @@ class CostEstimateInline(admin.TabularInline):
             super()
             .get_queryset(request)
             # The subject too: each row's title (str()) names it.
-            .select_related("category", "therapy", "recorded_by__staff_profile", *STATE_RELATED)
+            .select_related(
+                "category", "therapy", "kind", "recorded_by__staff_profile", "flags_confirmed_by__staff_profile",
+                *STATE_RELATED,
+            )
             .order_by("-as_of", "-recorded_at", "-id")
         )
 
@@ -216,6 +241,11 @@ class CostEstimateInline(admin.TabularInline):
     @admin.display(description="in use?")
     def state_display(self, obj):
         return state_html(obj)
+
+    @admin.display(description="checked?")
+    def confirm_flags(self, obj):
+        # The saved rows' cell of the blank row's "I have checked this figure" column.
+        return flags_confirmed_text(obj)
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -252,10 +282,13 @@ class SaveEstimatesAsUserMixin:
     def save_formset(self, request, form, formset, change):
         if formset.model is not CostEstimate:
             return super().save_formset(request, form, formset, change)
+        confirmed = {id(form.instance): form for form in formset.forms if form.figure_check}
         for estimate in formset.save(commit=False):
             if estimate._state.adding:
                 estimate.recorded_by = request.user
                 estimate.recorded_at = timezone.now()
+                if id(estimate) in confirmed:
+                    confirmed[id(estimate)].record_confirmation(request.user)
             estimate.save()
         formset.save_m2m()
 
@@ -270,7 +303,9 @@ class NdcMappingInline(admin.TabularInline):
     verbose_name_plural = "NDC mappings (for NADAC price files)"
 
 
-class CostEstimateForm(forms.ModelForm):
+class CostEstimateForm(CheckedEstimateFormMixin, forms.ModelForm):
+    confirm_flags = confirm_field()
+
     class Meta:  # the admin adds model and fields
         help_texts = {
             "category": "Choose a category or a therapy, not both.",
@@ -298,15 +333,23 @@ class CostEstimateAdmin(EstimateCorrectionAdminMixin, admin.ModelAdmin):
         "state_display",
     )
     list_filter = ("state", "currency", "category__kind", "category", ("recorded_by", admin.RelatedOnlyFieldListFilter))
-    list_select_related = ("category", "therapy", "recorded_by__staff_profile", *STATE_RELATED)
+    list_select_related = ("category", "therapy", "kind", "recorded_by__staff_profile", *STATE_RELATED)
     search_fields = ("category__name", "therapy__generic_name", "therapy__brand_names", "product", "source_name", "note")
     date_hierarchy = "as_of"
     ordering = ("-as_of", "-recorded_at", "-id")
     autocomplete_fields = ("category", "therapy")
     fieldsets = (
-        ("What it is the price of", {"fields": ("category", "therapy")}),
-        ("Annual cost", {"fields": ("low", "high", "currency", "as_of", "product")}),
+        ("What it is the price of", {"fields": ("category", "therapy", "product")}),
+        (
+            "Annual cost",
+            {
+                "fields": ("kind", "currency", ("low", "high"), ("unit_price", "unit"), ("as_of", "as_of_precision")),
+                "description": "A year's figure (low and high), or a price per unit: the units a year then come "
+                "from the product's recorded dosing.",
+            },
+        ),
         ("Source", {"fields": ("source_name", "source_url", "note")}),
+        (None, {"fields": ("confirm_flags",)}),
     )
 
     @admin.display(description="category or therapy", ordering="category__name")
@@ -331,13 +374,23 @@ class CostEstimateAdmin(EstimateCorrectionAdminMixin, admin.ModelAdmin):
         url = reverse("admin:prices_costestimate_change", args=[replaced.pk])
         return format_html('<a href="{}">{}</a>, because: {}', url, replaced, obj.correction_reason)
 
+    @admin.display(description="units a year")
+    def units_display(self, obj):
+        if obj.unit_price is None:
+            return "—"
+        return f"{obj.unit_price.normalize():,f} per {obj.unit} × {obj.units_per_year.normalize():,f} {obj.unit} a year"
+
+    @admin.display(description="warnings confirmed")
+    def flags_confirmed_display(self, obj):
+        return flags_confirmed_text(obj)
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is not None:
             state = ("state_display", "corrects_display") if obj.replaces_id else ("state_display",)
             fieldsets = (
-                *fieldsets,
-                ("Recorded", {"fields": ("recorded_by_name", "recorded_at")}),
+                *(fieldset for fieldset in fieldsets if fieldset[0] is not None),
+                ("Recorded", {"fields": ("units_display", "recorded_by_name", "recorded_at", "flags_confirmed_display")}),
                 ("In use?", {"fields": state}),
             )
         return fieldsets
@@ -348,6 +401,9 @@ class CostEstimateAdmin(EstimateCorrectionAdminMixin, admin.ModelAdmin):
                 "category",
                 "therapy",
                 *ESTIMATE_FIELDS,
+                "as_of_precision",
+                "units_display",
+                "flags_confirmed_display",
                 "recorded_by_name",
                 "recorded_at",
                 "state_display",
@@ -366,4 +422,6 @@ class CostEstimateAdmin(EstimateCorrectionAdminMixin, admin.ModelAdmin):
         if not change:
             obj.recorded_by = request.user
             obj.recorded_at = timezone.now()
+            if form.figure_check:
+                form.record_confirmation(request.user)
         super().save_model(request, obj, form, change)

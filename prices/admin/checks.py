@@ -45,18 +45,21 @@ class ConfirmCheckbox(forms.Widget):
         return False
 
 
+def confirm_field():
+    """The form field of the checkbox (each form class declares its own)."""
+    return forms.CharField(label="Confirm", required=False, widget=ConfirmCheckbox())
+
+
 class CheckedEstimateFormMixin:
     """For the ModelForms that record a new estimate (its own page, the
-    inline under a category or therapy). `figure_check` is the FigureCheck
-    the editor confirmed, for the admin to record when it saves."""
+    inline under a category or therapy), which declare `confirm_flags =
+    confirm_field()`. `figure_check` is the FigureCheck the editor
+    confirmed, for the admin to record when it saves."""
 
     figure_check = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["confirm_flags"] = forms.CharField(
-            label=CONFIRM_LABEL, required=False, widget=ConfirmCheckbox(),
-        )
         for name, help_text in (
             ("kind", "Empty: the main kind of the currency's country (USD: US list price)."),
             ("currency", "Empty: the currency of the kind's country."),

@@ -16,7 +16,9 @@ from django.utils.html import format_html
 
 from editorial.models import person_name
 from prices.models import EstimateState
+from prices.admin.checks import confirm_field
 from prices.pricing import corrections
+from prices.pricing.checks import NeedsConfirmation
 
 # Enough to show an estimate's state without a query per row.
 STATE_RELATED = ("withdrawn_by__staff_profile", "replaced_by__recorded_by__staff_profile")
@@ -87,6 +89,8 @@ class CorrectEstimateForm(forms.Form):
     source_url = forms.URLField(label="Source address", max_length=500, required=False, assume_scheme="https")
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
     reason = _reason_field("Reason for the correction", "the correction")
+    # Appears with the warnings when the new figures are flagged (admin/checks.py).
+    confirm_flags = confirm_field()
 
     @classmethod
     def initial_from(cls, estimate):
@@ -176,8 +180,13 @@ class EstimateCorrectionAdminMixin:
         else:
             form = CorrectEstimateForm(initial=CorrectEstimateForm.initial_from(estimate))
         if form.is_bound and form.is_valid():
+            values = dict(form.cleaned_data)
+            values["confirmation"] = values.pop("confirm_flags", "")
             try:
-                correction = corrections.correct(estimate, request.user, **form.cleaned_data)
+                correction = corrections.correct(estimate, request.user, **values)
+            except NeedsConfirmation as flagged:
+                form.fields["confirm_flags"].widget.token = flagged.check.token
+                form.add_error(None, flagged)
             except ValidationError as error:
                 _show_errors(form, error)
             else:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from editorial.models import person_name
-from prices.admin.checks import CheckedEstimateFormMixin, ConfirmCheckbox
+from prices.admin.checks import CheckedEstimateFormMixin, confirm_field
 from prices.admin.corrections import STATE_RELATED, EstimateCorrectionAdminMixin, state_html
 from prices.admin.imports import NdcMappingForm
 from prices.models import CostEstimate, NdcMapping, staleness_cutoff
@@ -87,10 +87,6 @@ def _constraint_fields(constraint):
     if isinstance(constraint, CheckConstraint):
         return set(_condition_fields(constraint.condition))
     return set()
-
-
-def confirm_field():
-    return forms.CharField(required=False, widget=ConfirmCheckbox())
 
 
 def flags_confirmed_text(estimate):

@@ -106,3 +106,24 @@ def record_confirmation(estimate, check, user):
     if check:
         estimate.flags_confirmed = check.summary
         estimate.flags_confirmed_by = user
+
+
+class NeedsConfirmation(ValidationError):
+    """A flagged figure given without the confirmation of that figure."""
+
+    def __init__(self, check):
+        super().__init__(
+            f"Nothing was saved: please check this figure. {check.summary} If it is right, tick "
+            "“I have checked this figure” and save again; your name is kept with the estimate."
+        )
+        self.check = check
+
+
+def require_confirmation(estimate, user, confirmation, replaces=None):
+    """Check `estimate`; raise NeedsConfirmation unless it is unflagged or
+    `confirmation` is the token of its check; record who confirmed what."""
+    check = check_figure(estimate, replaces=replaces)
+    if check and confirmation != check.token:
+        raise NeedsConfirmation(check)
+    record_confirmation(estimate, check, user)
+    return check

@@ -42,6 +42,10 @@ def state_text(estimate):
             return "Replaced by a correction"
         who = person_name(correction.recorded_by) or "a price import"
         return f"Replaced by a correction on {_when(correction.recorded_at)} by {who}: {correction.correction_reason}"
+    # Active but older than another of its product and kind (a queryset
+    # through estimates.with_in_use): readers see the newer one.
+    if getattr(estimate, "has_newer", False):
+        return "Earlier figure (a newer one of this product and kind is in use)"
     if estimate.replaces_id:
         return f"In use (a correction: {estimate.correction_reason})"
     return "In use"

@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import CheckConstraint, F, OuterRef, Q, Subquery, UniqueConstraint
+from django.db.models import CheckConstraint, Exists, F, OuterRef, Q, Subquery, UniqueConstraint
 from django.db.models.constants import LOOKUP_SEP
 from django.urls import reverse
 from django.utils import timezone
@@ -45,6 +45,23 @@ def with_current_price(queryset, subject_field):
         current_currency=Subquery(newest.values("currency")[:1]),
         current_as_of=Subquery(newest.values("as_of")[:1]),
     )
+
+
+def with_in_use(queryset):
+    """Mark each estimate `has_newer` when an active estimate of the same
+    subject, product and kind comes after it (as-of date, then recording
+    time, then id: the order "current" is defined by), so only the current
+    one of its product and kind reads "In use"; one subquery, whatever the rows."""
+    same = Q(therapy__isnull=False, therapy_id=OuterRef("therapy_id")) | Q(
+        category__isnull=False, category_id=OuterRef("category_id")
+    )
+    after = (
+        Q(as_of__gt=OuterRef("as_of"))
+        | Q(as_of=OuterRef("as_of"), recorded_at__gt=OuterRef("recorded_at"))
+        | Q(as_of=OuterRef("as_of"), recorded_at=OuterRef("recorded_at"), id__gt=OuterRef("id"))
+    )
+    newer = CostEstimate.objects.active().filter(same, after, product=OuterRef("product"), kind_id=OuterRef("kind_id"))
+    return queryset.annotate(has_newer=Exists(newer))
 
 
 class CurrentPriceColumns:
@@ -220,8 +237,7 @@ class CostEstimateInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return (
-            super()
-            .get_queryset(request)
+            with_in_use(super().get_queryset(request))
             # The subject too: each row's title (str()) names it.
             .select_related(
                 "category", "therapy", "kind", "recorded_by__staff_profile", "flags_confirmed_by__staff_profile",
@@ -318,6 +334,7 @@ class CostEstimateAdmin(EstimateCorrectionAdminMixin, admin.ModelAdmin):
     formfield_overrides = URL_OVERRIDES
     list_display = (
         "subject_display",
+        "kind",
         "low",
         "high",
         "currency",
@@ -328,7 +345,7 @@ class CostEstimateAdmin(EstimateCorrectionAdminMixin, admin.ModelAdmin):
         "recorded_at",
         "state_display",
     )
-    list_filter = ("state", "currency", "category__kind", "category", ("recorded_by", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("state", "kind", "currency", "category__kind", "category", ("recorded_by", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("category", "therapy", "kind", "recorded_by__staff_profile", *STATE_RELATED)
     search_fields = ("category__name", "therapy__generic_name", "therapy__brand_names", "product", "source_name", "note")
     date_hierarchy = "as_of"
@@ -347,6 +364,9 @@ class CostEstimateAdmin(EstimateCorrectionAdminMixin, admin.ModelAdmin):
         ("Source", {"fields": ("source_name", "source_url", "note")}),
         (None, {"fields": ("confirm_flags",)}),
     )
+
+    def get_queryset(self, request):
+        return with_in_use(super().get_queryset(request))
 
     @admin.display(description="category or therapy", ordering="category__name")
     def subject_display(self, obj):

@@ -180,7 +180,7 @@ def test_a_file_without_flags_has_no_confirmation_box_and_applies(price_web, sub
     assert "rows flagged" not in page and "row flagged" not in page and 'name="confirm_flagged"' not in page
     assert 'name="apply"' in page
     response = price_web.post(UPLOAD_URL, {"sha256": hashlib.sha256(content).hexdigest(), "apply": "1"}, follow=True)
-    assert "Imported 1 new estimates" in response.content.decode()
+    assert "Imported 1 new estimate from" in response.content.decode()
     assert CostEstimate.objects.filter(as_of=datetime.date(2025, 1, 15)).count() == 1
 
 

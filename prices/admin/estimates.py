@@ -28,6 +28,8 @@ ESTIMATE_FIELDS = (
 )
 
 
+INLINE_FIELDS = tuple(name for name in ESTIMATE_FIELDS if name not in ("unit_price", "unit"))
+
 # A source address typed without a scheme gets https://, not http://.
 URL_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
 
@@ -223,7 +225,9 @@ class CostEstimateInline(admin.TabularInline):
     form = EstimateInlineForm
     formset = RecentEstimatesFormSet
     template = "admin/prices/costestimate/recent_inline.html"
-    fields = (*ESTIMATE_FIELDS, "recorded_by_name", "recorded_at", "state_display", "confirm_flags")
+    # A price per unit is recorded on the estimate's own page (Cost estimates >
+    # Add): two more columns would push the row past 1280 px.
+    fields = (*INLINE_FIELDS, "recorded_by_name", "recorded_at", "state_display", "confirm_flags")
     readonly_fields = ("recorded_by_name", "recorded_at", "state_display")
     formfield_overrides = URL_OVERRIDES
     extra = 1
@@ -254,10 +258,14 @@ class CostEstimateInline(admin.TabularInline):
     def state_display(self, obj):
         return state_html(obj)
 
-    @admin.display(description="checked?")
+    @admin.display(description="")
     def confirm_flags(self, obj):
-        # The saved rows' cell of the blank row's "I have checked this figure" column.
-        return flags_confirmed_text(obj)
+        # The saved rows' cell of the blank row's "I have checked this figure"
+        # column, kept narrow (the row must fit 1280 px): the details are on
+        # the estimate's own page and in the title.
+        if not obj.flags_confirmed:
+            return ""
+        return format_html('<span title="{}">checked</span>', flags_confirmed_text(obj))
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)

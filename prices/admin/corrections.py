@@ -16,7 +16,9 @@ from django.utils.html import format_html
 
 from editorial.models import person_name
 from prices.models import EstimateState
+from prices.admin.checks import confirm_field
 from prices.pricing import corrections
+from prices.pricing.checks import NeedsConfirmation
 
 # Enough to show an estimate's state without a query per row.
 STATE_RELATED = ("withdrawn_by__staff_profile", "replaced_by__recorded_by__staff_profile")
@@ -40,6 +42,10 @@ def state_text(estimate):
             return "Replaced by a correction"
         who = person_name(correction.recorded_by) or "a price import"
         return f"Replaced by a correction on {_when(correction.recorded_at)} by {who}: {correction.correction_reason}"
+    # Active but older than another of its product and kind (a queryset
+    # through estimates.with_in_use): readers see the newer one.
+    if getattr(estimate, "has_newer", False):
+        return "Earlier figure (a newer one of this product and kind is in use)"
     if estimate.replaces_id:
         return f"In use (a correction: {estimate.correction_reason})"
     return "In use"
@@ -87,6 +93,8 @@ class CorrectEstimateForm(forms.Form):
     source_url = forms.URLField(label="Source address", max_length=500, required=False, assume_scheme="https")
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
     reason = _reason_field("Reason for the correction", "the correction")
+    # Appears with the warnings when the new figures are flagged (admin/checks.py).
+    confirm_flags = confirm_field()
 
     @classmethod
     def initial_from(cls, estimate):
@@ -176,8 +184,13 @@ class EstimateCorrectionAdminMixin:
         else:
             form = CorrectEstimateForm(initial=CorrectEstimateForm.initial_from(estimate))
         if form.is_bound and form.is_valid():
+            values = dict(form.cleaned_data)
+            values["confirmation"] = values.pop("confirm_flags", "")
             try:
-                correction = corrections.correct(estimate, request.user, **form.cleaned_data)
+                correction = corrections.correct(estimate, request.user, **values)
+            except NeedsConfirmation as flagged:
+                form.fields["confirm_flags"].widget.token = flagged.check.token
+                form.add_error(None, flagged)
             except ValidationError as error:
                 _show_errors(form, error)
             else:

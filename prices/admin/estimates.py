@@ -10,20 +10,25 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import CheckConstraint, F, OuterRef, Q, Subquery, UniqueConstraint
+from django.db.models import CheckConstraint, Exists, F, OuterRef, Q, Subquery, UniqueConstraint
 from django.db.models.constants import LOOKUP_SEP
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from editorial.models import person_name
+from prices.admin.checks import CheckedEstimateFormMixin, confirm_field
 from prices.admin.corrections import STATE_RELATED, EstimateCorrectionAdminMixin, state_html
 from prices.admin.imports import NdcMappingForm
 from prices.models import CostEstimate, NdcMapping, staleness_cutoff
 
 
-ESTIMATE_FIELDS = ("low", "high", "currency", "as_of", "product", "source_name", "source_url", "note")
+ESTIMATE_FIELDS = (
+    "kind", "low", "high", "currency", "unit_price", "unit", "as_of", "product", "source_name", "source_url", "note"
+)
 
+
+INLINE_FIELDS = tuple(name for name in ESTIMATE_FIELDS if name not in ("unit_price", "unit"))
 
 # A source address typed without a scheme gets https://, not http://.
 URL_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
@@ -42,6 +47,23 @@ def with_current_price(queryset, subject_field):
         current_currency=Subquery(newest.values("currency")[:1]),
         current_as_of=Subquery(newest.values("as_of")[:1]),
     )
+
+
+def with_in_use(queryset):
+    """Mark each estimate `has_newer` when an active estimate of the same
+    subject, product and kind comes after it (as-of date, then recording
+    time, then id: the order "current" is defined by), so only the current
+    one of its product and kind reads "In use"; one subquery, whatever the rows."""
+    same = Q(therapy__isnull=False, therapy_id=OuterRef("therapy_id")) | Q(
+        category__isnull=False, category_id=OuterRef("category_id")
+    )
+    after = (
+        Q(as_of__gt=OuterRef("as_of"))
+        | Q(as_of=OuterRef("as_of"), recorded_at__gt=OuterRef("recorded_at"))
+        | Q(as_of=OuterRef("as_of"), recorded_at=OuterRef("recorded_at"), id__gt=OuterRef("id"))
+    )
+    newer = CostEstimate.objects.active().filter(same, after, product=OuterRef("product"), kind_id=OuterRef("kind_id"))
+    return queryset.annotate(has_newer=Exists(newer))
 
 
 class CurrentPriceColumns:
@@ -86,7 +108,15 @@ def _constraint_fields(constraint):
     return set()
 
 
-class EstimateInlineForm(forms.ModelForm):
+def flags_confirmed_text(estimate):
+    """'Checked by Edna Editor: Large change: ...', or '—'."""
+    if not estimate.flags_confirmed:
+        return "—"
+    who = person_name(estimate.flags_confirmed_by) or "someone no longer on the staff"
+    return f"Checked by {who}: {estimate.flags_confirmed}"
+
+
+class EstimateInlineForm(CheckedEstimateFormMixin, forms.ModelForm):
     """The form of the blank estimate row under a category or therapy.
 
     Django leaves the inline's own foreign key out of model validation, so
@@ -98,6 +128,12 @@ class EstimateInlineForm(forms.ModelForm):
 
     # No Meta: the inline supplies model and fields (and the form field options).
     parent_field = None  # set by the inline: "category" or "therapy"
+    confirm_flags = confirm_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A column of the table: empty until the row's figure is flagged.
+        self.fields["confirm_flags"].widget.hidden_until_flagged = False
 
     def validate_unique(self):
         super().validate_unique()
@@ -129,10 +165,11 @@ class EstimateInlineFormSet(forms.BaseInlineFormSet):
         for form in self.forms:
             if not form.has_changed() or not form.is_valid() or form in self.deleted_forms:
                 continue
-            key = (form.instance.product, form.instance.currency, form.instance.as_of)
+            key = (form.instance.product, form.instance.kind_id, form.instance.currency, form.instance.as_of)
             if key in seen:
                 raise ValidationError(
-                    "Two new estimates have the same currency and as-of date (and the same product): keep one of them."
+                    "Two new estimates have the same currency and as-of date (and the same product and kind): "
+                    "keep one of them."
                 )
             seen.add(key)
 
@@ -188,7 +225,9 @@ class CostEstimateInline(admin.TabularInline):
     form = EstimateInlineForm
     formset = RecentEstimatesFormSet
     template = "admin/prices/costestimate/recent_inline.html"
-    fields = (*ESTIMATE_FIELDS, "recorded_by_name", "recorded_at", "state_display")
+    # A price per unit is recorded on the estimate's own page (Cost estimates >
+    # Add): two more columns would push the row past 1280 px.
+    fields = (*INLINE_FIELDS, "recorded_by_name", "recorded_at", "state_display", "confirm_flags")
     readonly_fields = ("recorded_by_name", "recorded_at", "state_display")
     formfield_overrides = URL_OVERRIDES
     extra = 1
@@ -202,10 +241,12 @@ class CostEstimateInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return (
-            super()
-            .get_queryset(request)
+            with_in_use(super().get_queryset(request))
             # The subject too: each row's title (str()) names it.
-            .select_related("category", "therapy", "recorded_by__staff_profile", *STATE_RELATED)
+            .select_related(
+                "category", "therapy", "kind", "recorded_by__staff_profile", "flags_confirmed_by__staff_profile",
+                *STATE_RELATED,
+            )
             .order_by("-as_of", "-recorded_at", "-id")
         )
 
@@ -216,6 +257,15 @@ class CostEstimateInline(admin.TabularInline):
     @admin.display(description="in use?")
     def state_display(self, obj):
         return state_html(obj)
+
+    @admin.display(description="")
+    def confirm_flags(self, obj):
+        # The saved rows' cell of the blank row's "I have checked this figure"
+        # column, kept narrow (the row must fit 1280 px): the details are on
+        # the estimate's own page and in the title.
+        if not obj.flags_confirmed:
+            return ""
+        return format_html('<span title="{}">checked</span>', flags_confirmed_text(obj))
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -252,10 +302,13 @@ class SaveEstimatesAsUserMixin:
     def save_formset(self, request, form, formset, change):
         if formset.model is not CostEstimate:
             return super().save_formset(request, form, formset, change)
+        confirmed = {id(form.instance): form for form in formset.forms if form.figure_check}
         for estimate in formset.save(commit=False):
             if estimate._state.adding:
                 estimate.recorded_by = request.user
                 estimate.recorded_at = timezone.now()
+                if id(estimate) in confirmed:
+                    confirmed[id(estimate)].record_confirmation(request.user)
             estimate.save()
         formset.save_m2m()
 
@@ -270,7 +323,9 @@ class NdcMappingInline(admin.TabularInline):
     verbose_name_plural = "NDC mappings (for NADAC price files)"
 
 
-class CostEstimateForm(forms.ModelForm):
+class CostEstimateForm(CheckedEstimateFormMixin, forms.ModelForm):
+    confirm_flags = confirm_field()
+
     class Meta:  # the admin adds model and fields
         help_texts = {
             "category": "Choose a category or a therapy, not both.",
@@ -287,6 +342,7 @@ class CostEstimateAdmin(EstimateCorrectionAdminMixin, admin.ModelAdmin):
     formfield_overrides = URL_OVERRIDES
     list_display = (
         "subject_display",
+        "kind",
         "low",
         "high",
         "currency",
@@ -297,17 +353,28 @@ class CostEstimateAdmin(EstimateCorrectionAdminMixin, admin.ModelAdmin):
         "recorded_at",
         "state_display",
     )
-    list_filter = ("state", "currency", "category__kind", "category", ("recorded_by", admin.RelatedOnlyFieldListFilter))
-    list_select_related = ("category", "therapy", "recorded_by__staff_profile", *STATE_RELATED)
+    list_filter = ("state", "kind", "currency", "category__kind", "category", ("recorded_by", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("category", "therapy", "kind", "recorded_by__staff_profile", *STATE_RELATED)
     search_fields = ("category__name", "therapy__generic_name", "therapy__brand_names", "product", "source_name", "note")
     date_hierarchy = "as_of"
     ordering = ("-as_of", "-recorded_at", "-id")
     autocomplete_fields = ("category", "therapy")
     fieldsets = (
-        ("What it is the price of", {"fields": ("category", "therapy")}),
-        ("Annual cost", {"fields": ("low", "high", "currency", "as_of", "product")}),
+        ("What it is the price of", {"fields": ("category", "therapy", "product")}),
+        (
+            "Annual cost",
+            {
+                "fields": ("kind", "currency", ("low", "high"), ("unit_price", "unit"), ("as_of", "as_of_precision")),
+                "description": "A year's figure (low and high), or a price per unit: the units a year then come "
+                "from the product's recorded dosing.",
+            },
+        ),
         ("Source", {"fields": ("source_name", "source_url", "note")}),
+        (None, {"fields": ("confirm_flags",)}),
     )
+
+    def get_queryset(self, request):
+        return with_in_use(super().get_queryset(request))
 
     @admin.display(description="category or therapy", ordering="category__name")
     def subject_display(self, obj):
@@ -331,13 +398,23 @@ class CostEstimateAdmin(EstimateCorrectionAdminMixin, admin.ModelAdmin):
         url = reverse("admin:prices_costestimate_change", args=[replaced.pk])
         return format_html('<a href="{}">{}</a>, because: {}', url, replaced, obj.correction_reason)
 
+    @admin.display(description="units a year")
+    def units_display(self, obj):
+        if obj.unit_price is None:
+            return "—"
+        return f"{obj.unit_price.normalize():,f} per {obj.unit} × {obj.units_per_year.normalize():,f} {obj.unit} a year"
+
+    @admin.display(description="warnings confirmed")
+    def flags_confirmed_display(self, obj):
+        return flags_confirmed_text(obj)
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is not None:
             state = ("state_display", "corrects_display") if obj.replaces_id else ("state_display",)
             fieldsets = (
-                *fieldsets,
-                ("Recorded", {"fields": ("recorded_by_name", "recorded_at")}),
+                *(fieldset for fieldset in fieldsets if fieldset[0] is not None),
+                ("Recorded", {"fields": ("units_display", "recorded_by_name", "recorded_at", "flags_confirmed_display")}),
                 ("In use?", {"fields": state}),
             )
         return fieldsets
@@ -348,6 +425,9 @@ class CostEstimateAdmin(EstimateCorrectionAdminMixin, admin.ModelAdmin):
                 "category",
                 "therapy",
                 *ESTIMATE_FIELDS,
+                "as_of_precision",
+                "units_display",
+                "flags_confirmed_display",
                 "recorded_by_name",
                 "recorded_at",
                 "state_display",
@@ -366,4 +446,6 @@ class CostEstimateAdmin(EstimateCorrectionAdminMixin, admin.ModelAdmin):
         if not change:
             obj.recorded_by = request.user
             obj.recorded_at = timezone.now()
+            if form.figure_check:
+                form.record_confirmation(request.user)
         super().save_model(request, obj, form, change)

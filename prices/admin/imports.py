@@ -14,6 +14,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import ngettext
 
 from editorial.admin.records import KeptRecordAdminMixin
 from prices.admin.corrections import STATE_RELATED, ImportWithdrawalAdminMixin, state_html
@@ -223,8 +224,12 @@ class PriceImportAdmin(ImportWithdrawalAdminMixin, KeptRecordAdminMixin, admin.M
             staging.discard(staged.sha256, user=request.user)
             messages.success(
                 request,
-                f"Imported {report.rows_new} new estimates from {staged.name} "
-                f"({report.rows_unchanged} already recorded).",
+                ngettext(
+                    "Imported %(count)d new estimate from %(name)s (%(unchanged)d already recorded).",
+                    "Imported %(count)d new estimates from %(name)s (%(unchanged)d already recorded).",
+                    report.rows_new,
+                )
+                % {"count": report.rows_new, "name": staged.name, "unchanged": report.rows_unchanged},
             )
             return redirect("admin:prices_priceimport_change", report.price_import.pk)
         if report.ok:  # nothing new: the same file was applied meanwhile

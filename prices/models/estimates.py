@@ -142,6 +142,16 @@ class CostEstimate(models.Model):
         help_text="The estimate this one corrects.",
     )
     correction_reason = models.TextField(blank=True, editable=False)
+    # A figure typed in the admin that the review flagged (large change,
+    # implausible amount) is saved only once its editor confirms it; what they
+    # confirmed, in the words they were shown, is kept with who confirmed it.
+    flags_confirmed = models.TextField(
+        "warnings confirmed", blank=True, editable=False,
+        help_text="The checks' warnings the editor confirmed when recording this figure.",
+    )
+    flags_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
 
     objects = CostEstimateQuerySet.as_manager()
     # How the review-decision log names what was done to an estimate.

@@ -17,6 +17,7 @@ from core import cache
 from editorial import workflow
 from editorial.models import ReviewDecision
 from prices.models import CostEstimate, EstimateState
+from prices.pricing.checks import require_confirmation
 
 PERMISSION = "prices.correct_costestimate"
 
@@ -66,13 +67,17 @@ def withdraw(estimate, user, reason):
     return locked
 
 
-def correct(estimate, user, reason, *, low, high, source_name, source_url="", note=""):
+def correct(estimate, user, reason, *, low, high, source_name, source_url="", note="", confirmation=""):
     """Replace `estimate` by a new active estimate for the same subject,
-    product, currency and as-of date with the figures given. The old one is
-    kept, superseded, and the new one points to it. Returns the correction.
+    product, kind, currency and as-of date with the yearly figures given. The
+    old one is kept, superseded, and the new one points to it. Returns the
+    correction.
 
     Raises ValidationError (by field) and changes nothing if the reason is
-    missing, the figures are invalid, or nothing would change."""
+    missing, the figures are invalid, or nothing would change; and
+    NeedsConfirmation when the new figures are flagged (large change against
+    the figure in use before the wrong one, implausible amount) and
+    `confirmation` is not the token of that check (pricing.checks)."""
     reason = _reason(reason, "the correction")
     with transaction.atomic():
         old = _lock_active(estimate)
@@ -80,8 +85,10 @@ def correct(estimate, user, reason, *, low, high, source_name, source_url="", no
             category_id=old.category_id,
             therapy_id=old.therapy_id,
             product=old.product,
+            kind_id=old.kind_id,
             currency=old.currency,
             as_of=old.as_of,
+            as_of_precision=old.as_of_precision,
             low=low,
             high=high,
             source_name=(source_name or "").strip(),
@@ -103,6 +110,8 @@ def correct(estimate, user, reason, *, low, high, source_name, source_url="", no
         old._change_reason = f"Replaced by a correction: {reason}"
         old.save(update_fields=["state"])
         new.full_clean()
+        # Compared with the figure in use before the wrong one, not with it.
+        require_confirmation(new, user, confirmation, replaces=old)
         new._change_reason = f"Correction: {reason}"
         new.save()
         workflow.record(old, ReviewDecision.Action.CORRECTED, user, reason)

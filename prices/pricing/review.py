@@ -1,8 +1,12 @@
 """Reviewing a price file's figures before they go live.
 
 Every checked row is compared with the current estimate in use for the same
-subject, product and currency (the active one with the newest as-of date), and
-flagged when
+subject, product, kind of figure and currency (the active one with the newest
+as-of date); a row for a medicine as a whole (no product), when the medicine
+has no whole-medicine figure of that kind, is compared with its products'
+current figures of that kind taken together (lowest low to highest high), so
+a fingolimod row at 7,000 is set against Gilenya's 105,390, not against
+nothing. A row is flagged when
 
     large change         its low or its high differs from the current low or
                          high by more than PRICE_CHANGE_THRESHOLD_PERCENT (up
@@ -14,6 +18,9 @@ flagged when
 
 Only rows the import would write (new rows) are flagged: a row already recorded
 changes nothing, and a conflicting row stops the file anyway.
+
+A figure typed in the admin (a new estimate or a correction) goes through the
+same rules: review_estimate() below, used by prices/admin/checks.py.
 
 A file can have hundreds of thousands of rows, so PriceReview keeps every count
 but only a bounded listing: flagged rows first (up to FLAGGED_LISTED), then the
@@ -40,12 +47,19 @@ _TENTH = Decimal("0.1")
 
 @dataclass(frozen=True, slots=True)
 class Current:
-    """The estimate in use that a row is compared with."""
+    """The estimate in use that a row is compared with. For a whole-medicine
+    row compared with the medicine's products, `products` names them (and
+    `id` and `as_of` are the newest of their estimates)."""
 
     id: int
     low: Decimal
     high: Decimal
     as_of: object
+    products: tuple = ()
+
+    @property
+    def products_text(self):
+        return f"products: {', '.join(self.products)}" if self.products else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +92,14 @@ class RowReview:
         return f"{self.current.low:,.2f}–{self.current.high:,.2f}" if self.current else ""
 
     @property
+    def current_note(self):
+        """'as of 2024-06-01', with the products compared when there are some."""
+        if not self.current:
+            return ""
+        products = f"; {self.current.products_text}" if self.current.products else ""
+        return f"as of {self.current.as_of:%Y-%m-%d}{products}"
+
+    @property
     def low_change_text(self):
         return percent(self.low_change, self.current.low) if self.current else "—"
 
@@ -96,7 +118,7 @@ class RowReview:
 
     def __str__(self):
         current = (
-            f"now {self.currency} {self.current_amounts} (as of {self.current.as_of:%Y-%m-%d}); "
+            f"now {self.currency} {self.current_amounts} ({self.current_note}); "
             f"change: low {self.low_change_text}, high {self.high_change_text}"
             if self.current
             else "no current estimate"
@@ -145,16 +167,18 @@ def change_percent(new, current):
     return ((new - current) * _HUNDRED / current).quantize(_TENTH)
 
 
-def current_estimates(rows):
+def current_estimates(rows, exclude_ids=()):
     """The estimate in use for each subject, product and currency of `rows`
     (newest by as-of date, then recorded time, then id), in one query:
-    (kind, subject_id, product, price kind id, currency) -> Current."""
+    (kind, subject_id, product, price kind id, currency) -> Current.
+    `exclude_ids`: estimates not to compare with (the one a correction replaces)."""
     subjects = subjects_of(rows)
     if subjects is None:
         return {}
     newest = (
         CostEstimate.objects.active()
         .filter(subjects, currency__in={row.currency for row in rows})
+        .exclude(pk__in=exclude_ids)
         .annotate(
             rank=Window(
                 RowNumber(),
@@ -166,12 +190,37 @@ def current_estimates(rows):
         .values_list("therapy_id", "category_id", "product", "kind_id", "currency", "id", "low", "high", "as_of")
         .order_by()
     )
-    return {
+    current = {
         ("therapy" if therapy_id else "category", therapy_id or category_id, product, kind_id, currency): Current(
             pk, low, high, as_of
         )
         for therapy_id, category_id, product, kind_id, currency, pk, low, high, as_of in newest
     }
+    return with_whole_medicine_figures(current)
+
+
+def with_whole_medicine_figures(current):
+    """`current`, plus, for each subject, kind and currency with product
+    figures but no whole-medicine one, a whole-medicine entry spanning its
+    products' current figures (lowest low to highest high, one kind only).
+    Without it a whole-medicine row had nothing to be compared with, and a
+    fingolimod row at 7,000 went through beside Gilenya's 105,390 unflagged."""
+    by_subject = {}
+    for (kind, subject_id, product, kind_id, currency), now in current.items():
+        if product:
+            by_subject.setdefault((kind, subject_id, "", kind_id, currency), []).append((product, now))
+    for key, products in by_subject.items():
+        if key in current:
+            continue
+        newest = max((now for _product, now in products), key=lambda now: (now.as_of, now.id))
+        current[key] = Current(
+            newest.id,
+            min(now.low for _product, now in products),
+            max(now.high for _product, now in products),
+            newest.as_of,
+            tuple(sorted(product for product, _now in products)),
+        )
+    return current
 
 
 def row_key(row):

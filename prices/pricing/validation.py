@@ -129,7 +129,10 @@ class RowValidator:
             problem("currency", f"'{values['currency']}' is not an ISO 4217 currency code (such as USD, EUR, GBP).")
 
         as_of = self._date(values["as_of"], problem)
-        price_kind_id = self._price_kind(values.get("price_kind", ""), currency, problem)
+        # A currency already reported as not a currency is not reported again
+        # as one no country uses.
+        currency_ok = not any(p.column == "currency" for p in problems)
+        price_kind_id = self._price_kind(values.get("price_kind", ""), currency if currency_ok else "", problem)
 
         source_name = values["source"]
         if not source_name:
@@ -176,8 +179,15 @@ class RowValidator:
         """The kind's id, checked against the row's currency; None after a problem."""
         if not slug:
             kind_id = self.main_kinds.get(currency)
-            if kind_id is None and currency and _CURRENCY.fullmatch(currency):
-                problem("price_kind", f"empty, and no country's figures are in {currency}: name the kind of figure.")
+            if kind_id is None and currency:
+                # Naming a kind would not help: every kind belongs to a country
+                # and its currency.
+                used = ", ".join(sorted(set(self.main_kinds))) or "none yet"
+                problem(
+                    "currency",
+                    f"no country on the site has figures in {currency} (they are in {used}): "
+                    "give the figure in one of those currencies, or add the country and its kinds of figure first.",
+                )
             return kind_id
         found = self.price_kinds.get(slug.lower())
         if found is None:

@@ -6,6 +6,7 @@ from django import template
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils import timezone
 
 from prices.models import CostEstimate, staleness_cutoff
@@ -20,26 +21,36 @@ def _change_url(obj):
 
 
 def stale_estimates(today):
-    """Each category's and therapy's current estimate, when it is older than the
-    staleness limit (older estimates of a subject with a newer one are history)."""
+    """Each category's and therapy's current estimate of each product and kind
+    of figure, when it is older than the staleness limit (older estimates of
+    the same product and kind are history). Per product and kind, not per
+    subject: a brand's old list price is out of date even when a generic's
+    NADAC figure is new, and the link to record its successor keeps both."""
     cutoff = staleness_cutoff(today)
     found = []
     for subject in ("therapy", "category"):
-        newest = CostEstimate.objects.active().filter(**{subject: OuterRef(subject)}).order_by("-as_of", "-recorded_at", "-id")
+        newest = (
+            CostEstimate.objects.active()
+            .filter(**{subject: OuterRef(subject)}, product=OuterRef("product"), kind=OuterRef("kind"))
+            .order_by("-as_of", "-recorded_at", "-id")
+        )
         rows = (
             CostEstimate.objects.active().filter(**{f"{subject}__isnull": False, "as_of__lt": cutoff})
             .filter(pk=Subquery(newest.values("pk")[:1]))
-            .select_related(subject)
+            .select_related(subject, "kind")
             .order_by("as_of")[: PANEL_LIMIT + 1]
         )
         for estimate in rows:
+            query = {subject: estimate.subject.pk, "kind": estimate.kind_id, "currency": estimate.currency}
+            if estimate.product:
+                query["product"] = estimate.product
             found.append(
                 {
                     "estimate": estimate,
                     "subject": estimate.subject,
                     "subject_url": _change_url(estimate.subject),
                     "url": _change_url(estimate),
-                    "add_url": reverse("admin:prices_costestimate_add") + f"?{subject}={estimate.subject.pk}",
+                    "add_url": f"{reverse('admin:prices_costestimate_add')}?{urlencode(query)}",
                 }
             )
     found.sort(key=lambda entry: entry["estimate"].as_of)

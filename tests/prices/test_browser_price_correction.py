@@ -59,7 +59,7 @@ def test_a_tenfold_jump_is_flagged_applied_with_confirmation_then_withdrawn(
     editor.locator('input[name="confirm_flagged"]').check()
     with editor.expect_navigation():
         apply_button.click()
-    expect(editor.locator(".messagelist")).to_contain_text("Imported 1 new estimates")
+    expect(editor.locator(".messagelist")).to_contain_text("Imported 1 new estimate from")
 
     reader.reload()
     expect(reader.locator("main")).to_contain_text("US$600,000 to US$800,000")

@@ -181,7 +181,7 @@ def test_changelists_show_the_current_price_and_its_date(editor_client, oral, ma
     assert f"{newest_as_of:%d %b %Y}" in categories
 
     therapies = editor_client.get(reverse("admin:therapies_therapy_changelist")).content.decode()
-    assert "EUR 70,000–75,000" in therapies
+    assert "GBP 70,000–75,000" in therapies
 
 
 def test_an_old_price_is_flagged_in_the_changelist(editor_client, oral):
@@ -428,8 +428,8 @@ def test_adding_an_estimate_on_its_own_page_records_the_editor(editor_client, ed
     [
         pytest.param("none", "An estimate belongs to exactly one category or one therapy.", id="no-subject"),
         pytest.param("both", "An estimate belongs to exactly one category or one therapy.", id="both-subjects"),
-        pytest.param("duplicate-category", "This category already has an estimate", id="duplicate-category"),
-        pytest.param("duplicate-therapy", "This therapy already has an estimate", id="duplicate-therapy"),
+        pytest.param("duplicate-category", "This group already has an estimate of this kind", id="duplicate-category"),
+        pytest.param("duplicate-therapy", "This medicine already has an estimate of this kind", id="duplicate-therapy"),
     ],
 )
 def test_a_bad_estimate_on_its_own_page_is_a_form_error(editor_client, make_therapy, make_estimate, oral, subject, message):

@@ -190,10 +190,13 @@ def test_a_bad_csv_is_refused_with_line_and_column_and_nothing_written(subjects,
 def test_every_problem_is_reported_not_just_the_first(subjects, tmp_path):
     content = HEADER + "therapy,nope,1,2,USD,2025-01-15,S,,\n" + GOOD + "therapy,import-therapy,x,-1,EUR,2025-01-15,S,,\n"
     _, err, error = run(write(tmp_path, content))
-    assert "3 problems" in str(error)
+    assert "4 problems" in str(error)
     assert "line 2, column 'slug'" in err
     assert "line 4, column 'low'" in err
     assert "line 4, column 'high'" in err
+    # EUR is a currency, but no country's figures are in it: said once, of the currency.
+    assert "line 4, column 'currency': no country on the site has figures in EUR (they are in GBP, USD)" in err
+    assert err.count("line 4, column 'currency'") == 1 and "price_kind" not in err
 
 
 BAD_JSON = {

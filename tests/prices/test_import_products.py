@@ -34,13 +34,13 @@ def fingolimod(make_category, make_therapy):
     return make_therapy(slug="fingolimod", generic_name="fingolimod", brand_names="Gilenya", category=category)
 
 
-def run(tmp_path, text, name="prices.csv"):
+def run(tmp_path, text, name="prices.csv", *args):
     """Run the command; (stdout, stderr, CommandError or None)."""
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     out, err = StringIO(), StringIO()
     try:
-        call_command("import_prices", str(path), stdout=out, stderr=err)
+        call_command("import_prices", str(path), *args, stdout=out, stderr=err)
     except CommandError as error:
         return out.getvalue(), err.getvalue(), error
     return out.getvalue(), err.getvalue(), None
@@ -97,7 +97,11 @@ def test_a_row_without_a_product_is_for_the_medicine_as_a_whole_and_separate_fro
 ):
     make_estimate(fingolimod, low=Decimal("1500"), high=Decimal("4000"), as_of=DAY, product="generic fingolimod")
     whole = "therapy,fingolimod,20000,70000,USD,2025-01-15,Test survey,\n"
+    # Compared with the product's figure (the medicine has none of its own), it is flagged...
     out, err, error = run(tmp_path, HEADER + whole + GENERIC)
+    assert error is not None and "products: generic fingolimod" in err and "[large change]" in err
+    # ...and, once accepted, recorded beside the product's, not over it.
+    out, err, error = run(tmp_path, HEADER + whole + GENERIC, "prices.csv", "--accept-large-changes")
     assert error is None, err
     assert "Imported 1 new estimate" in out and "1 already recorded" in out
     assert CostEstimate.objects.get(therapy=fingolimod, product="").low == Decimal("20000")

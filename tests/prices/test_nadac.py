@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
-from prices.models import CostEstimate, NdcMapping, PriceImport, normalise_ndc
+from prices.models import CostEstimate, NdcMapping, PriceImport, PriceKind, normalise_ndc
 
 SAMPLE = Path(__file__).parents[1] / "data" / "nadac-sample.csv"
 HEADER = SAMPLE.read_text().splitlines()[0]
@@ -118,7 +118,9 @@ def test_dry_run_writes_nothing(mapped):
 
 def test_a_changed_price_for_the_same_date_is_a_conflict(mapped, make_estimate):
     teriflunomide, _ = mapped
-    make_estimate(teriflunomide, low=Decimal("1700"), high=Decimal("1788.50"), currency="USD", as_of=datetime.date(2024, 11, 13))
+    # NADAC rows are NADAC figures: a US list price of the same date is another estimate, not a conflict.
+    nadac = PriceKind.objects.get(slug="us-nadac")
+    make_estimate(teriflunomide, low=Decimal("1700"), high=Decimal("1788.50"), as_of=datetime.date(2024, 11, 13), kind=nadac)
     before = estimate_rows()
     _, err, error = run(SAMPLE)
     assert error is not None

@@ -181,7 +181,7 @@ def test_a_nadac_upload_needs_its_format(editor_client, make_therapy):
     NdcMapping.objects.create(therapy=therapy, ndc="00024590030", units_per_year=Decimal("365"))
     content = (DATA / "nadac-sample.csv").read_bytes()
     page = upload(editor_client, "nadac.csv", content, fmt="nadac").content.decode()
-    assert "Applying it adds <strong>1</strong> new estimates" in page and "unmapped rows skipped" in page
+    assert "Applying it adds <strong>1</strong> new estimate in" in page and "unmapped rows skipped" in page
 
 
 def test_the_format_is_asked_for_when_the_name_does_not_say(editor_client, subjects):

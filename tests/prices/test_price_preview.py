@@ -18,7 +18,7 @@ from django.core.management import base as management_base
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from prices.models import CostEstimate, NdcMapping, PriceImport
+from prices.models import CostEstimate, NdcMapping, PriceImport, PriceKind
 from prices.pricing.review import IMPLAUSIBLE, LARGE_CHANGE, Current, Rules, review_rows
 
 DATA = Path(__file__).parents[1] / "data"
@@ -109,7 +109,7 @@ def test_the_threshold_covers_jumps_and_drops_of_low_and_high_separately(low, hi
         where="line 2", kind="therapy", slug="x", subject_id=1, low=Decimal(low), high=Decimal(high),
         currency="USD", as_of=datetime.date(2025, 1, 1),
     )
-    current = {("therapy", 1, "", "USD"): Current(7, Decimal(100), Decimal(100), datetime.date(2024, 1, 1))}
+    current = {("therapy", 1, "", None, "USD"): Current(7, Decimal(100), Decimal(100), datetime.date(2024, 1, 1))}
     (reviewed,) = review_rows([row], ["new"], current, rules)
     assert reviewed.flags == flags
 
@@ -156,13 +156,13 @@ def test_a_tenfold_jump_and_a_ninety_percent_drop_are_flagged_and_listed_first(p
 
 def test_an_implausible_amount_is_flagged(price_web, subjects, make_therapy):
     make_therapy(slug="newcomer", generic_name="newcomab")
-    content = csv_file("therapy,newcomer,1,2,USD,2025-01-15", "therapy,steady,60000,1500000,EUR,2025-01-15")
+    content = csv_file("therapy,newcomer,1,2,USD,2025-01-15", "therapy,steady,60000,1500000,GBP,2025-01-15")
     response = upload(price_web, content)
     assert "2 rows flagged (2 implausible amounts)." in response.content.decode()
     rows = listed_rows(response)
     assert rows[0] == "line 2 therapy newcomer USD 1.00–2.00 2025-01-15 none — / — new implausible amount"
-    # No current EUR estimate to compare with; over 1,000,000 a year is still implausible.
-    assert rows[1] == "line 3 therapy steady EUR 60,000.00–1,500,000.00 2025-01-15 none — / — new implausible amount"
+    # No current GBP estimate (UK NHS list price) to compare with; over 1,000,000 a year is still implausible.
+    assert rows[1] == "line 3 therapy steady GBP 60,000.00–1,500,000.00 2025-01-15 none — / — new implausible amount"
 
 
 def test_the_thresholds_are_settings(price_web, subjects, settings):
@@ -180,7 +180,7 @@ def test_a_file_without_flags_has_no_confirmation_box_and_applies(price_web, sub
     assert "rows flagged" not in page and "row flagged" not in page and 'name="confirm_flagged"' not in page
     assert 'name="apply"' in page
     response = price_web.post(UPLOAD_URL, {"sha256": hashlib.sha256(content).hexdigest(), "apply": "1"}, follow=True)
-    assert "Imported 1 new estimates" in response.content.decode()
+    assert "Imported 1 new estimate from" in response.content.decode()
     assert CostEstimate.objects.filter(as_of=datetime.date(2025, 1, 15)).count() == 1
 
 
@@ -217,8 +217,11 @@ def test_the_nadac_preview_shows_each_therapys_new_annual_figure_against_its_cur
     NdcMapping.objects.create(therapy=teriflunomide, ndc="00024590130", units_per_year=Decimal("365"))
     NdcMapping.objects.create(therapy=dimethyl, ndc="64406000602", units_per_year=Decimal("730"))
     NdcMapping.objects.create(therapy=dimethyl, ndc="00093501156", units_per_year=Decimal("730"))
-    make_estimate(teriflunomide, low=Decimal("1700"), high=Decimal("1800"), as_of=datetime.date(2024, 10, 1))
-    make_estimate(dimethyl, low=Decimal("3878"), high=Decimal("9300"), as_of=datetime.date(2024, 10, 1))
+    # NADAC rows are compared with NADAC figures (a US list price is another kind of figure).
+    nadac = PriceKind.objects.get(slug="us-nadac")
+    make_estimate(teriflunomide, low=Decimal("1700"), high=Decimal("1800"), as_of=datetime.date(2024, 10, 1), kind=nadac)
+    make_estimate(dimethyl, low=Decimal("3878"), high=Decimal("9300"), as_of=datetime.date(2024, 10, 1), kind=nadac)
+    make_estimate(dimethyl, low=Decimal("90000"), high=Decimal("95000"), as_of=datetime.date(2024, 10, 1))
 
     response = upload(price_web, (DATA / "nadac-sample.csv").read_bytes(), name="nadac.csv", fmt="nadac")
     page = response.content.decode()

@@ -313,7 +313,7 @@ def test_a_new_estimate_is_recorded_through_the_capped_inline(editor_client, edi
     CostEstimate.objects.create(therapy=therapy, low=1000, high=2000, as_of=TODAY() - datetime.timedelta(days=1),
                                 source_name="Meanwhile")
     data.update(estimate_values(blank_prefix(data), as_of=(TODAY() - datetime.timedelta(days=2)).isoformat(),
-                                source_name="Typed in"))
+                                source_name="Typed in", low="52000", high="72000"))  # near the current figure
 
     response = editor_client.post(url, data)
 

@@ -359,14 +359,14 @@ def test_withdrawing_a_whole_import(make_therapy, make_estimate, price_editor, r
 def test_reimporting_a_withdrawn_row_creates_a_new_estimate_in_use(subject_for_import, price_editor, client, tmp_path):
     therapy = subject_for_import
     line = f"therapy,importimab,70000,90000,USD,{LATER},Survey\n"
-    assert "Imported 1 new estimates" in import_file(tmp_path, line)
+    assert "Imported 1 new estimate " in import_file(tmp_path, line)
     wrong = CostEstimate.objects.get()
     corrections.withdraw(wrong, price_editor, REASON)
     assert "US$70,000" not in page(client, therapy.get_absolute_url()).text
 
     out = import_file(tmp_path, line, name="again.csv")
 
-    assert "Imported 1 new estimates (0 already recorded)" in out
+    assert "Imported 1 new estimate (0 already recorded)" in out
     new = CostEstimate.objects.active().get()
     assert new.pk != wrong.pk and (new.low, new.high, new.as_of) == (Decimal("70000"), Decimal("90000"), LATER)
     assert CostEstimate.objects.get(pk=wrong.pk).state == "withdrawn"
@@ -381,7 +381,7 @@ def test_a_row_matching_only_a_replaced_estimate_is_checked_against_its_correcti
     corrections.correct(CostEstimate.objects.get(), price_editor, REASON, low=Decimal("7000"), high=Decimal("9000"), source_name="Survey")
     # Same figures as the correction: already recorded, nothing new.
     same = f"therapy,importimab,7000,9000,USD,{LATER},Survey\n"
-    assert "Nothing to import: all 1 estimates are already recorded" in import_file(tmp_path, same, name="same.csv")
+    assert "Nothing to import: the estimate is already recorded" in import_file(tmp_path, same, name="same.csv")
     assert CostEstimate.objects.count() == 2
     # The replaced figures are no longer "recorded": the row now conflicts with the correction.
     with pytest.raises(CommandError):

@@ -97,15 +97,15 @@ class Command(BaseCommand):
             if verbosity >= 1:
                 if report.needs_confirmation:
                     out(f"{report.review.flag_summary()}: applying this file needs --accept-large-changes.")
-                out(f"Dry run: would add {report.rows_new} new estimates. Nothing was written.")
+                out(f"Dry run: would add {estimates(report.rows_new, 'new estimate')}. Nothing was written.")
         elif report.applied:
             if verbosity >= 1:
                 out(self.style.SUCCESS(
-                    f"Imported {report.rows_new} new estimates ({report.rows_unchanged} already recorded) "
+                    f"Imported {estimates(report.rows_new, 'new estimate')} ({report.rows_unchanged} already recorded) "
                     f"as price import #{report.price_import.pk}."
                 ))
         elif verbosity >= 1:
-            out(f"Nothing to import: all {report.rows_total} estimates are already recorded. Nothing was written.")
+            out(f"Nothing to import: {'the' if report.rows_total == 1 else f'all {report.rows_total}'} {estimates(report.rows_total, 'estimate', count=False)} {'is' if report.rows_total == 1 else 'are'} already recorded. Nothing was written.")
 
     @staticmethod
     def _print_rows(review, out):
@@ -120,3 +120,9 @@ class Command(BaseCommand):
                 f"  … {review.rows_not_listed} more rows not listed "
                 f"(all flagged rows up to {review.flagged_listed}, then the first {review.others_listed} others)."
             )
+
+
+def estimates(number, noun, count=True):
+    """'1 new estimate', '2 new estimates' (or the noun alone with count=False)."""
+    word = noun if number == 1 else f"{noun}s"
+    return f"{number} {word}" if count else word

@@ -22,7 +22,7 @@ def group_page_prices(context, query):
     attach_group_ranges([category], view)
     # The group's own estimates are the ranges published before its
     # medicines' figures were recorded: dated history, never the current range.
-    category.price_history = price_history(category, view)
+    category.price_history = price_history(category, view, chart=False)  # listed, never charted
 
 
 @adds_to("chooser")

@@ -258,10 +258,12 @@ def full_history_url(subject):
     return reverse(name, args=[subject.slug])
 
 
-def price_history(subject, view, recent=RECENT_ESTIMATES, current=()):
+def price_history(subject, view, recent=RECENT_ESTIMATES, current=(), chart=True):
     """The price history summary of one category or therapy in the view's
     country: two bounded queries when it has estimates, one when it has
-    none (none when unsaved). `current`: the estimates in use, to mark."""
+    none or `chart` is false (no chart points: a group's page lists its
+    published ranges without a chart); none when unsaved. `current`: the
+    estimates in use, to mark."""
     if subject is None or subject.pk is None:
         return PriceHistory()
     rows = list(_subject_estimates(subject, view).newest_first()[: recent + 1])
@@ -271,7 +273,7 @@ def price_history(subject, view, recent=RECENT_ESTIMATES, current=()):
         recent=rows[:recent], has_more=len(rows) > recent, full_history_url=full_history_url(subject),
         current_ids={estimate.pk for estimate in current}, query=view.query,
     )
-    history.points = month_points(subject, history.current)
+    history.points = month_points(subject, history.current) if chart else []
     return history
 
 

@@ -6,8 +6,8 @@ import re
 from html.parser import HTMLParser
 
 MEDICAL_DISCLAIMER = "It is not medical advice"
-PRICE_DISCLAIMER = "they are estimates, not quotes"
-STALE_MARK = "May be out of date: figures from"
+PRICE_DISCLAIMER = "They are estimates, not quotes"
+STALE_MARK = "Newest we have, from"
 
 
 INLINE = {"a", "abbr", "b", "code", "em", "i", "small", "span", "strong", "sub", "sup", "time"}

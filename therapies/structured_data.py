@@ -25,22 +25,39 @@ def _number(value):
 
 
 def drug_cost(estimate, medicine_name, group_name=""):
-    """One current estimate as a DrugCost: the figures, currency, date and
-    source the page shows next to it."""
+    """One current figure (or a group's range, prices.queries.GroupRange) as
+    a DrugCost: the figures, currency, kind, date and source the page shows
+    next to it."""
     low, high = _number(estimate.low), _number(estimate.high)
     subject = f"{medicine_name} ({estimate.product})" if estimate.product else medicine_name
     if group_name:
         subject = f"{group_name}, the group {medicine_name} belongs to"
+    kind = estimate.kind.name
+    if group_name:
+        # A group's range is worked out from its medicines' figures of one kind.
+        oldest = getattr(estimate, "oldest", estimate.as_of)
+        dated = (
+            f"{format_date(estimate.as_of, 'F Y')}" if (oldest.year, oldest.month) == (estimate.as_of.year, estimate.as_of.month)
+            else f"{format_date(oldest, 'F Y')} to {format_date(estimate.as_of, 'F Y')}"
+        )
+        description = (
+            f"{kind} range for the whole group, {estimate.source_name}, dated {dated} "
+            f"(newest {estimate.as_of.isoformat()})."
+        )
+    else:
+        description = (
+            f"{kind}. Figures as of {format_date(estimate.as_of, 'j F Y')} ({estimate.as_of.isoformat()}). "
+            f"Source: {estimate.source_name}."
+        )
     return {
         "@type": "DrugCost",
-        "name": f"Estimated yearly cost: {subject}",
+        "name": f"Estimated yearly cost ({kind}): {subject}",
         # A single figure, or the range as the page shows it (low to high).
         "costPerUnit": low if low == high else f"{low}–{high}",
         "costCurrency": estimate.currency,
         "drugUnit": YEARLY,
         "costOrigin": estimate.source_name,
-        "description": f"Figures as of {format_date(estimate.as_of, 'j F Y')} ({estimate.as_of.isoformat()}). "
-        f"Source: {estimate.source_name}.",
+        "description": description,
     }
 
 
@@ -64,15 +81,17 @@ def therapy_entity(request, therapy):
 
 def therapy_page(request, therapy, cost, name=""):
     """The therapy page: a MedicalWebPage about the therapy, the therapy, and
-    (for a medicine with a current estimate) its yearly cost as shown."""
+    (for a medicine with figures, its own or its group's) its yearly cost as
+    shown, in the country the page shows."""
     entity = therapy_entity(request, therapy)
     page = medical_web_page(request, name or therapy.generic_name, therapy, about={"@id": entity["@id"]}, description=therapy.summary)
     costs = []
     if therapy.is_medicine and cost is not None:
         if cost.own:
             costs = [drug_cost(estimate, therapy.generic_name) for estimate in cost.own]
-        elif cost.current is not None:
-            costs = [drug_cost(cost.current, therapy.generic_name, group_name=therapy.category.name)]
+        else:  # its group's ranges, one per kind, labelled as the group's
+            costs = [drug_cost(group_range, therapy.generic_name, group_name=therapy.category.name)
+                     for group_range in cost.group_ranges]
     if costs:
         page["mentions"] = costs
     return [page, entity]

@@ -6,6 +6,7 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.http import QueryDict
 from django.utils.dateformat import format as format_date
 
 register = template.Library()
@@ -198,5 +199,7 @@ def any_stale(estimates):
 
 @register.filter
 def country_choices(view, query):
-    """(country, query string, chosen?) for each country a reader can switch to."""
-    return list(view.choices(query))
+    """(country, query string, chosen?) for each country a reader can switch to.
+    `query` is the page's request.GET, or '' when the template has no request
+    (an article's cost table is rendered without one)."""
+    return list(view.choices(query if isinstance(query, QueryDict) else None))

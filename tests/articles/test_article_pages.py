@@ -84,17 +84,23 @@ def test_article_page_shows_everything_about_the_article(client, make_article, m
     assert PRICE_DISCLAIMER not in p.text  # no marker, no prices
 
 
-def test_cost_table_marker_becomes_the_live_cost_table(client, make_article, make_category, make_estimate):
+def test_cost_table_marker_becomes_the_live_cost_table(client, make_article, make_category, make_therapy, make_estimate):
     group = make_category(name="Infusion therapies", administration="IV infusion every 4 to 24 weeks")
-    estimate = make_estimate(group, low=Decimal("65000"), high=Decimal("120000"), source_name="Infusion prices")
+    first = make_estimate(make_therapy(generic_name="natalizumab", category=group),
+                          low=Decimal("65000"), high=Decimal("90000"), source_name="Infusion prices")
+    make_estimate(make_therapy(generic_name="ocrelizumab", category=group),
+                  low=Decimal("70000"), high=Decimal("120000"), source_name="Other prices")
     article = make_article(body=f"Before the table.\n\n{COST_TABLE_MARKER}\n\nAfter the table.")
 
     p = page(client.get(article.get_absolute_url()))
 
     assert COST_TABLE_MARKER not in p.html
     assert p.text.index("Before the table.") < p.text.index("Infusion therapies") < p.text.index("After the table.")
+    # Each medicine's own figure, dated and sourced, and the group's range worked out from them.
+    assert "US$65,000 to US$90,000 a year" in p.text and "US$70,000 to US$120,000 a year" in p.text
+    assert f"{day(first.as_of)}; source)" in p.text and 'aria-label="Source: Infusion prices"' in p.html
     assert "US$65,000 to US$120,000 a year" in p.text
-    assert f"Figures as of {day(estimate.as_of)}" in p.text and "Infusion prices" in p.text
+    assert "Worked out from the newest US list price figures we have for 2 medicines in Infusion therapies" in p.text
     assert PRICE_DISCLAIMER in p.text
     assert p.count("caption") == 1
 

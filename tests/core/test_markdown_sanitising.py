@@ -69,8 +69,8 @@ def test_section_bodies(client, make_category, url):
     assert_nothing_hostile(client.get(url))
 
 
-def test_article_body_with_and_without_the_cost_table(client, make_article, make_category, make_estimate):
-    make_estimate(make_category(name="Injectable DMTs"))
+def test_article_body_with_and_without_the_cost_table(client, make_article, make_therapy, make_estimate):
+    make_estimate(make_therapy())  # its group's range, worked out from it, is in the cost table
     plain = make_article(body=HOSTILE)
     with_table = make_article(body=f"{HOSTILE}\n\n{COST_TABLE_MARKER}\n")
 
@@ -79,8 +79,8 @@ def test_article_body_with_and_without_the_cost_table(client, make_article, make
     assert "US$60,000 to US$80,000 a year" in p.text
 
 
-def test_a_marker_smuggled_in_raw_html_cannot_bring_its_own_markup(client, make_article, make_category, make_estimate):
-    make_estimate(make_category(name="Injectable DMTs"))
+def test_a_marker_smuggled_in_raw_html_cannot_bring_its_own_markup(client, make_article, make_therapy, make_estimate):
+    make_estimate(make_therapy())
     article = make_article(body=f'<p onclick="alert(1)">{COST_TABLE_MARKER}</p><script>alert(2)</script>')
 
     p = page(client.get(article.get_absolute_url()))

@@ -160,29 +160,42 @@ def test_a_priced_therapy_gives_the_cost_the_page_shows(client, make_therapy, ma
 
     response = client.get(therapy.get_absolute_url())
 
-    costs = {cost["name"]: cost for cost in one(response, "MedicalWebPage")["mentions"]}
-    tysabri = costs["Estimated yearly cost: natalizumab (Tysabri)"]
+    # The United States view: its figures only, each naming its kind.
+    (tysabri,) = one(response, "MedicalWebPage")["mentions"]
     assert tysabri == {
-        "@type": "DrugCost", "name": "Estimated yearly cost: natalizumab (Tysabri)",
+        "@type": "DrugCost", "name": "Estimated yearly cost (US list price): natalizumab (Tysabri)",
         "costPerUnit": "60000–80000", "costCurrency": "USD", "drugUnit": "one year of treatment",
         "costOrigin": "A price survey",
-        "description": "Figures as of 1 March 2026 (2026-03-01). Source: A price survey.",
+        "description": "US list price. Figures as of 1 March 2026 (2026-03-01). Source: A price survey.",
     }
-    tyruko = costs["Estimated yearly cost: natalizumab (Tyruko)"]
-    assert (tyruko["costPerUnit"], tyruko["costCurrency"], tyruko["costOrigin"]) == (45500.5, "GBP", "Another survey")
     text = page(response).text
     assert "US$60,000 to US$80,000 a year" in text and "Figures as of 1 March 2026" in text
+
+    uk = client.get(therapy.get_absolute_url(), {"country": "uk"})
+    (tyruko,) = one(uk, "MedicalWebPage")["mentions"]
+    assert tyruko["name"] == "Estimated yearly cost (UK NHS list price): natalizumab (Tyruko)"
+    assert (tyruko["costPerUnit"], tyruko["costCurrency"], tyruko["costOrigin"]) == (45500.5, "GBP", "Another survey")
+    assert "£45,501 a year" in page(uk).text
 
 
 def test_a_therapy_priced_by_its_group_says_so(client, make_category, make_therapy, make_estimate):
     group = make_category(name="Infusion therapies")
-    make_estimate(group, low=Decimal("70000"), high=Decimal("90000"))
+    make_estimate(group, low=Decimal("1000"), high=Decimal("2000"))  # published for the group once: history only
+    make_estimate(make_therapy(generic_name="natalizumab", category=group), low=Decimal("70000"), high=Decimal("80000"),
+                  as_of=datetime.date(2026, 2, 1))
+    make_estimate(make_therapy(generic_name="ofatumumab", category=group), low=Decimal("75000"), high=Decimal("90000"),
+                  as_of=datetime.date(2026, 3, 1))
     therapy = make_therapy(generic_name="ocrelizumab", category=group)
 
     (cost,) = one(client.get(therapy.get_absolute_url()), "MedicalWebPage")["mentions"]
 
-    assert cost["name"] == "Estimated yearly cost: Infusion therapies, the group ocrelizumab belongs to"
-    assert cost["costPerUnit"] == "70000–90000"
+    assert cost["name"] == "Estimated yearly cost (US list price): Infusion therapies, the group ocrelizumab belongs to"
+    assert cost["costPerUnit"] == "70000–90000"  # worked out from its medicines' figures
+    assert cost["costCurrency"] == "USD"
+    assert cost["description"] == (
+        "US list price range for the whole group, worked out from 2 figures for its medicines, "
+        "dated February 2026 to March 2026 (newest 2026-03-01)."
+    )
 
 
 def test_an_unpriced_therapy_and_a_procedure_have_no_cost(client, make_therapy):

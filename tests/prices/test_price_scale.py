@@ -89,25 +89,37 @@ def test_a_long_history_shows_the_recent_estimates_and_a_link_to_the_rest(client
 
     assert len(response.content) < SIZE_LIMIT
     p = page(response)
-    rows = history_rows(p)
+    if subject == "therapy":
+        rows = history_rows(p)
+        assert "Current" in rows[0]
+        assert "The most recent yearly cost estimates" in p.text
+    else:
+        # A group's own estimates are ranges published before its medicines'
+        # figures: listed as dated history, none of them "current".
+        listed = p.html.split('class="published-ranges', 1)[1].split("</ul>", 1)[0]
+        rows = [" ".join(item.split()) for item in listed.split("<li>")[1:]]
+        assert "Ranges published for the whole group before its medicines' figures were recorded" in p.text
+        assert "Current" not in p.text
     assert len(rows) == queries.RECENT_ESTIMATES
-    assert day(history[0].as_of) in rows[0] and "Current" in rows[0]
+    assert day(history[0].as_of) in rows[0]
     assert day(history[queries.RECENT_ESTIMATES - 1].as_of) in rows[-1]
     assert day(history[queries.RECENT_ESTIMATES].as_of) not in p.text
-    assert "The most recent yearly cost estimates" in p.text
     prices_url = f"{target.get_absolute_url()}prices/"
     assert prices_url in p.links()
     assert "Full price history" in p.text
 
 
 def test_a_short_history_has_no_link_to_a_full_history(client, oral, make_estimate):
-    make_estimate(oral, as_of=TODAY() - datetime.timedelta(days=40))
-    make_estimate(oral, as_of=TODAY() - datetime.timedelta(days=4))
+    therapy = oral.therapies.get()
+    make_estimate(therapy, as_of=TODAY() - datetime.timedelta(days=40))
+    make_estimate(therapy, as_of=TODAY() - datetime.timedelta(days=4))
+    make_estimate(oral, as_of=TODAY() - datetime.timedelta(days=400))
 
-    p = page(client.get("/categories/oral-dmts/"))
+    p = page(client.get(therapy.get_absolute_url()))
 
     assert len(history_rows(p)) == 2
     assert "Full price history" not in p.text and "Every yearly cost estimate" in p.text
+    assert "Full price history" not in page(client.get("/categories/oral-dmts/")).text
 
 
 def line_points(p):
@@ -116,14 +128,17 @@ def line_points(p):
 
 
 def test_the_chart_has_one_point_a_month_and_ends_with_the_current_estimate(client, oral, make_estimate):
-    history = bulk_history(oral)  # one every 3 days: about ten a month
+    therapy = oral.therapies.get()
+    history = bulk_history(therapy)  # one every 3 days: about ten a month
     # Another product priced on one month's last day: a different price, not a
     # point of this line (the chart follows the current estimate's product).
     last_day = max(e.as_of for e in history if (e.as_of.year, e.as_of.month) != (TODAY().year, TODAY().month))
-    brand = CostEstimate.objects.get(category=oral, as_of=last_day)
-    generic = make_estimate(oral, as_of=last_day, product="generic", low=Decimal("1000"), high=Decimal("2000"))
+    brand = CostEstimate.objects.get(therapy=therapy, as_of=last_day)
+    generic = make_estimate(therapy, as_of=last_day, product="generic", low=Decimal("1000"), high=Decimal("2000"))
 
-    points = queries.month_points(oral, queries.price_history(oral).current)
+    from prices.countries import country_view
+
+    points = queries.month_points(therapy, queries.price_history(therapy, country_view()).current)
 
     months = [(e.as_of.year, e.as_of.month) for e in points]
     assert len(months) == len(set(months)), "at most one point a month"
@@ -135,28 +150,33 @@ def test_the_chart_has_one_point_a_month_and_ends_with_the_current_estimate(clie
     assert brand.id in {p.id for p in points} and generic.id not in {p.id for p in points}
     assert len(points) == len({(e.as_of.year, e.as_of.month) for e in history})
 
-    p = page(client.get("/categories/oral-dmts/"))
+    p = page(client.get(therapy.get_absolute_url()))
     assert line_points(p) == len(points)
     assert chart_dates(p)[-1] == history[0].as_of  # the description names the latest
+    assert "US list price figures only" in p.text
     assert len(p.html.encode()) < SIZE_LIMIT
 
 
 def test_a_short_chart_marks_and_describes_every_point(client, oral, make_estimate):
+    therapy = oral.therapies.get()
     dates = [TODAY() - datetime.timedelta(days=d) for d in (400, 200, 100, 3)]
     for as_of in dates:
-        make_estimate(oral, as_of=as_of)
+        make_estimate(therapy, as_of=as_of)
 
-    p = page(client.get("/categories/oral-dmts/"))
+    p = page(client.get(therapy.get_absolute_url()))
 
     assert chart_dates(p) == sorted(dates)
     assert p.html.split("<svg", 1)[1].count("<circle") == 2 * len(dates)
 
 
 def test_the_chart_reaches_back_at_most_ten_years(client, oral):
-    bulk_history(oral, count=200, every_days=30)  # over sixteen years, about one a month
+    therapy = oral.therapies.get()
+    bulk_history(therapy, count=200, every_days=30)  # over sixteen years, about one a month
 
-    points = queries.month_points(oral, queries.price_history(oral).current)
-    p = page(client.get("/categories/oral-dmts/"))
+    from prices.countries import country_view
+
+    points = queries.month_points(therapy, queries.price_history(therapy, country_view()).current)
+    p = page(client.get(therapy.get_absolute_url()))
 
     assert line_points(p) == len(points) <= queries.CHART_MONTHS
     assert points[-1].as_of == TODAY()
@@ -172,7 +192,9 @@ def test_the_full_history_is_paginated_newest_first(client, oral):
     first = page(client.get(url))
     rows = history_rows(first)
     assert len(rows) == queries.FULL_HISTORY_PAGE_SIZE
-    assert day(history[0].as_of) in rows[0] and "Current" in rows[0]
+    assert day(history[0].as_of) in rows[0] and "US list price" in rows[0]
+    assert "Kind of figure" in first.text
+    assert "Current" not in first.text  # every estimate we have recorded, none singled out
     assert "Page 1 of 3" in first.text and "120 in all" in first.text
     assert "?page=2" in first.links()
     assert PRICE_DISCLAIMER in first.text
@@ -180,7 +202,7 @@ def test_the_full_history_is_paginated_newest_first(client, oral):
     last = page(client.get(url, {"page": 3}))
     rows = history_rows(last)
     assert len(rows) == 20
-    assert day(history[-1].as_of) in rows[-1] and "Current" not in last.text.split("Page 3 of 3")[0].split("Figures as of")[1]
+    assert day(history[-1].as_of) in rows[-1] and "Current" not in last.text
 
     for bad in ("4", "0", "two", "-1"):
         assert client.get(url, {"page": bad}).status_code == 404, bad
@@ -194,7 +216,7 @@ def test_the_category_full_history_and_a_therapy_without_its_own_prices(client, 
     assert "Group survey" in category_page.text and PRICE_DISCLAIMER in category_page.text
 
     therapy_page = page(client.get(f"/therapies/{therapy.slug}/prices/"))
-    assert "no cost estimate for fingolimod alone" in therapy_page.text
+    assert "We have no United States figure for fingolimod alone yet." in therapy_page.text
     assert "/categories/oral-dmts/prices/" in therapy_page.links()
 
 
@@ -228,27 +250,35 @@ def test_withdrawn_and_superseded_rows_are_left_out_of_the_history(client, oral)
 def test_the_current_estimate_is_the_newest_in_use(client, oral, make_estimate):
     therapy = oral.therapies.get()
     base = TODAY() - datetime.timedelta(days=60)
-    older = make_estimate(oral, low=Decimal("61000"), high=Decimal("71000"), as_of=base)
-    same_day_first = make_estimate(oral, low=Decimal("62000"), high=Decimal("72000"), as_of=base + datetime.timedelta(days=30))
-    same_day_later = make_estimate(oral, low=Decimal("63000"), high=Decimal("73000"), as_of=same_day_first.as_of,
+    older = make_estimate(therapy, low=Decimal("61000"), high=Decimal("71000"), as_of=base)
+    newer = make_estimate(therapy, low=Decimal("62000"), high=Decimal("72000"), as_of=base + datetime.timedelta(days=30))
+    # A UK figure recorded later for the same day: another country's, shown in its own view.
+    same_day_later = make_estimate(therapy, low=Decimal("63000"), high=Decimal("73000"), as_of=newer.as_of,
                                    currency="GBP")
-    withdrawn = make_estimate(oral, low=Decimal("1"), high=Decimal("2"), as_of=base + datetime.timedelta(days=50))
+    withdrawn = make_estimate(therapy, low=Decimal("1"), high=Decimal("2"), as_of=base + datetime.timedelta(days=50))
     withdraw(withdrawn)
-    superseded = make_estimate(oral, low=Decimal("3"), high=Decimal("4"), as_of=base + datetime.timedelta(days=55))
+    superseded = make_estimate(therapy, low=Decimal("3"), high=Decimal("4"), as_of=base + datetime.timedelta(days=55))
     CostEstimate.objects.filter(pk=superseded.pk).update(state=EstimateState.SUPERSEDED)
-    assert same_day_later.recorded_at >= same_day_first.recorded_at and older
+    assert same_day_later.recorded_at >= newer.recorded_at and older
 
     for url in ("/", "/therapies/", therapy.get_absolute_url(), "/categories/oral-dmts/", "/articles/with-table/"):
         text = page(client.get(url)).text
-        assert "€63,000 to €73,000 a year" in text, url
+        assert "US$62,000 to US$72,000 a year" in text, url
         assert "US$1 to US$2" not in text and "US$3 to US$4" not in text, url
+        assert "£63,000" not in text, url
+        if url != therapy.get_absolute_url():  # its page lists the older one in its history
+            assert "US$61,000 to US$71,000" not in text, url
+    for url in ("/", therapy.get_absolute_url(), "/categories/oral-dmts/"):
+        uk = page(client.get(url, {"country": "uk"})).text
+        assert "£63,000 to £73,000 a year" in uk and "US$62,000" not in uk, url
 
-    [current] = queries.attach_current_estimates([oral])
+    [current] = queries.attach_current_estimates([therapy])
     assert current.current_estimate == same_day_later
 
-    withdraw(same_day_later)
+    withdraw(newer)
     for url in ("/", therapy.get_absolute_url(), "/categories/oral-dmts/"):
-        assert "US$62,000 to US$72,000 a year" in page(client.get(url)).text, url
+        text = page(client.get(url)).text
+        assert "US$61,000 to US$71,000 a year" in text and "US$62,000" not in text, url
 
 
 def test_current_estimates_of_many_subjects_come_in_one_query(oral, make_estimate, django_assert_num_queries):

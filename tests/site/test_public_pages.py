@@ -40,9 +40,14 @@ def site(make_category, make_therapy, make_estimate, make_article):
         generic_name="glatiramer acetate", slug="glatiramer-acetate", brand_names="Copaxone",
         route=Therapy.Route.INJECTION, category=injectable,
     )
-    make_estimate(injectable, low=Decimal("60000"), high=Decimal("80000"), source_name="Injectables survey")
+    # Each group's range is worked out from its medicines' figures: fingolimod
+    # has none of its own, so its page shows its group's (siponimod's).
+    siponimod = make_therapy(
+        generic_name="siponimod", slug="siponimod", brand_names="Mayzent", route=Therapy.Route.ORAL, category=oral,
+    )
+    make_estimate(glatiramer, low=Decimal("60000"), high=Decimal("80000"), source_name="Injectables survey")
     make_estimate(
-        oral, low=Decimal("80000"), high=Decimal("100000"), source_name="Orals survey",
+        siponimod, low=Decimal("80000"), high=Decimal("100000"), source_name="Orals survey",
         source_url="https://example.org/orals",
     )
     btk = make_category(kind=Category.Kind.EMERGING, name="BTK inhibitors", slug="btk", summary="A new drug class.")
@@ -61,7 +66,7 @@ def site(make_category, make_therapy, make_estimate, make_article):
     article = make_article(title="MS treatment explained", slug="ms-explained", body="An article body.")
     article.related_therapies.add(fingolimod)
     return {
-        "oral": oral, "injectable": injectable, "fingolimod": fingolimod, "glatiramer": glatiramer,
+        "oral": oral, "injectable": injectable, "fingolimod": fingolimod, "glatiramer": glatiramer, "siponimod": siponimod,
         "btk": btk, "tolebrutinib": tolebrutinib, "rehab": rehab, "physio": physio, "article": article,
     }
 
@@ -111,10 +116,12 @@ def test_home_explains_ms_lists_the_five_goals_and_shows_the_cost_table(client, 
     assert goals.count("<li>") == 5
     for goal in ("Fewer relapses", "Slower build-up of disability", "Fewer new lesions", "brain", "MRI"):
         assert goal in goals
-    as_of = day(site["oral"].cost_estimates.get().as_of)
+    as_of = day(site["siponimod"].cost_estimates.get().as_of)
     assert "US$60,000 to US$80,000 a year" in p.text
-    assert f"Figures as of {as_of}" in p.text
-    assert "Orals survey" in p.text and "https://example.org/orals" in p.links()
+    assert "US$80,000 to US$100,000 a year US list price" in p.text
+    assert f"({as_of}; source)" in p.text
+    assert 'aria-label="Source: Orals survey"' in p.html and "https://example.org/orals" in p.links()
+    assert "Worked out from the newest US list price figures we have for 1 medicine in Oral DMTs" in p.text
     assert p.count("caption") == 1 and 'scope="col"' in p.html and 'scope="row"' in p.html
     assert "fingolimod (Gilenya)" in p.text
     for href in ("/therapies/", "/emerging/", "/care/", "/articles/"):
@@ -139,7 +146,8 @@ def test_therapy_list_shows_each_dmt_group_with_its_medicines_and_cost(client, s
     assert "Medicines you swallow." in p.text
     assert "A tablet every day" in p.text
     assert "fingolimod (Gilenya)" in p.text and "glatiramer acetate (Copaxone)" in p.text
-    assert "US$80,000 to US$100,000 a year" in p.text and "Orals survey" in p.text
+    assert "US$80,000 to US$100,000 a year" in p.text and 'title="Orals survey"' in p.html
+    assert "no United States figure of its own yet; for the whole group: US$80,000 to US$100,000 a year" in p.text
     assert "/therapies/fingolimod/" in p.links() and "/therapies/glatiramer-acetate/" in p.links()
     assert "tolebrutinib" not in p.text and "physiotherapy" not in p.text
     assert p.find_all("select", name="route"), "the filter form is there"
@@ -211,9 +219,10 @@ def test_therapy_with_its_own_estimate_shows_it(client, site, make_estimate):
     p = page(client.get("/therapies/fingolimod/"))
 
     assert "US$91,000 to US$92,000 a year" in p.text and "Fingolimod list price" in p.text
-    assert "Estimate for the whole" not in p.text
-    # Its own figure comes first; the group's range follows, as context only.
+    assert "itself yet" not in p.text
+    # Its own figure comes first; the group's range (from both medicines) follows, as context only.
     assert "For comparison, the whole Oral DMTs group: US$80,000 to US$100,000" in p.text
+    assert "Worked out from the newest US list price figures we have for 2 medicines in Oral DMTs" in p.text
     assert p.text.index("US$91,000") < p.text.index("US$80,000")
 
 
@@ -239,8 +248,9 @@ def test_brand_and_generic_prices_side_by_side_and_in_the_cost_table(client, sit
 def test_therapy_without_its_own_estimate_shows_the_groups_labelled(client, site):
     p = page(client.get("/therapies/fingolimod/"))
 
-    assert "Estimate for the whole Oral DMTs group" in p.text
-    assert "US$80,000 to US$100,000 a year" in p.text and "Orals survey" in p.text
+    assert "We have no United States figure for fingolimod itself yet. For the whole Oral DMTs group" in p.text
+    assert "US$80,000 to US$100,000 a year" in p.text
+    assert "Worked out from the newest US list price figures we have for 1 medicine in Oral DMTs" in p.text
 
 
 def test_therapy_with_no_estimate_anywhere_says_so(client, site, make_therapy):
@@ -249,7 +259,7 @@ def test_therapy_with_no_estimate_anywhere_says_so(client, site, make_therapy):
 
     p = page(client.get("/therapies/balance-class/"))
 
-    assert "We don't have a cost estimate for this yet." in p.text
+    assert "We have no United States figure for balance class yet." in p.text
     assert PRICE_DISCLAIMER not in p.text
 
 

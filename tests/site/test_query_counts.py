@@ -22,26 +22,32 @@ from therapies.models import Category, Therapy
 # emerging and care pages open with a reviewed site text ("intro"): one query,
 # added when that text moved out of the templates into the admin.
 EXPECTED_QUERIES = {
-    # The cost table gives each medicine's own current prices (one per product): one query for all.
-    "/": 7,  # due, intro, DMT groups, their therapies, their current estimates (one query), medicines' own, latest articles
+    # Every page showing prices reads the kinds of figure, with their countries,
+    # in one query (prices.countries.country_view, issue 19): the country the
+    # address asks for and the kinds it shows. A group's range is worked out
+    # from its medicines' own current figures, never read as its own estimate.
+    "/": 7,  # due, intro, DMT groups, their therapies, kinds, medicines' own (one query), latest articles
     # The chooser works out its filters' options from the one list of therapies (issue 10).
-    "/therapies/": 5,  # due, DMT groups, their therapies, their current estimates, medicines' own
+    "/therapies/": 5,  # due, DMT groups, their therapies, kinds, medicines' own
     "/therapies/?route=injection&efficacy=high&t=therapy-0-0": 5,  # the same, therapies filtered and ticked
-    "/compare/?t=therapy-0-0&t=emerging-0-0&t=care-0-0": 4,  # due, therapies + groups, their own prices, groups' prices
+    "/compare/?t=therapy-0-0&t=emerging-0-0&t=care-0-0": 4,  # due, therapies + groups, kinds, their own prices
     # A price history is a bounded summary (issue 8): its most recent estimates
     # (the first is the current one) and the chart's month points, one query
     # each, whatever the length of the history. The therapy page shows its own
-    # (a group's only when it has none); the category page gained the chart's query.
-    # A therapy with prices of its own shows them per product first, and its group's current range as context.
-    "/therapies/therapy-0-0/": 9,  # due, therapy + group + approver, articles, references, its forms (issue 18),
-    # its own current ones, its group's current, its recent estimates, its chart
-    "/categories/group-0/": 5,  # due, group + approver, its therapies, its recent estimates, its chart
-    "/categories/emerging-0/": 5,
+    # figures per product and kind first, and its group's ranges (from its
+    # medicines' current figures) as context.
+    "/therapies/therapy-0-0/": 10,  # due, therapy + group + approver, articles, references, its forms (issue 18),
+    # kinds, its own current ones, its group's medicines' current ones, its recent estimates, its chart
+    # A group's page: its medicines' figures (for their cards and the group's
+    # ranges) and the ranges once published for the group itself, listed as
+    # history without a chart.
+    "/categories/group-0/": 6,  # due, group + approver, its therapies, kinds, their own current ones, its published ranges
+    "/categories/emerging-0/": 6,
     "/emerging/": 4,  # due, intro, sections + approvers (with profiles), their therapies
     "/care/": 4,
     "/articles/": 3,  # due, count, one page
     "/articles/article-0/": 4,  # due, article + approver, its related therapies, its references
-    "/articles/with-table/": 8,  # the same + the cost table's four
+    "/articles/with-table/": 8,  # the same + the cost table's four (DMT groups, their therapies, kinds, medicines' own)
 }
 
 # Pages that show a reviewer's credit, and pages with a reference list.

@@ -15,7 +15,9 @@ from therapies.models import Category, Therapy
 def dmts(make_category, make_therapy, make_estimate):
     """Four DMTs: two tablets (daily; one moderate, one moderate-to-high),
     an infusion twice a year (high, also PPMS) and a self-injection weekly
-    (moderate). Only the injection group has a price of its own group."""
+    (moderate). Fingolimod and ocrelizumab have figures of their own; the
+    oral group also has a range published for itself, which is only history:
+    its range is worked out from fingolimod's figure."""
     oral = make_category(name="Oral DMTs", slug="oral-dmts", display_order=1)
     infusions = make_category(name="Infusions", slug="infusions", display_order=2)
     injections = make_category(name="Injections", slug="injections", display_order=3)
@@ -70,11 +72,13 @@ def test_each_result_shows_its_cost_own_or_group_labelled(client, dmts):
     p = page(client.get("/therapies/"))
 
     fingolimod = p.section_text("fingolimod", "Infusions")
-    assert "Its own US list price a year: generic fingolimod: US$9,000 to US$12,000 a year" in fingolimod
+    assert "Its own figure a year: generic fingolimod: US$9,000 to US$12,000 a year US list price" in fingolimod
     dimethyl = p.section_text("dimethyl fumarate", "fingolimod")
-    assert "no price of its own yet; the whole group's estimate is US$80,000 to US$100,000 a year (as of Mar 2026)" in dimethyl
-    assert "Its own US list price a year: US$65,000 a year" in p.section_text("ocrelizumab", "Injections")
-    assert "Cost a year: no estimate yet." in p.section_text("interferon beta-1a", "")
+    assert ("Cost a year: no United States figure of its own yet; for the whole group: "
+            "US$9,000 to US$12,000 a year (US list price).") in dimethyl
+    assert "US$80,000" not in p.text  # the range once published for the group is history, not its price
+    assert "Its own figure a year: US$65,000 a year US list price" in p.section_text("ocrelizumab", "Injections")
+    assert "Cost a year: no United States figure of its own yet." in p.section_text("interferon beta-1a", "")
     assert p.text.count(PRICE_DISCLAIMER) == 1
 
 
@@ -188,6 +192,6 @@ def test_each_medicines_own_price_names_its_date_and_source(client, make_categor
 
     for address in ("/therapies/", "/"):
         html = page(client.get(address)).html
-        assert ('(Mar 2026; <a href="https://example.org/list" rel="noopener noreferrer" title="State price list 2026" '
+        assert ('(1 March 2026; <a href="https://example.org/list" rel="noopener noreferrer" title="State price list 2026" '
                 'aria-label="Source: State price list 2026">source</a>)') in html, address
-        assert "(Feb 2026; source: Maker&#x27;s price notice)" in html, address
+        assert "(1 February 2026; source: Maker&#x27;s price notice)" in html, address

@@ -14,8 +14,9 @@ from therapies.models import Category, Therapy
 
 @pytest.fixture
 def medicines(make_category, make_therapy, make_estimate):
-    """Three published DMTs with fact sheets (one priced on its own, two by
-    their group) and one draft."""
+    """Three published DMTs with fact sheets (one with figures of its own, two
+    without: their groups have only ranges published for the whole group,
+    which are history, never a medicine's price) and one draft."""
     oral = make_category(name="Oral DMTs", slug="oral-dmts")
     infusions = make_category(name="Infusions", slug="infusions")
     make_estimate(oral, low=Decimal("80000"), high=Decimal("100000"), source_name="Orals survey",
@@ -103,6 +104,14 @@ def card(p, name):
     return ComparisonTable(p.html).column(name)
 
 
+def cost_rows(p):
+    """The headers of the cost rows (one per kind of figure), without the
+    explanation each kind's label opens to."""
+    table = ComparisonTable(p.html)
+    facts = [row[0] for row in table.rows if len(row) == len(table.names) + 1]
+    return [header.split(" a year", 1)[0] + " a year" for header in facts if " a year" in header]
+
+
 def columns(p):
     return p.find_all("th", scope="col")
 
@@ -135,27 +144,53 @@ def test_each_column_has_every_row(client, medicines):
     assert "/categories/oral-dmts/" in p.links() and "/therapies/ocrelizumab/" in p.links()
 
 
-def test_cost_is_the_medicines_own_or_the_groups_labelled_with_date_and_source(client, medicines):
+def test_cost_is_the_medicines_own_labelled_with_its_kind_date_and_source(client, medicines):
     p = compare(client, "ocrelizumab", "fingolimod")
 
+    assert cost_rows(p) == ["US list price a year"]
     fingolimod = card(p, "Fingolimod")
-    assert "Its own price: generic fingolimod: US$9,000 to US$12,000 a year" in fingolimod
+    assert "US list price a year" in fingolimod
+    assert "generic fingolimod: US$9,000 to US$12,000 a year US list price" in fingolimod
     assert f"Figures as of {day(datetime.date(2026, 4, 1))}. Source: Generic price list" in fingolimod
-    assert "US$80,000" not in fingolimod  # the group's range is not passed off as the medicine's
+    assert "US$80,000" not in p.text  # a range published for the group is not passed off as a medicine's
     ocrelizumab = card(p, "Ocrelizumab")
-    assert "No price of its own yet. For the whole Infusions group: US$70,000 to US$90,000 a year" in ocrelizumab
-    assert f"Figures as of {day(datetime.date(2026, 2, 1))}. Source: Infusions survey" in ocrelizumab
-    assert "https://example.org/infusions" in p.links()
+    assert "No US list price figure yet" in ocrelizumab
+    assert "US$70,000" not in p.text and "https://example.org/infusions" not in p.links()
     # The disclaimer once, right under the prices, across every column.
     assert p.text.count(PRICE_DISCLAIMER) == 1
-    assert PRICE_DISCLAIMER in p.section_text("Cost a year", "Full page")
+    assert PRICE_DISCLAIMER in p.section_text("US list price a year", "Full page")
 
 
-def test_two_medicines_of_one_group_both_show_its_estimate(client, medicines):
+def test_each_kind_of_figure_has_its_own_row_and_each_country_its_view(client, medicines, make_estimate):
+    from prices.models import PriceKind
+
+    make_estimate(medicines["ocrelizumab"], low=Decimal("70000"), high=Decimal("70000"), source_name="Part B file",
+                  kind=PriceKind.objects.get(slug="us-medicare-b"))
+    make_estimate(medicines["fingolimod"], low=Decimal("1500"), high=Decimal("1500"), currency="GBP",
+                  source_name="NHS list")
+
+    us = compare(client, "ocrelizumab", "fingolimod")
+    assert cost_rows(us) == ["US list price a year", "US Medicare Part B payment limit a year"]
+    ocrelizumab = card(us, "Ocrelizumab")
+    assert "No US list price figure yet" in ocrelizumab and "US$70,000 a year" in ocrelizumab
+    assert "No US Medicare Part B payment limit figure yet" in card(us, "Fingolimod")
+    assert "£1,500" not in us.text
+
+    response = client.get("/compare/", [("t", "ocrelizumab"), ("t", "fingolimod"), ("country", "uk")])
+    assert response.status_code == 200
+    uk = page(response)
+    assert cost_rows(uk) == ["UK NHS list price a year"]
+    assert "£1,500 a year" in card(uk, "Fingolimod") and "No UK NHS list price figure yet" in card(uk, "Ocrelizumab")
+    assert "US$" not in uk.text
+
+
+def test_two_medicines_of_one_group_without_figures_of_their_own_say_so(client, medicines):
     p = compare(client, "natalizumab", "ocrelizumab")
 
     for name in ("Natalizumab", "Ocrelizumab"):
-        assert "For the whole Infusions group: US$70,000 to US$90,000 a year" in card(p, name)
+        assert "Cost a year We have no United States figure for this medicine yet." in card(p, name)
+    assert "US$70,000" not in p.text  # the range once published for their group is not theirs
+    assert PRICE_DISCLAIMER not in p.text
 
 
 def test_a_medicine_with_no_estimate_anywhere_says_so(client, medicines, make_category, make_therapy):
@@ -163,8 +198,8 @@ def test_a_medicine_with_no_estimate_anywhere_says_so(client, medicines, make_ca
 
     p = compare(client, "unpricedimab", "fingolimod")
 
-    assert "We don't have a cost estimate for this yet." in card(p, "Unpricedimab")
-    assert PRICE_DISCLAIMER in p.section_text("Cost a year", "Full page")  # one of them has a price
+    assert "No US list price figure yet" in card(p, "Unpricedimab")
+    assert PRICE_DISCLAIMER in p.section_text("US list price a year", "Full page")  # one of them has a price
 
 
 def test_without_any_price_there_is_no_price_disclaimer(client, make_category, make_therapy):
@@ -173,7 +208,7 @@ def test_without_any_price_there_is_no_price_disclaimer(client, make_category, m
 
     p = compare(client, "firstimab", "secondimab")
 
-    assert "We don't have a cost estimate for this yet." in card(p, "Secondimab")
+    assert "We have no United States figure for this medicine yet." in card(p, "Secondimab")
     assert PRICE_DISCLAIMER not in p.text
 
 
@@ -190,7 +225,8 @@ def test_one_table_a_column_for_each_medicine_and_a_row_for_each_fact(client, me
     assert [name.split(" (")[0] for name in table.names] == [slug.capitalize() for slug in slugs]
     facts = [row for row in table.rows if len(row) == count + 1]
     assert [row[0] for row in facts][:3] == ["Group", "Licensed for", "How it is taken"]
-    assert [row[0] for row in facts][-2:] == ["Cost a year", "Full page"]
+    assert facts[-2][0].startswith("US list price a year US list price")  # the row names its kind, and says what it is
+    assert facts[-1][0] == "Full page"
     assert len(p.find_all("th", scope="row")) == len(facts)
     labels = [attrs["data-medicine"] for name, attrs in p.tags if name == "td" and "data-medicine" in attrs]
     assert labels == [slug.capitalize() for slug in slugs] * len(facts)
@@ -295,7 +331,7 @@ def test_query_count_is_fixed(client, medicines, make_therapy, make_estimate, dj
     make_estimate(extra, product="generic fourthimab")
     slugs = ["fourthimab", "fingolimod", "ocrelizumab", "natalizumab"][:count]
 
-    # due revisions, the therapies with their groups, their own prices, their groups' prices
+    # due revisions, the therapies with their groups, the kinds of figure (prices.countries), their own prices
     with django_assert_num_queries(4):
         p = compare(client, *slugs)
     assert len(columns(p)) == count

@@ -6,7 +6,7 @@ import re
 from html.parser import HTMLParser
 
 MEDICAL_DISCLAIMER = "It is not medical advice"
-PRICE_DISCLAIMER = "They are estimates, not quotes"
+PRICE_DISCLAIMER = "are estimates, not quotes"
 STALE_MARK = "Newest we have, from"
 
 

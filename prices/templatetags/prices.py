@@ -42,18 +42,16 @@ MEASURES = {"mg", "g", "mcg", "µg", "ml", "mL", "l", "unit", "units", "iu", "IU
 
 
 def units_text(count, unit):
-    """1,200 mg; 4 300 mg vials; 12 pens; 1 pen."""
-    number = Decimal(count).normalize()
-    shown = f"{number:,f}"
-    if unit in MEASURES or number == 1:
-        return f"{shown} {unit}"
-    return f"{shown} {unit}s"
+    """1,200 mg (an amount), or 4 (so many of the unit: vials, pens)."""
+    shown = f"{Decimal(count).normalize():,f}"
+    return f"{shown} {unit}" if unit in MEASURES else shown
 
 
 @register.filter
 def unit_arithmetic(estimate):
-    """US$60.97 per mg × 1,200 mg a year: how a year's figure comes from a
-    price per unit. Empty when the figure was given for a year."""
+    """US$60.97 per mg × 1,200 mg a year, or £4,790 per 300 mg vial × 4 a
+    year: how a year's figure comes from a price per unit. Empty when the
+    figure was given for a year."""
     if getattr(estimate, "unit_price", None) is None:
         return ""
     unit_price = unit_money(estimate.unit_price, estimate.currency)

@@ -52,12 +52,12 @@ def test_an_editor_records_a_new_price_and_a_reader_sees_it(
         name="Oral DMTs", slug="oral-dmts", kind=Category.Kind.DISEASE_MODIFYING, is_published=True,
         administration="A tablet every day",
     )
-    make_therapy(
+    fingolimod = make_therapy(
         generic_name="fingolimod", slug="fingolimod", brand_names="Gilenya", route=Therapy.Route.ORAL,
         frequency="Once a day", category=oral, is_published=True,
     )
     make_estimate(
-        oral, low=Decimal("80000"), high=Decimal("100000"), currency="USD",
+        fingolimod, low=Decimal("80000"), high=Decimal("100000"), currency="USD",
         as_of=today - datetime.timedelta(days=400), source_name="Last year's price survey",
     )
     new_as_of = today - datetime.timedelta(days=14)
@@ -67,10 +67,10 @@ def test_an_editor_records_a_new_price_and_a_reader_sees_it(
     page = new_page()
     log_in(page, live_server.url, editor)
 
-    # ...finds the group under the name the site's menu gives it...
-    page.get_by_role("link", name="Disease-modifying therapy groups", exact=True).first.click()
-    page.get_by_role("link", name="Oral DMTs", exact=True).first.click()
-    expect(page).to_have_url(re.compile(rf"/admin/therapies/dmtgroup/{oral.pk}/change/"))
+    # ...finds the medicine (a price is a medicine's: its group's range is worked out from them)...
+    page.get_by_role("link", name="Therapies", exact=True).first.click()
+    page.get_by_role("link", name="fingolimod", exact=True).first.click()
+    expect(page).to_have_url(re.compile(rf"/admin/therapies/therapy/{fingolimod.pk}/change/"))
 
     # ...and records the new estimate in the blank cost-estimate form.
     prefix = blank_estimate_form_prefix(page)
@@ -88,9 +88,9 @@ def test_an_editor_records_a_new_price_and_a_reader_sees_it(
     if errors.count():
         pytest.fail("The admin refused the estimate: " + " | ".join(errors.all_inner_texts()))
     expect(page.locator(".messagelist .success")).to_be_visible()
-    estimate = CostEstimate.objects.get(category=oral, as_of=new_as_of)
-    assert (estimate.low, estimate.high, estimate.currency, estimate.therapy) == (
-        Decimal("81500"), Decimal("97250"), "USD", None
+    estimate = CostEstimate.objects.get(therapy=fingolimod, as_of=new_as_of)
+    assert (estimate.low, estimate.high, estimate.currency, estimate.kind.name) == (
+        Decimal("81500"), Decimal("97250"), "USD", "US list price"
     )
 
     # A reader, not logged in, sees the new figures and their date.

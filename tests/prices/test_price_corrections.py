@@ -274,10 +274,14 @@ def test_a_correction_replaces_the_figure_for_readers_and_the_admin_keeps_both(
         )
         assert (new.recorded_by, new.correction_reason, new.price_import) == (price_editor, REASON, None)
 
+    # The group's published range is history on its page, corrected there;
+    # its current range everywhere is worked out from its medicine's corrected figure.
+    group_text = page(client, group.get_absolute_url()).text
+    assert "US$50,000 to US$90,000" in group_text
     for url in (group.get_absolute_url(), "/", "/therapies/", article.get_absolute_url()):
         text = page(client, url).text
-        assert "US$50,000 to US$90,000" in text, url
-        assert "US$500,000" not in text and "US$900,000" not in text, url
+        assert "US$61,000 to US$62,000" in text, url
+        assert "US$500,000" not in text and "US$900,000" not in text and "US$610,000" not in text, url
     therapy_text = page(client, therapy.get_absolute_url()).text
     assert "US$61,000 to US$62,000" in therapy_text and "US$610,000" not in therapy_text
 

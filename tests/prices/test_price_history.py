@@ -146,7 +146,7 @@ def test_an_old_estimate_is_flagged_and_a_fresh_one_is_not(client, oral, make_es
     for url in COMPACT_PAGES:
         p = page(client.get(url))
         assert f"{day(old.as_of)}; source) newest we have: {STALE}" in p.text, url
-        assert f"Newest we have: some figures are from {old.as_of:%B %Y} and {STALE}" in p.text, url
+        assert f"Newest we have: some figures are from {old.as_of:%Y} and {STALE}" in p.text, url
 
 
 def test_staleness_follows_the_configured_limit_to_the_day(client, oral, make_estimate, settings):

@@ -10,7 +10,9 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import CheckConstraint, Exists, F, OuterRef, Q, Subquery, UniqueConstraint
+from django.db.models import (
+    BooleanField, Case, CheckConstraint, ExpressionWrapper, F, OuterRef, Q, Subquery, UniqueConstraint, When,
+)
 from django.db.models.constants import LOOKUP_SEP
 from django.urls import reverse
 from django.utils import timezone
@@ -50,20 +52,23 @@ def with_current_price(queryset, subject_field):
 
 
 def with_in_use(queryset):
-    """Mark each estimate `has_newer` when an active estimate of the same
-    subject, product and kind comes after it (as-of date, then recording
-    time, then id: the order "current" is defined by), so only the current
-    one of its product and kind reads "In use"; one subquery, whatever the rows."""
-    same = Q(therapy__isnull=False, therapy_id=OuterRef("therapy_id")) | Q(
-        category__isnull=False, category_id=OuterRef("category_id")
+    """Mark each estimate `has_newer` unless it is the current one of its
+    subject, product and kind (newest by as-of date, recording time, id),
+    so only that one reads "In use". Each row's current estimate is one seek
+    in its subject's index, whatever the history (an OR of "later" conditions
+    over the history would read all of it)."""
+
+    def current_id(subject):
+        return (
+            CostEstimate.objects.active()
+            .filter(**{subject: OuterRef(subject)}, kind=OuterRef("kind"), product=OuterRef("product"))
+            .newest_first().values("id")[:1]
+        )
+
+    current = Case(When(therapy__isnull=False, then=Subquery(current_id("therapy"))), default=Subquery(current_id("category")))
+    return queryset.annotate(current_of_kind=current).annotate(
+        has_newer=ExpressionWrapper(~Q(id=F("current_of_kind")), output_field=BooleanField())
     )
-    after = (
-        Q(as_of__gt=OuterRef("as_of"))
-        | Q(as_of=OuterRef("as_of"), recorded_at__gt=OuterRef("recorded_at"))
-        | Q(as_of=OuterRef("as_of"), recorded_at=OuterRef("recorded_at"), id__gt=OuterRef("id"))
-    )
-    newer = CostEstimate.objects.active().filter(same, after, product=OuterRef("product"), kind_id=OuterRef("kind_id"))
-    return queryset.annotate(has_newer=Exists(newer))
 
 
 class CurrentPriceColumns:

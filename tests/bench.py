@@ -228,44 +228,53 @@ def scale_build(db_path):
     get_user_model().objects.create_superuser("bench", "bench@example.org", "bench-password-not-secret")
 
 
-def scale_grow(db_path):
-    """Add SCALE_ESTIMATES estimates over every demo category and therapy, one
-    a day going back from the day before each one's oldest estimate (so the
-    current prices stay the demo's): plain multi-row INSERTs, for speed."""
-    setup_django(db_path)
+def grow_estimates(count, per_unit_every=0):
+    """Add `count` estimates over every demo category and therapy, one a day
+    going back from the day before each one's oldest (so the current prices
+    stay the demo's), in plain multi-row INSERTs for speed. Every figure is
+    its currency's main kind; with `per_unit_every`, every so many of a
+    therapy's are priced per unit (the open data's widest rows)."""
     from django.db import connection, transaction
     from django.db.models import Min
     from django.utils import timezone
 
-    from therapies.models import Category, Therapy
     from prices.models import CostEstimate, PriceKind
+    from therapies.models import Category, Therapy
 
-    us_list = PriceKind.objects.get(slug="us-list").pk
+    kind_of = {
+        currency: kind_id
+        for kind_id, currency in PriceKind.objects.order_by("-country__position", "-position")
+        .values_list("id", "country__currency")
+    }  # the main kind of each currency (the first one, written last)
     subjects = []
     for model, field in ((Category, "category"), (Therapy, "therapy")):
         for pk, oldest in model.objects.annotate(oldest=Min("cost_estimates__as_of")).values_list("pk", "oldest"):
             subjects.append((field, pk, oldest or timezone.localdate()))
-    set_by_us = {"category", "therapy", "low", "high", "currency", "as_of", "source_name", "source_url", "note",
-                 "recorded_at", "kind"}
+    set_here = {"category", "therapy", "low", "high", "kind", "currency", "as_of", "unit_price", "unit",
+                "units_per_year", "source_name", "source_url", "note", "recorded_at"}
     fields = [f for f in CostEstimate._meta.concrete_fields if not f.primary_key]
-    defaults = {f.attname: f.get_db_prep_save(f.get_default(), connection) for f in fields if f.name not in set_by_us}
+    defaults = {f.attname: f.get_db_prep_save(f.get_default(), connection) for f in fields if f.name not in set_here}
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(CostEstimate._meta.db_table)
     recorded_at = timezone.now()
-    per_subject, extra = divmod(SCALE_ESTIMATES, len(subjects))
+    per_subject, extra = divmod(count, len(subjects))
 
     def rows():
         for i, (field, pk, oldest) in enumerate(subjects):
             for n in range(per_subject + (1 if i < extra else 0)):
                 low = 10000 + (n * 37) % 50000
+                per_unit = bool(per_unit_every) and field == "therapy" and n % per_unit_every == 0
                 values = {
                     "category_id": pk if field == "category" else None,
                     "therapy_id": pk if field == "therapy" else None,
-                    "low": f"{low}.00",
-                    "high": f"{low + 15000}.00",
+                    "low": f"{low * 2}.00" if per_unit else f"{low}.00",
+                    "high": f"{low * 2}.00" if per_unit else f"{low + 15000}.00",
+                    "kind_id": kind_of["USD"],
                     "currency": "USD",
-                    "kind_id": us_list,
                     "as_of": oldest - datetime.timedelta(days=n + 1),
+                    "unit_price": f"{low}.0000" if per_unit else None,
+                    "unit": "300 mg vial" if per_unit else "",
+                    "units_per_year": "2.0000" if per_unit else None,
                     "source_name": "Bench price survey",
                     "source_url": "https://example.org/bench",
                     "note": "",
@@ -288,6 +297,11 @@ def scale_grow(db_path):
         if batch:
             flush()
     return CostEstimate.objects.count()
+
+
+def scale_grow(db_path):
+    setup_django(db_path)
+    return grow_estimates(SCALE_ESTIMATES)
 
 
 def scale_measure(db_path):

@@ -2,7 +2,7 @@
 `python -m tests.bench_open_data` (the lead wires it into `make bench`).
 
 Builds a throwaway SQLite database in a temporary folder (never db.sqlite3)
-with the demo content, adds estimates with tests/bench.py's scale_grow (plain
+with the demo content, adds estimates with tests/bench.py's grow_estimates (plain
 multi-row INSERTs, one a day back in time for every demo category and
 therapy) up to 25,000 and then 250,000 estimates, and at each size streams
 the whole history file through Django's test client in a fresh Python
@@ -14,7 +14,6 @@ own allocations under tracemalloc (which slows Python, so that pass is not
 timed). Flat memory means the figures at 250,000 match those at 25,000.
 """
 
-import datetime
 import json
 import os
 import resource
@@ -41,79 +40,7 @@ def grow_to(db_path, total):
     from prices.models import CostEstimate
 
     missing = max(0, total - CostEstimate.objects.count())
-    return scale_grow(missing) if missing else CostEstimate.objects.count()
-
-
-def scale_grow(count):
-    """Add `count` estimates over every demo category and therapy, one a day
-    going back from the day before each one's oldest (so the current prices
-    stay the demo's), in plain multi-row INSERTs for speed. Every figure has
-    a kind, as the database requires (tests/bench.py's scale_grow predates
-    kinds), and every third one is priced per unit, so the file carries its
-    widest rows."""
-    from django.db import connection, transaction
-    from django.db.models import Min
-    from django.utils import timezone
-
-    from prices.models import CostEstimate, PriceKind
-    from therapies.models import Category, Therapy
-
-    kind_of = {
-        currency: kind_id
-        for kind_id, currency in PriceKind.objects.order_by("-country__position", "-position")
-        .values_list("id", "country__currency")
-    }  # the main kind of each currency (the first one, written last)
-    subjects = []
-    for model, field in ((Category, "category"), (Therapy, "therapy")):
-        for pk, oldest in model.objects.annotate(oldest=Min("cost_estimates__as_of")).values_list("pk", "oldest"):
-            subjects.append((field, pk, oldest or timezone.localdate()))
-    set_here = {"category", "therapy", "low", "high", "kind", "currency", "as_of", "unit_price", "unit",
-                "units_per_year", "source_name", "source_url", "note", "recorded_at"}
-    fields = [f for f in CostEstimate._meta.concrete_fields if not f.primary_key]
-    defaults = {f.attname: f.get_db_prep_save(f.get_default(), connection) for f in fields if f.name not in set_here}
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    table = connection.ops.quote_name(CostEstimate._meta.db_table)
-    recorded_at = timezone.now()
-    per_subject, extra = divmod(count, len(subjects))
-
-    def rows():
-        for i, (field, pk, oldest) in enumerate(subjects):
-            for n in range(per_subject + (1 if i < extra else 0)):
-                low = 10000 + (n * 37) % 50000
-                per_unit = field == "therapy" and n % 3 == 0
-                values = {
-                    "category_id": pk if field == "category" else None,
-                    "therapy_id": pk if field == "therapy" else None,
-                    "low": f"{low * 2}.00" if per_unit else f"{low}.00",
-                    "high": f"{low * 2}.00" if per_unit else f"{low + 15000}.00",
-                    "kind_id": kind_of["USD"],
-                    "currency": "USD",
-                    "as_of": oldest - datetime.timedelta(days=n + 1),
-                    "unit_price": f"{low}.0000" if per_unit else None,
-                    "unit": "300 mg vial" if per_unit else "",
-                    "units_per_year": "2.0000" if per_unit else None,
-                    "source_name": "Bench price survey",
-                    "source_url": "https://example.org/bench",
-                    "note": "",
-                    "recorded_at": recorded_at,
-                    **defaults,
-                }
-                yield tuple(values[f.attname] for f in fields)
-
-    batch, per_statement = [], max(1, 10_000 // len(fields))  # SQLite allows 32,766 parameters a statement
-    with transaction.atomic(), connection.cursor() as cursor:
-        def flush():
-            placeholders = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(batch))
-            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {placeholders}", [v for row in batch for v in row])
-            batch.clear()
-
-        for row in rows():
-            batch.append(row)
-            if len(batch) >= per_statement:
-                flush()
-        if batch:
-            flush()
-    return CostEstimate.objects.count()
+    return bench.grow_estimates(missing, per_unit_every=3) if missing else CostEstimate.objects.count()
 
 
 def _maxrss_bytes():

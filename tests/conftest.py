@@ -360,3 +360,34 @@ def demo_content(db):
     from tests.database_state import template
 
     return template.load()
+
+
+# --- Site databases for tests that run the site in other processes ----------------------
+
+
+def _run_folder(tmp_path_factory):
+    """The run's temporary folder, shared by pytest-xdist's workers (each has
+    a folder of its own inside it)."""
+    import os
+
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.fixture(scope="session")
+def prepared_sites(tmp_path_factory):
+    """Migrated databases, with or without the demo content, made once per
+    run and copied for each test (tests/prepared_sites.py)."""
+    from tests.prepared_sites import PreparedSites
+
+    return PreparedSites(_run_folder(tmp_path_factory))
+
+
+def pytest_sessionfinish(session):
+    # Once, after every worker has finished: in pytest-xdist's controller,
+    # or in the only process without it.
+    if hasattr(session.config, "workerinput"):
+        return
+    from tests.prepared_sites import drop_postgres_templates
+
+    drop_postgres_templates(session.config._tmp_path_factory.getbasetemp())

@@ -27,6 +27,8 @@ import pytest
 from tests.browser_support import running_in_ci
 from tests.serving import site_env
 
+pytestmark = pytest.mark.slow
+
 PROJECT = Path(__file__).resolve().parents[2]
 DEPLOYMENT_DOCS = PROJECT / "docs" / "deployment.md"
 PG_HOST = os.environ.get("MSINFO_TEST_PG_HOST", "127.0.0.1")

@@ -16,7 +16,7 @@ from editorial.models import Reference, StaffProfile
 from therapies.models import Category, Therapy
 from prices.models import CostEstimate
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 AS_OF = datetime.date(2026, 1, 15)
 

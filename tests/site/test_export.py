@@ -38,6 +38,8 @@ from tests.site.test_backups import (
     PG_HOST, PG_PORT, PG_USER, PROJECT, SNAPSHOT_MARK, manage, postgres_or_skip, psql, shell_value,
 )
 
+pytestmark = pytest.mark.slow
+
 # Characters XML 1.0 cannot hold that both databases store; SQLite stores a NUL too.
 CONTROL_CHARACTERS = "\x01\x07\x08\x0b\x0c\x1b\x1f\ufffe\uffff"
 NUL = "\x00"

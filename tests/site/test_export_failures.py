@@ -3,9 +3,13 @@ that name as it was (tests/site/test_export.py says how these tests build
 their databases). A file of its own, so the suite's two workers can run it
 beside the other slow export test."""
 
+import pytest
+
 from tests.serving import site_env
 from tests.site.test_backups import SNAPSHOT_MARK
 from tests.site.test_export import FULL_DISK_AT_THE_END, export_site
+
+pytestmark = pytest.mark.slow
 
 
 def test_a_failed_export_leaves_no_file_and_an_earlier_export_as_it_was(tmp_path, prepared_sites):

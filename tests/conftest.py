@@ -385,7 +385,7 @@ def demo_content(db):
     """The demo content in the test database, as `manage.py load_demo_content`
     makes it there; returns what the loader printed. The loader runs once per
     test process and later tests get its rows copied in (tests/database_state.py).
-    Tests of the loader itself call the command."""
+    Tests of a second or failing run of the loader call the command."""
     from tests.database_state import template
 
     return template.load()

@@ -62,12 +62,14 @@ node_modules/axe-core: package.json package-lock.json
 
 # The suite in parallel (pytest-xdist): TEST_WORKERS processes, each with its
 # own test database, cache and ports, each running whole files (--dist
-# loadfile) so a module's fixtures are made once. Two, one per core of the
-# 2-core CI machine: three took as long there, four longer. The 25 slowest
-# tests are listed at the end. TEST_WORKERS=0 runs it in one process.
+# loadfile) so a module's fixtures are made once, the files with long tests
+# handed out first (--no-loadscope-reorder keeps tests/conftest.py's order).
+# Two, one per core of the 2-core CI machine: three took as long there, four
+# longer. The 25 slowest tests are listed at the end. TEST_WORKERS=0 runs it
+# in one process.
 TEST_WORKERS ?= 2
 test: $(VENV)/.installed node_modules/axe-core
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=25
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=25
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m tests.bench

@@ -37,6 +37,35 @@ def pytest_collection_modifyitems(items):
         if fixtures & DATABASE_FIXTURES or item.get_closest_marker("django_db"):
             item.add_marker(pytest.mark.database)
 
+
+# Tests that take many seconds each: child processes, a browser, migrations.
+LONG_RUNNING = ("slow", "browser", "server", "accessibility", "migration")
+
+
+class _LongFilesFirst:
+    """pytest-xdist (--dist loadfile --no-loadscope-reorder: Makefile, .ci/run)
+    hands out whole files in the order of the collected tests. The files with
+    long tests go first, so that the many short ones fill the gaps at the end:
+    handed out last, a one-minute file keeps one worker busy while the other
+    has nothing left to do (xdist's own order, by number of tests, put them
+    last). After pytest-django's ordering (hence trylast), which groups the
+    tests by how they use the database; the order of the files themselves
+    does not matter to them (pytest_runtest_teardown below)."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items):
+        long_files = {item.path for item in items if any(item.get_closest_marker(name) for name in LONG_RUNNING)}
+        first_seen = {}
+        for item in items:
+            first_seen.setdefault(item.path, len(first_seen))
+        # Each file's tests together, in the order they were in.
+        items.sort(key=lambda item: (item.path not in long_files, first_seen[item.path]))
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(_LongFilesFirst(), "msinfo-long-files-first")
+
+
 # Published and live since a fixed moment in the past.
 LIVE = {"status": "published", "published_at": datetime.datetime(2026, 1, 10, 9, 0, tzinfo=datetime.timezone.utc)}
 
@@ -356,7 +385,38 @@ def demo_content(db):
     """The demo content in the test database, as `manage.py load_demo_content`
     makes it there; returns what the loader printed. The loader runs once per
     test process and later tests get its rows copied in (tests/database_state.py).
-    Tests of the loader itself call the command."""
+    Tests of a second or failing run of the loader call the command."""
     from tests.database_state import template
 
     return template.load()
+
+
+# --- Site databases for tests that run the site in other processes ----------------------
+
+
+def _run_folder(tmp_path_factory):
+    """The run's temporary folder, shared by pytest-xdist's workers (each has
+    a folder of its own inside it)."""
+    import os
+
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.fixture(scope="session")
+def prepared_sites(tmp_path_factory):
+    """Migrated databases, with or without the demo content, made once per
+    run and copied for each test (tests/prepared_sites.py)."""
+    from tests.prepared_sites import PreparedSites
+
+    return PreparedSites(_run_folder(tmp_path_factory))
+
+
+def pytest_sessionfinish(session):
+    # Once, after every worker has finished: in pytest-xdist's controller,
+    # or in the only process without it.
+    if hasattr(session.config, "workerinput"):
+        return
+    from tests.prepared_sites import drop_postgres_templates
+
+    drop_postgres_templates(session.config._tmp_path_factory.getbasetemp())

@@ -15,8 +15,8 @@
   instead of the loader's second. A test that starts from any other state (a
   fixture made rows first, say) runs the real loader instead. Either way the
   test sees what the loader would have made: the same rows and its output,
-  and no page stored before it served from the cache. The loader's own tests (tests/site/test_demo_content.py
-  and the others that test a first or second run) call the command itself.
+  and no page stored before it served from the cache. Tests of a second run
+  of the loader, or of one that fails part-way, call the command itself.
 """
 
 from io import StringIO

@@ -8,8 +8,22 @@ import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
 
 // Lighthouse's default settings (its own throttling model, which is also the
-// quickest here), without the full-page screenshot no SEO audit reads.
-const config = { extends: "lighthouse:default", settings: { onlyCategories: ["seo"], disableFullPageScreenshot: true } };
+// quickest here), without the full-page screenshot no SEO audit reads, and
+// without the second of quiet it waits for after the load event: the pages
+// are rendered on the server and no script changes what the SEO audits read
+// (title, meta tags, links, structured data, robots.txt), so the audits see
+// the same page, some 3 s sooner per page.
+const config = {
+  extends: "lighthouse:default",
+  settings: {
+    onlyCategories: ["seo"],
+    disableFullPageScreenshot: true,
+    pauseAfterFcpMs: 0,
+    pauseAfterLoadMs: 0,
+    networkQuietThresholdMs: 0,
+    cpuQuietThresholdMs: 0,
+  },
+};
 
 function summary(lhr) {
   const category = lhr.categories.seo;

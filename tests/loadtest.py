@@ -53,6 +53,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urljoin, urlsplit
 
 from tests.loadtest_site import IMPORT_PRODUCT
+from tests.prepared_sites import copy_sqlite
 from tests.serving import free_port, site_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -75,6 +76,9 @@ class Options:
     deadline: float | None = None  # hard limit for the whole script, setup included
     keep: bool = False
     quiet: bool = False
+    # sqlite: a migrated database file to start from, copied (the suite's, made
+    # once per run: tests/prepared_sites.py); setup's migrate then has nothing to do.
+    sqlite_from: str | None = None
 
     def __post_init__(self):
         if self.database not in ("postgres", "sqlite"):
@@ -940,6 +944,8 @@ def run_in(workdir, options, children, say):
         database_url = cluster.url
     else:
         database_url = f"sqlite:///{workdir / 'db.sqlite3'}"
+        if options.sqlite_from:
+            copy_sqlite(options.sqlite_from, workdir / "db.sqlite3")
     env = server_environment(workdir, database_url)
     say("Migrating, loading the demo content, collecting static files...")
     run_checked(children, [sys.executable, "-m", "tests.loadtest_site", "setup", str(workdir)], workdir / "setup.log", env=env)

@@ -94,9 +94,12 @@ def manage(env, *args):
     return result.stdout
 
 
-def prepare(env, demo=True):
-    """Migrate, optionally load the demo content, and collect the static files."""
-    manage(env, "migrate", "--noinput", "-v", "0")
+def prepare(env, demo=True, migrate=True):
+    """Migrate, optionally load the demo content, and collect the static files.
+    migrate=False: the database is already migrated (a copy the tests made
+    once per run, tests/prepared_sites.py)."""
+    if migrate:
+        manage(env, "migrate", "--noinput", "-v", "0")
     if demo:
         manage(env, "load_demo_content", "-v", "0")
     manage(env, "collectstatic", "--noinput", "-v", "0")

@@ -63,12 +63,13 @@ def redis_or_skip():
 
 
 @pytest.fixture(scope="module")
-def prepared_site(tmp_path_factory):
-    """A migrated database with a superuser and a therapy in review, and the
-    static files collected: made once, copied for each test."""
+def prepared_site(tmp_path_factory, prepared_sites):
+    """A migrated database (a copy of the run's, tests/prepared_sites.py) with
+    a superuser and a therapy in review, and the static files collected: made
+    once, copied for each test."""
     workdir = tmp_path_factory.mktemp("processes")
-    env = site_env(workdir, database_url=f"sqlite:///{workdir / 'template.sqlite3'}")
-    prepare(env, demo=False)
+    env = site_env(workdir, database_url=prepared_sites.sqlite("migrated", workdir / "template.sqlite3"))
+    prepare(env, demo=False, migrate=False)
     manage(env, "shell", "-c", SETUP)
     return workdir
 

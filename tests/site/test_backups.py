@@ -1,13 +1,14 @@
 """The backups docs/deployment.md documents restore the site as it was.
 
-Each test builds a real site database in separate processes (migrate, the
-demo content, then an editor's edit approved by a reviewer, an article's
-related therapies changed, a category unpublished, one price withdrawn and
-another corrected), backs it up with the documented commands, word for word
-(the portable export, `manage.py export_site`; pg_dump), restores it into a
-fresh database and compares every table's row count and the rows an editor
-would miss: a therapy's history, the article's history and related therapies,
-the withdrawn price's who, when and why.
+Each test builds a real site database in separate processes (a copy of one
+migrated, with the demo content, made once per run: tests/prepared_sites.py;
+then an editor's edit approved by a reviewer, an article's related therapies
+changed, a category unpublished, one price withdrawn and another corrected),
+backs it up with the documented commands, word for word (the portable export,
+`manage.py export_site`; pg_dump), restores it into a fresh database and
+compares every table's row count and the rows an editor would miss: a
+therapy's history, the article's history and related therapies, the withdrawn
+price's who, when and why.
 
 The pg_dump test needs PostgreSQL at 127.0.0.1:5432 (user postgres) and the
 client tools; without them it is skipped, and under CI=true it fails.
@@ -25,6 +26,8 @@ import pytest
 
 from tests.browser_support import running_in_ci
 from tests.serving import site_env
+
+pytestmark = pytest.mark.slow
 
 PROJECT = Path(__file__).resolve().parents[2]
 DEPLOYMENT_DOCS = PROJECT / "docs" / "deployment.md"
@@ -137,8 +140,8 @@ def shell_value(env, code):
 
 
 def build_site(env):
-    manage(env, "migrate", "--noinput", "-v", "0")
-    manage(env, "load_demo_content", "-v", "0")
+    """The edits on a migrated database with the demo content (a copy of one
+    made once per run, tests/prepared_sites.py); what the comparison looks at."""
     manage(env, "shell", "-c", EDITS)
     return shell_value(env, SNAPSHOT)
 
@@ -160,16 +163,15 @@ def assert_restored(before, after):
 # --- dumpdata / loaddata -----------------------------------------------------------------------
 
 
-def test_full_export_with_history_loads_into_a_fresh_database(tmp_path):
-    source = site_env(tmp_path, f"sqlite:///{tmp_path / 'live.sqlite3'}")
+def test_full_export_with_history_loads_into_a_fresh_database(tmp_path, prepared_sites):
+    source = site_env(tmp_path, prepared_sites.sqlite("demo", tmp_path / "live.sqlite3"))
     before = build_site(source)
     export = tmp_path / "msinfo-export.xml.gz"
     # docs/deployment.md's commands, word for word.
     assert "manage.py export_site msinfo-export.xml.gz\n" in DEPLOYMENT_DOCS.read_text()
     manage(source, "export_site", str(export))
 
-    fresh = site_env(tmp_path, f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
-    manage(fresh, "migrate", "--noinput", "-v", "0")
+    fresh = site_env(tmp_path, prepared_sites.sqlite("migrated", tmp_path / "fresh.sqlite3"))
     manage(fresh, "loaddata", str(export))
 
     assert_restored(before, shell_value(fresh, SNAPSHOT))
@@ -199,15 +201,14 @@ def psql(*args):
                "-v", "ON_ERROR_STOP=1", "-qAt", *args)
 
 
-def test_pg_dump_restores_into_another_database(tmp_path):
+def test_pg_dump_restores_into_another_database(tmp_path, prepared_sites):
     postgres_or_skip()
     suffix = secrets.token_hex(4)
     live_db, restored_db = f"msinfo_backup_live_{suffix}", f"msinfo_backup_restored_{suffix}"
     server = f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}"
     dump = tmp_path / "msinfo.dump"
     try:
-        psql("-c", f"CREATE DATABASE {live_db}")
-        source = site_env(tmp_path, f"{server}/{live_db}")
+        source = site_env(tmp_path, prepared_sites.postgres("demo", live_db, server))
         before = build_site(source)
 
         # docs/deployment.md's commands: a compressed custom-format dump,

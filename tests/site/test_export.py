@@ -2,9 +2,10 @@
 row a visitor could have written, and never leaves a broken file.
 
 As in tests/site/test_backups.py, the site runs in separate processes on real
-databases: migrated, with the demo content and readers' problem reports stored
-as they are (public forms that now refuse control characters do not clean the
-rows stored before).
+databases: migrated, with the demo content (copies of databases made once per
+run, tests/prepared_sites.py) and readers' problem reports stored as they are
+(public forms that now refuse control characters do not clean the rows stored
+before).
 
 - A report holding NUL and other characters XML 1.0 cannot hold is exported
   with U+FFFD in their place and listed on stderr, and the file loads with
@@ -36,6 +37,8 @@ from tests.serving import site_env
 from tests.site.test_backups import (
     PG_HOST, PG_PORT, PG_USER, PROJECT, SNAPSHOT_MARK, manage, postgres_or_skip, psql, shell_value,
 )
+
+pytestmark = pytest.mark.slow
 
 # Characters XML 1.0 cannot hold that both databases store; SQLite stores a NUL too.
 CONTROL_CHARACTERS = "\x01\x07\x08\x0b\x0c\x1b\x1f\ufffe\uffff"
@@ -89,20 +92,23 @@ def exported_rows(path):
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def databases(request, tmp_path):
-    """Addresses of a database to export and an empty one to load it into."""
+def databases(request, tmp_path, prepared_sites):
+    """Addresses of a database to export (migrated, with the demo content)
+    and an empty migrated one to load it into (tests/prepared_sites.py)."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'live.sqlite3'}", f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+        yield (
+            prepared_sites.sqlite("demo", tmp_path / "live.sqlite3"),
+            prepared_sites.sqlite("migrated", tmp_path / "fresh.sqlite3"),
+        )
         return
     postgres_or_skip()
     suffix = secrets.token_hex(4)
-    names = [f"msinfo_export_live_{suffix}", f"msinfo_export_fresh_{suffix}"]
+    live, fresh = f"msinfo_export_live_{suffix}", f"msinfo_export_fresh_{suffix}"
+    server = f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}"
     try:
-        for name in names:
-            psql("-c", f"CREATE DATABASE {name}")
-        yield tuple(f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}" for name in names)
+        yield prepared_sites.postgres("demo", live, server), prepared_sites.postgres("migrated", fresh, server)
     finally:
-        for name in names:
+        for name in (live, fresh):
             psql("-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
@@ -115,8 +121,6 @@ def test_characters_xml_cannot_hold_become_replacement_characters_and_the_export
         {"page": "/therapies/", "message": "A typo: “mg” twice.\r\nThank you 😀", "email": "reader@example.org"},
     ]
     live = site_env(tmp_path, live_url)
-    manage(live, "migrate", "--noinput", "-v", "0")
-    manage(live, "load_demo_content", "-v", "0")
     broken, clean = shell_value(live, STORE_REPORTS % (json.dumps(reports), SNAPSHOT_MARK))
 
     path = tmp_path / "msinfo-export.xml.gz"
@@ -127,7 +131,6 @@ def test_characters_xml_cannot_hold_become_replacement_characters_and_the_export
     assert f"pk {clean}:" not in result.stderr
 
     fresh = site_env(tmp_path, fresh_url)
-    manage(fresh, "migrate", "--noinput", "-v", "0")
     manage(fresh, "loaddata", str(path))
     loaded = shell_value(fresh, READ_REPORTS)
     replaced = "\ufffd" * len(unstorable)

@@ -3,15 +3,17 @@ that name as it was (tests/site/test_export.py says how these tests build
 their databases). A file of its own, so the suite's two workers can run it
 beside the other slow export test."""
 
+import pytest
+
 from tests.serving import site_env
-from tests.site.test_backups import SNAPSHOT_MARK, manage
+from tests.site.test_backups import SNAPSHOT_MARK
 from tests.site.test_export import FULL_DISK_AT_THE_END, export_site
 
+pytestmark = pytest.mark.slow
 
-def test_a_failed_export_leaves_no_file_and_an_earlier_export_as_it_was(tmp_path):
-    live = site_env(tmp_path)
-    manage(live, "migrate", "--noinput", "-v", "0")
-    manage(live, "load_demo_content", "-v", "0")
+
+def test_a_failed_export_leaves_no_file_and_an_earlier_export_as_it_was(tmp_path, prepared_sites):
+    live = site_env(tmp_path, prepared_sites.sqlite("demo", tmp_path / "live.sqlite3"))
     folder = tmp_path / "exports"
     folder.mkdir()
     path = folder / "msinfo-export.xml.gz"

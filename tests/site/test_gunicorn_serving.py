@@ -1,6 +1,7 @@
 """The site under gunicorn with the project's gunicorn.conf.py, as production
 runs it: DEBUG off, static files collected and served by WhiteNoise, against
-a throwaway migrated SQLite database (tests/serving.py)."""
+a throwaway migrated SQLite database (tests/serving.py, a copy of one made
+once per run: tests/prepared_sites.py)."""
 
 import http.client
 import re
@@ -14,10 +15,10 @@ pytestmark = pytest.mark.server
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(tmp_path_factory, prepared_sites):
     workdir = tmp_path_factory.mktemp("gunicorn-site")
-    env = site_env(workdir)
-    prepare(env, demo=False)
+    env = site_env(workdir, prepared_sites.sqlite("migrated", workdir / "site.sqlite3"))
+    prepare(env, demo=False, migrate=False)
     return workdir, env
 
 

@@ -15,6 +15,8 @@ from django.test import Client
 from pages.models import Feedback
 from therapies.models import Category, Therapy
 
+pytestmark = pytest.mark.slow
+
 # Percent-encoded as a browser or a robot might send them in a query string
 # or a form body (application/x-www-form-urlencoded).
 HOSTILE = {

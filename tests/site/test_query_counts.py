@@ -17,6 +17,8 @@ from editorial import workflow
 from editorial.models import Revision
 from therapies.models import Category, Therapy
 
+pytestmark = pytest.mark.slow
+
 # Per page: what each query is for. Every page starts with the one query that
 # looks for scheduled revisions whose go-live time has come ("due"). The home,
 # emerging and care pages open with a reviewed site text ("intro"): one query,

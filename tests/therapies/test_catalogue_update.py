@@ -31,7 +31,7 @@ from editorial import demo as editorial_demo
 from therapies.demo import SEEDED, SHIPPED, fact_sheets, forms, references
 from therapies.models import Category, Therapy, TherapyForm
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 DEMO = Path(therapies.demo.__file__).parent
 REVIEW_DUE = "due for its regular check"

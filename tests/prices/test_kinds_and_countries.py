@@ -71,6 +71,10 @@ def test_a_figure_shows_its_kind_what_that_means_and_the_arithmetic_of_its_unit_
     assert "What Medicare pays per unit" in page
     assert "US$60.97 per mg × 1,200 mg a year" in page
     assert "Figures as of 1 July 2026. Source: CMS ASP pricing file, Q3 2026 (J2350)" in page
+    # A figure's note says what a reader needs to read it, e.g. a range by year of treatment.
+    alemtuzumab = text_of(client.get("/therapies/alemtuzumab/"))
+    assert "US$82,540 to US$137,566 a year US Medicare Part B payment limit" in alemtuzumab
+    assert "US$137,566 in the first year of treatment and US$82,540 in the second" in alemtuzumab
     # The old study figure is the newest US list price we have, and says so.
     assert "US$65,000 a year US list price" in page
     assert "Newest we have, from 1 January 2020" in page

@@ -102,7 +102,12 @@ class OtherCountrySitemap(SiteSitemap):
         countries = country_view().countries[1:]
         if not countries:
             return []
-        pages = [(reverse("pages:home"), None), (reverse("therapies:therapy_list"), None)]
+        # The home page and the list change with their text and with any medicine.
+        medicines_changed = published_therapies().aggregate(last=Max("updated_at"))["last"]
+        home_changed = SitePage.objects.live().filter(key=SitePage.Key.HOME_INTRODUCTION).aggregate(
+            last=Max("updated_at"))["last"]
+        latest = max((moment for moment in (home_changed, medicines_changed) if moment), default=None)
+        pages = [(reverse("pages:home"), latest), (reverse("therapies:therapy_list"), medicines_changed)]
         pages += [
             (category.get_absolute_url(), category.updated_at)
             for category in categories_with_own_page().filter(kind=Category.Kind.DISEASE_MODIFYING)

@@ -8,6 +8,7 @@ without it (CountryChoiceMiddleware), so every country has exactly one
 address per page."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.http import HttpResponseRedirect
@@ -30,11 +31,11 @@ class CountryView:
     def is_default(self):
         return not self.countries or self.country == self.countries[0]
 
-    @property
+    @cached_property
     def kind_ids(self):
         return [kind.pk for kind in self.kinds]
 
-    @property
+    @cached_property
     def kind_by_id(self):
         return {kind.pk: kind for kind in self.kinds}
 
@@ -94,15 +95,18 @@ class CountryChoiceMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        code = request.GET.get(PARAMETER)
-        if code is None or PARAMETER not in getattr(view_func, "canonical_query", ()):
+        codes_given = request.GET.getlist(PARAMETER)
+        if not codes_given or PARAMETER not in getattr(view_func, "canonical_query", ()):
             return None
+        code = codes_given[-1]
         codes = list(
             Country.objects.filter(price_kinds__isnull=False).distinct().order_by("position", "name")
             .values_list("code", flat=True)
         )
-        if code in codes[1:]:
+        if code in codes[1:] and len(codes_given) == 1:
             return None
         kept = request.GET.copy()
         kept.pop(PARAMETER)
+        if code in codes[1:]:
+            kept[PARAMETER] = code  # said more than once: the last, once
         return HttpResponseRedirect(request.path + (f"?{kept.urlencode()}" if kept else ""))

@@ -21,18 +21,20 @@ def _change_url(obj):
 
 
 def stale_estimates(today):
-    """Each category's and therapy's current estimate of each product and kind
-    of figure, when it is older than the staleness limit (older estimates of
-    the same product and kind are history). Per product and kind, not per
+    """Each therapy's current estimate of each product and kind of figure,
+    when it is older than the staleness limit (older estimates of the same
+    product and kind are history). A group's own estimates are ranges
+    published before, kept as dated history: its current range is worked out
+    from its medicines' figures, so only theirs can be out of date. Per product and kind, not per
     subject: a brand's old list price is out of date even when a generic's
     NADAC figure is new, and the link to record its successor keeps both."""
     cutoff = staleness_cutoff(today)
     found = []
-    for subject in ("therapy", "category"):
+    for subject in ("therapy",):
         newest = (
             CostEstimate.objects.active()
             .filter(**{subject: OuterRef(subject)}, product=OuterRef("product"), kind=OuterRef("kind"))
-            .order_by("-as_of", "-recorded_at", "-id")
+            .newest_first()
         )
         rows = (
             CostEstimate.objects.active().filter(**{f"{subject}__isnull": False, "as_of__lt": cutoff})

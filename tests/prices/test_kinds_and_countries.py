@@ -141,6 +141,13 @@ def test_the_country_is_in_the_address_for_links_the_cache_and_the_canonical_tag
     for code in ("us", "fr", "%00", "x" * 300):
         response = client.get(f"/therapies/natalizumab/?country={code}")
         assert response.status_code == 302 and response["Location"] == "/therapies/natalizumab/"
+    # Said twice, the country is said once: the last one.
+    response = client.get("/therapies/natalizumab/?country=fr&country=uk")
+    assert response.status_code == 302 and response["Location"] == "/therapies/natalizumab/?country=uk"
+    # The chooser keeps the country through its filters and its compare button.
+    chooser = client.get("/therapies/?country=uk").content.decode()
+    assert '<input type="hidden" name="country" value="uk">' in chooser
+    assert "Prices for:" in chooser
     # The switch keeps the compared medicines.
     page = client.get("/compare/?t=ocrelizumab&t=natalizumab").content.decode()
     assert 'href="?t=ocrelizumab&amp;t=natalizumab&amp;country=uk"' in page

@@ -35,41 +35,6 @@ def _subject_estimates(subject, view=None):
     return estimates if view is None else estimates.filter(kind__in=view.kind_ids)
 
 
-def current_estimate_ids(model, pks):
-    """A subquery: the id of the current estimate (newest active by as-of
-    date, recording time, id) of each row of `model` among `pks`. Each is one
-    index seek, so the cost does not grow with the history."""
-    subject_field = "therapy" if issubclass(model, Therapy) else "category"
-    newest = (
-        CostEstimate.objects.active()
-        .filter(**{subject_field: OuterRef("pk")})
-        .newest_first()
-        .values("id")[:1]
-    )
-    return model._base_manager.filter(pk__in=pks).annotate(current_id=Subquery(newest)).values("current_id")
-
-
-def attach_current_estimates(subjects):
-    """Set `.current_estimate` (or None) on each category or therapy in
-    `subjects`, which may mix the two: one query, whatever the history."""
-    subjects = [subject for subject in subjects if subject is not None]
-    for subject in subjects:
-        subject.current_estimate = None
-    condition = Q()
-    for model in (Category, Therapy):
-        pks = [subject.pk for subject in subjects if isinstance(subject, model) and subject.pk is not None]
-        if pks:
-            condition |= Q(id__in=current_estimate_ids(model, pks))
-    if not condition:
-        return subjects
-    found = {}
-    for estimate in CostEstimate.objects.filter(condition):
-        found[("therapy", estimate.therapy_id) if estimate.therapy_id else ("category", estimate.category_id)] = estimate
-    for subject in subjects:
-        subject.current_estimate = found.get((_subject_field(subject), subject.pk))
-    return subjects
-
-
 def current_figures(therapies, kinds):
     """The current estimate of each product of each of `kinds` (PriceKinds;
     each estimate gets its kind attached), for the therapies `therapies`
@@ -310,17 +275,6 @@ class TherapyCost:
     own: list = field(default_factory=list)
     group_ranges: list = field(default_factory=list)
     history: PriceHistory = field(default_factory=PriceHistory)
-
-    @property
-    def current(self):
-        """The figure the page leads with: its own cheapest of the main kind, or the group's range."""
-        if self.own:
-            return self.own[0]
-        return self.group_ranges[0] if self.group_ranges else None
-
-    @property
-    def is_group_estimate(self):
-        return not self.own and bool(self.group_ranges)
 
 
 def therapy_cost(therapy, view):

@@ -7,7 +7,6 @@ own DrugCost node that the page `mentions`, named after the medicine."""
 
 from decimal import Decimal
 
-from django.utils.dateformat import format as format_date
 
 from core.structured_data import page_id
 from editorial.structured_data import medical_web_page
@@ -35,18 +34,16 @@ def drug_cost(estimate, medicine_name, group_name=""):
     kind = estimate.kind.name
     if group_name:
         # A group's range is worked out from its medicines' figures of one kind.
+        # In years, as the page says it: some figures are known only to the year.
         oldest = getattr(estimate, "oldest", estimate.as_of)
-        dated = (
-            f"{format_date(estimate.as_of, 'F Y')}" if (oldest.year, oldest.month) == (estimate.as_of.year, estimate.as_of.month)
-            else f"{format_date(oldest, 'F Y')} to {format_date(estimate.as_of, 'F Y')}"
-        )
+        dated = f"{estimate.as_of:%Y}" if oldest.year == estimate.as_of.year else f"{oldest:%Y} to {estimate.as_of:%Y}"
         description = (
             f"{kind} range for the whole group, {estimate.source_name}, dated {dated} "
             f"(newest {estimate.as_of.isoformat()})."
         )
     else:
         description = (
-            f"{kind}. Figures as of {format_date(estimate.as_of, 'j F Y')} ({estimate.as_of.isoformat()}). "
+            f"{kind}. Figures as of {estimate.as_of_text} ({estimate.as_of.isoformat()}). "
             f"Source: {estimate.source_name}."
         )
     return {

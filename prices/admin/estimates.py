@@ -22,6 +22,7 @@ from editorial.models import person_name
 from prices.admin.checks import CheckedEstimateFormMixin, confirm_field
 from prices.admin.corrections import STATE_RELATED, EstimateCorrectionAdminMixin, state_html
 from prices.admin.imports import NdcMappingForm
+from prices.templatetags.prices import unit_arithmetic
 from prices.models import CostEstimate, NdcMapping, staleness_cutoff
 
 
@@ -405,9 +406,8 @@ class CostEstimateAdmin(EstimateCorrectionAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="units a year")
     def units_display(self, obj):
-        if obj.unit_price is None:
-            return "—"
-        return f"{obj.unit_price.normalize():,f} per {obj.unit} × {obj.units_per_year.normalize():,f} {obj.unit} a year"
+        # As readers see it on the pages.
+        return unit_arithmetic(obj) or "—"
 
     @admin.display(description="warnings confirmed")
     def flags_confirmed_display(self, obj):

@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from simple_history.models import HistoricalRecords
 
@@ -286,6 +287,13 @@ class CostEstimate(models.Model):
             kind = main_kind_for_currency(self.currency)
             if kind is not None:
                 self.kind = kind
+
+    @property
+    def as_of_text(self):
+        """The as-of date as precisely as the source gives it: 1 July 2026,
+        February 2025, or 2019 (the date is then that month's or year's first day)."""
+        shape = {DatePrecision.YEAR: "Y", DatePrecision.MONTH: "F Y"}.get(self.as_of_precision, "j F Y")
+        return date_format(self.as_of, shape)
 
     def year_from_units(self):
         return (self.unit_price * self.units_per_year).quantize(CENT, rounding=ROUND_HALF_UP)

@@ -60,11 +60,8 @@ def unit_arithmetic(estimate):
 
 @register.filter
 def as_of_text(estimate):
-    """The as-of date as precisely as the source gives it: 1 July 2026,
-    February 2025, or 2019."""
-    precision = getattr(estimate, "as_of_precision", "day")
-    shape = {"year": "Y", "month": "F Y"}.get(precision, DATE_FORMAT)
-    return format_date(estimate.as_of, shape)
+    """The as-of date as precisely as the source gives it (CostEstimate.as_of_text)."""
+    return getattr(estimate, "as_of_text", None) or format_date(estimate.as_of, DATE_FORMAT)
 
 
 @register.filter

@@ -194,7 +194,7 @@ def test_a_therapy_priced_by_its_group_says_so(client, make_category, make_thera
     assert cost["costCurrency"] == "USD"
     assert cost["description"] == (
         "US list price range for the whole group, worked out from 2 figures for its medicines, "
-        "dated February 2026 to March 2026 (newest 2026-03-01)."
+        "dated 2026 (newest 2026-03-01)."
     )
 
 

@@ -17,6 +17,7 @@ from core.cache import content_changed
 from tests.page_helpers import PRICE_DISCLAIMER, day, page
 from tests.prices.test_estimates_admin import blank_prefix, change_url, estimate_values, form_data
 from prices import queries
+from prices.countries import country_view
 from prices.admin import estimates as content_admin
 from prices.models import CostEstimate, EstimateState, main_kind_for_currency
 
@@ -272,8 +273,8 @@ def test_the_current_estimate_is_the_newest_in_use(client, oral, make_estimate):
         uk = page(client.get(url, {"country": "uk"})).text
         assert "£63,000 to £73,000 a year" in uk and "US$62,000" not in uk, url
 
-    [current] = queries.attach_current_estimates([therapy])
-    assert current.current_estimate == same_day_later
+    [current] = queries.attach_own_estimates([therapy], country_view("uk"))
+    assert current.own_estimates == [same_day_later]
 
     withdraw(newer)
     for url in ("/", therapy.get_absolute_url(), "/categories/oral-dmts/"):
@@ -281,15 +282,18 @@ def test_the_current_estimate_is_the_newest_in_use(client, oral, make_estimate):
         assert "US$61,000 to US$71,000 a year" in text and "US$62,000" not in text, url
 
 
-def test_current_estimates_of_many_subjects_come_in_one_query(oral, make_estimate, django_assert_num_queries):
+def test_current_figures_of_many_medicines_come_in_one_query(oral, make_therapy, django_assert_num_queries):
     therapy = oral.therapies.get()
-    bulk_history(oral, count=50)
-    mine = make_estimate(therapy, low=Decimal("99000"), high=Decimal("99500"))
+    other = make_therapy(generic_name="siponimod", slug="siponimod", category=oral)
+    newest_first = bulk_history(therapy, count=50)
+    bulk_history(other, count=50, product="Mayzent (brand)")
+    view = country_view()
 
     with django_assert_num_queries(1):
-        queries.attach_current_estimates([oral, therapy])
+        queries.attach_own_estimates([therapy, other], view)
 
-    assert oral.current_estimate.as_of == TODAY() and therapy.current_estimate == mine
+    assert therapy.own_estimates == newest_first[:1]
+    assert [(e.product, e.as_of) for e in other.own_estimates] == [("Mayzent (brand)", TODAY())]
 
 
 # --- Admin change pages --------------------------------------------------------------------

@@ -428,19 +428,24 @@ BASELINE_UNCACHED_RPS = {
 
 
 def wrk_rate(url, seconds, connections):
-    """(requests per second, error count) from wrk, or None if wrk is missing."""
+    """(requests per second, error count, 99th percentile latency in ms) from
+    wrk, or None if wrk is missing."""
     wrk = shutil.which("wrk")
     if not wrk:
         return None
     # gunicorn's sync workers close every connection after the response (as
     # nginx's default upstream connections do too); saying so up front spares
     # wrk a failed reuse of each closed connection, which halved its rate.
-    command = [wrk, "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-H", "Connection: close", url]
+    command = [
+        wrk, "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency", "-H", "Connection: close", url,
+    ]
     result = subprocess.run(command, capture_output=True, text=True, check=True)
-    rate, errors = None, 0
+    rate, errors, p99 = None, 0, None
     for line in result.stdout.splitlines():
         line = line.strip()
-        if line.startswith("Requests/sec:"):
+        if line.startswith("99%"):
+            p99 = _milliseconds(line.split()[1])
+        elif line.startswith("Requests/sec:"):
             rate = float(line.split()[1])
         elif line.startswith("Non-2xx or 3xx responses:"):
             errors += int(line.split(":")[1])
@@ -448,11 +453,19 @@ def wrk_rate(url, seconds, connections):
             errors += sum(int(part.split()[-1]) for part in line.split(":", 1)[1].split(","))
     if rate is None:
         sys.exit(f"Could not read wrk's output:\n{result.stdout}\n{result.stderr}")
-    return rate, errors
+    return rate, errors, p99
+
+
+def _milliseconds(text):
+    """wrk's '812.00us', '12.34ms' or '1.20s' in milliseconds."""
+    for suffix, factor in (("us", 0.001), ("ms", 1), ("s", 1000)):
+        if text.endswith(suffix):
+            return float(text[: -len(suffix)]) * factor
+    return float(text)
 
 
 def python_rate(port, path, seconds, connections):
-    """(requests per second, error count) from threads reusing their connection
+    """(requests per second, error count, 99th percentile latency in ms) from threads reusing their connection
     when the server allows (gunicorn's sync workers close it after each
     response). Slower than wrk: its own CPU use takes from the server's."""
     import http.client
@@ -460,18 +473,22 @@ def python_rate(port, path, seconds, connections):
 
     stop_at = time.monotonic() + seconds
     counts = {"ok": 0, "errors": 0}
+    latencies = []
     lock = threading.Lock()
 
     def client():
         ok = errors = 0
+        mine = []
         connection = None
         while time.monotonic() < stop_at:
+            sent = time.monotonic()
             try:
                 if connection is None:
                     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
                 connection.request("GET", path)
                 response = connection.getresponse()
                 response.read()
+                mine.append((time.monotonic() - sent) * 1000)
                 if response.status == 200:
                     ok += 1
                 else:
@@ -485,6 +502,7 @@ def python_rate(port, path, seconds, connections):
         with lock:
             counts["ok"] += ok
             counts["errors"] += errors
+            latencies.extend(mine)
 
     threads = [threading.Thread(target=client) for _ in range(connections)]
     started = time.monotonic()
@@ -492,7 +510,9 @@ def python_rate(port, path, seconds, connections):
         thread.start()
     for thread in threads:
         thread.join()
-    return counts["ok"] / (time.monotonic() - started), counts["errors"]
+    latencies.sort()
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] if latencies else None
+    return counts["ok"] / (time.monotonic() - started), counts["errors"], p99
 
 
 def measure_rate(port, path, seconds):
@@ -513,10 +533,17 @@ def serving_run(env, workdir, label, css_path, **extra_env):
             if status != 200:
                 sys.exit(f"{path} answered {status} under gunicorn ({label}); see {server.log_path}")
             measure_rate(server.port, path, SERVING_WARMUP_SECONDS)
-            rate, errors = measure_rate(server.port, path, SERVING_SECONDS)
+            rate, errors, p99 = measure_rate(server.port, path, SERVING_SECONDS)
             _, headers, _ = get(server.port, path)
-            results[name] = {"rps": rate, "errors": errors, "cache": headers.get("x-page-cache", "-")}
+            results[name] = {"rps": rate, "errors": errors, "p99": p99, "cache": headers.get("x-page-cache", "-")}
+        # Each worker the master started after the first ones is a restart (recycling, or a crash).
+        booted = Path(server.log_path).read_text(errors="replace").count("Booting worker")
+        results["restarts"] = max(0, booted - SERVING_WORKERS)
     return results
+
+
+def _p99(result):
+    return f"{result['p99']:.1f}" if result.get("p99") is not None else "-"
 
 
 def serving_main():
@@ -544,7 +571,7 @@ def serving_main():
         css = "CSS file (WhiteNoise)"
         print()
         print(f"{'page':24} {'uncached r/s':>12} {'ratio':>6} {'baseline':>9} {'cached r/s':>11} {'ratio':>6} "
-              f"{'X-Page-Cache':>13}  targets")
+              f"{'p99 ms':>7} {'X-Page-Cache':>13}  targets")
         all_met = True
         for name, _ in SERVING_PAGES:
             before, after = uncached[name], cached[name]
@@ -562,9 +589,12 @@ def serving_main():
             all_met &= met
             print(f"{name:24} {before['rps']:>12,.0f} {uncached_ratio:>6.2f} "
                   f"{(f'{baseline:,.0f}' if baseline else '-'):>9} {after['rps']:>11,.0f} {cached_ratio:>6.2f} "
-                  f"{before['cache'] + '/' + after['cache']:>13}  {'OK' if met else 'MISSED'} ({', '.join(checks)})")
+                  f"{_p99(after):>7} {before['cache'] + '/' + after['cache']:>13}  {'OK' if met else 'MISSED'} "
+                  f"({', '.join(checks)})")
         print(f"{css:24} {uncached[css]['rps']:>12,.0f} {1:>6.2f} {'':>9} {cached[css]['rps']:>11,.0f} {1:>6.2f} "
-              f"{'':>13}  the ceiling (each run's own)")
+              f"{_p99(cached[css]):>7} {'':>13}  the ceiling (each run's own)")
+        print(f"Worker restarts during the runs (gunicorn.conf.py's recycling): {uncached['restarts']} uncached, "
+              f"{cached['restarts']} cached; p99 is the cached run's 99th percentile latency.")
         print(f"Serving targets (cached pages >= {CACHED_RATIO_TARGET:.0%} of the CSS file's rate, uncached no slower "
               f"than the baseline): {'all met' if all_met else 'NOT all met'}. Load from {client}, "
               f"{SERVING_CONNECTIONS} connections, {SERVING_SECONDS} s a page after {SERVING_WARMUP_SECONDS} s warm-up, "

@@ -69,6 +69,7 @@ def test_pages_and_static_files_are_served_without_naming_the_server(site):
         ("PORT", "eighty", "PORT must be a whole number from 1 to 65535"),
         ("PORT", "80000", "PORT must be a whole number from 1 to 65535"),
         ("WEB_CONCURRENCY", "0", "WEB_CONCURRENCY must be a whole number of 1 or more"),
+        ("WORKER_MEMORY_LIMIT_MB", "lots", "WORKER_MEMORY_LIMIT_MB must be a whole number of 1 or more"),
     ],
 )
 def test_a_bad_port_or_worker_count_stops_gunicorn_with_a_clear_message(site, name, value, message):
@@ -80,3 +81,19 @@ def test_a_bad_port_or_worker_count_stops_gunicorn_with_a_clear_message(site, na
     assert result.returncode != 0
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_worker_is_recycled_by_its_memory_not_by_a_count_and_no_reader_notices(site):
+    workdir, env = site
+    # Under the default limit a worker serves request after request without restarting.
+    with Gunicorn(env, workdir, workers=1, name="roomy") as server:
+        assert all(get(server.port, "/about/")[0] == 200 for _ in range(30))
+    roomy = server.log_path.read_text(errors="replace")
+    assert roomy.count("Booting worker") == 1 and "restarting it" not in roomy
+
+    # Over the limit (1 MB: every worker is), each request is answered, then the worker is replaced.
+    with Gunicorn(env, workdir, workers=1, name="tight", WORKER_MEMORY_LIMIT_MB="1") as server:
+        assert all(get(server.port, "/about/")[0] == 200 for _ in range(3))
+    tight = server.log_path.read_text(errors="replace")
+    assert re.search(r"Worker \d+ reached \d+ MB \(limit 1 MB\): restarting it\.", tight)
+    assert tight.count("Booting worker") >= 3

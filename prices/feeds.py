@@ -25,7 +25,6 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
-from django.utils.dateformat import format as format_date
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 from django.views.decorators.http import require_safe
@@ -35,7 +34,7 @@ from core.sharing import SITE_NAME
 from core.site_url import absolute_url
 from prices.models import CostEstimate
 from prices.open_data import published_estimates
-from prices.templatetags.prices import CURRENCY_PREFIXES, DATE_FORMAT, cost_range
+from prices.templatetags.prices import CURRENCY_PREFIXES, cost_range
 
 PRICE_FEED_ENTRIES = 50
 # The year in each tag URI: any date on which the site held its host name.
@@ -88,15 +87,6 @@ class PriceEvent:
         return self.kind == "recorded" and self.estimate.replaces_id is not None
 
 
-# How much of an as-of date is shown, by how precisely the source gave it.
-PRECISION_FORMATS = {"day": DATE_FORMAT, "month": "F Y", "year": "Y"}
-
-
-def _as_of(estimate):
-    """1 July 2026, or July 2026 or 2026 when the source gave no more."""
-    return format_date(estimate.as_of, PRECISION_FORMATS.get(estimate.as_of_precision, DATE_FORMAT))
-
-
 def _priced(estimate):
     """'ocrelizumab, Ocrevus (brand): US Medicare Part B payment limit
     US$73,164 a year': the kind always, since figures of different kinds
@@ -108,7 +98,7 @@ def _priced(estimate):
 def _priced_as_of(estimate):
     """_priced() and its date, so two estimates of the same figure at
     different dates read differently in a feed reader's list."""
-    return f"{_priced(estimate)}, as of {_as_of(estimate)}"
+    return f"{_priced(estimate)}, as of {estimate.as_of_text}"
 
 
 def _per_unit(estimate):
@@ -184,7 +174,7 @@ class PriceChangesFeed(SiteFeed):
         )
         parts = [format_html(
             "<p>{}. Figures as of {}. Source: {}.</p>",
-            _priced(estimate), _as_of(estimate), source,
+            _priced(estimate), estimate.as_of_text, source,
         )]
         if estimate.unit_price is not None:
             parts.append(format_html("<p>Worked out from the unit price: {}.</p>", _per_unit(estimate)))

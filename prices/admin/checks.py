@@ -13,9 +13,10 @@ from django.utils.html import format_html
 
 from prices.currencies import is_known_currency
 from prices.models import DatePrecision, main_kind_for_currency
-from prices.pricing.checks import check_figure, record_confirmation, units_a_year
+from prices.pricing.checks import (
+    CONFIRM_LABEL, NeedsConfirmation, check_figure, record_confirmation, units_a_year,
+)
 
-CONFIRM_LABEL = "I have checked this figure"
 
 
 class ConfirmCheckbox(forms.Widget):
@@ -151,11 +152,7 @@ class CheckedEstimateFormMixin:
         if self.cleaned_data.get("confirm_flags") == check.token:
             self.figure_check = check
             return
-        self.add_error(
-            None,
-            f"Nothing was saved: please check this figure. {check.summary} "
-            f"If it is right, tick “{CONFIRM_LABEL}” and save again; your name is kept with the estimate.",
-        )
+        self.add_error(None, NeedsConfirmation(check))
 
     def record_confirmation(self, user):
         record_confirmation(self.instance, self.figure_check, user)

@@ -108,13 +108,17 @@ def record_confirmation(estimate, check, user):
         estimate.flags_confirmed_by = user
 
 
+# The box an editor ticks to confirm a flagged figure, named in the message that asks for it.
+CONFIRM_LABEL = "I have checked this figure"
+
+
 class NeedsConfirmation(ValidationError):
     """A flagged figure given without the confirmation of that figure."""
 
     def __init__(self, check):
         super().__init__(
             f"Nothing was saved: please check this figure. {check.summary} If it is right, tick "
-            "“I have checked this figure” and save again; your name is kept with the estimate."
+            f"“{CONFIRM_LABEL}” and save again; your name is kept with the estimate."
         )
         self.check = check
 

@@ -7,7 +7,7 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from articles import catalogue_pages  # noqa: F401  (a therapy's page lists the articles that mention it)
-        from articles import views
+        from articles import page_cache, views
         from articles.models import Article
         from articles.queries import prepare_article
         from editorial import preview
@@ -17,3 +17,4 @@ class ArticlesConfig(AppConfig):
             return views.article_context(prepare_article(article, related))
 
         preview.register(Article, views.ARTICLE_TEMPLATE, build)
+        page_cache.connect()

@@ -44,6 +44,12 @@ class Article(ReviewedContent):
     def get_absolute_url(self):
         return reverse("articles:article_detail", args=[self.slug])
 
+    @property
+    def shows_cost_table(self):
+        """Whether the body holds the live cost table, which shows every
+        group's prices (read generously: the marker anywhere counts)."""
+        return COST_TABLE_MARKER in self.body
+
     # Addresses under /articles/ that are not articles (articles/urls.py).
     RESERVED_SLUGS = frozenset({"feed"})
 

@@ -6,8 +6,10 @@ from django.http import Http404
 from django.shortcuts import render
 
 from articles.models import Article
+from articles.page_cache import article_page_subjects
 from articles.queries import published_article, published_articles
 from articles.rendering import render_article_body
+from core import cache
 from core.sharing import canonical_query
 from editorial.public import public_page, redirect_renamed
 
@@ -40,4 +42,6 @@ def article_detail(request, slug):
         article = published_article(slug)
     except Http404:
         return redirect_renamed(request, Article, slug, published_articles())
+    if not article.shows_cost_table:
+        cache.page_depends_on(request, article_page_subjects(article))
     return render(request, ARTICLE_TEMPLATE, article_context(article, request.GET))

@@ -17,6 +17,20 @@ How a page stays fresh:
   theirs). Paths that send no signal (a queryset `update()`, raw SQL) call
   `content_changed()` themselves. Logins, sessions and lockouts are watched
   by nobody, so staff activity never empties the cache.
+- A page that shows only a few records can say so (`page_depends_on`),
+  naming them as *subjects* ("therapies.therapy:12"). Apps name the
+  subjects a change to their records touches (`watch_subjects`: a therapy
+  touches itself, its group, and the articles that mention it). Such a
+  change replaces the content version and the tokens of its subjects only;
+  a page that named its subjects is served while those tokens and the
+  *shared* version (replaced by every change no app has narrowed: a
+  reviewer's name, a price kind, a group) are unchanged. So approving one
+  therapy empties its page, its group's pages and every page that named no
+  subjects (lists, the home page, search), and leaves an unrelated article's
+  page stored. A narrowed page's subject tokens are read after it is
+  rendered, and it is stored only if the content version is still the one
+  read before rendering: a change committed meanwhile is either seen in that
+  version, or replaces subject tokens the stored page already holds.
 - Time changes pages too: content scheduled to go live or to expire, and
   approved revisions waiting for their go-live time. A page is stored only
   until the next such moment (and at most PAGE_CACHE_SECONDS; the apps
@@ -29,8 +43,8 @@ Page keys also hold a fingerprint of the release (code, templates, pinned
 requirements, static manifest) and of the settings a page shows, so a new
 release or setting never serves pages made by the old one.
 
-A hit is one cache round trip (the token and the page in one `get_many`) and
-no SQL. The cache is an optimisation: if it fails (Redis down or hung), the
+A hit is one cache round trip (the versions and the page in one `get_many`),
+two for a page that named its subjects, and no SQL. The cache is an optimisation: if it fails (Redis down or hung), the
 page is served uncached and the failure logged, never a 500.
 """
 
@@ -49,7 +63,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.core.signals import setting_changed
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.db.models import signals
 from django.http import HttpResponse
 from django.utils import timezone
@@ -63,7 +77,11 @@ logger = logging.getLogger(__name__)
 # request the cache serves, or the cache is off or failing).
 STATUS_HEADER = "X-Page-Cache"
 
+# Replaced by every change readers could see.
 VERSION_KEY = "content-version"
+# Replaced by every change not narrowed to subjects (watch_subjects).
+SHARED_VERSION_KEY = "content-version:shared"
+SUBJECT_VERSION_KEY = "content-version:subject:{}"
 PAGE_KEY = "page:{}"
 SCHEDULE_KEY = "schedule:{}"
 
@@ -132,19 +150,28 @@ def _new_token():
     return secrets.token_hex(8)
 
 
-def bump_content_version():
-    """Replace the content version now, so no stored page is served again.
-    Never raises: a failure is logged and retried on this process's next
-    request (other processes may serve stored pages until then, for at most
-    PAGE_CACHE_SECONDS)."""
+def bump_content_version(subjects=None):
+    """Replace the content version now, so no stored page made before is
+    served again: every page if `subjects` is None, otherwise the pages that
+    named none of their subjects or any of `subjects`. Never raises: a
+    failure is logged, and the next request of this process empties every
+    page before serving one (other processes may serve stored pages until
+    then, for at most PAGE_CACHE_SECONDS)."""
+    token = _new_token()
+    # The content version first: a page being rendered meanwhile that reads
+    # its subjects' tokens before this version sees the old tokens or is not
+    # stored (AnonymousPageCacheMiddleware._store_narrowed).
+    later = [SHARED_VERSION_KEY] if subjects is None else [SUBJECT_VERSION_KEY.format(s) for s in sorted(subjects)]
     try:
-        cache.set(VERSION_KEY, _new_token(), timeout=None)
+        cache.set(VERSION_KEY, token, timeout=None)
+        cache.set_many(dict.fromkeys(later, token), timeout=None)
     except Exception:
         health.bump_owed = True
         health.failed("replacing the content version after a change")
         logger.error("The content version could not be replaced after a change; stored pages may be out of date.")
     else:
-        health.bump_owed = False
+        if subjects is None:
+            health.bump_owed = False
 
 
 def content_changed(using=None):
@@ -154,7 +181,45 @@ def content_changed(using=None):
     Saves and deletes of watched models call this through signals. Call it
     yourself after a change that sends no signal: a queryset `update()`,
     `bulk_create`, raw SQL."""
-    transactions.once_on_commit(bump_content_version, using)
+    pending = _pending(using)
+    pending.everything = True
+    transactions.once_on_commit(pending.commit, using)
+
+
+def subjects_changed(subjects, using=None):
+    """Only the pages that show these subjects (and those that named none)
+    change, once the transaction commits."""
+    pending = _pending(using)
+    pending.subjects.update(subjects)
+    transactions.once_on_commit(pending.commit, using)
+
+
+class _PendingChanges:
+    """What the current transaction of one database connection (each thread
+    has its own) has changed, replaced in one go once it commits."""
+
+    def __init__(self):
+        self.everything = False
+        self.subjects = set()
+        # One object for the whole life of the connection: once_on_commit
+        # registers it once per transaction.
+        self.commit = self._bump
+
+    def _bump(self):
+        everything, subjects = self.everything, self.subjects
+        self.everything, self.subjects = False, set()
+        if everything:
+            bump_content_version()
+        elif subjects:
+            bump_content_version(subjects)
+
+
+def _pending(using):
+    connection = transaction.get_connection(using)
+    pending = getattr(connection, "_page_cache_pending", None)
+    if pending is None:
+        pending = connection._page_cache_pending = _PendingChanges()
+    return pending
 
 
 def connect_settings_signal():
@@ -168,27 +233,104 @@ def connect_settings_signal():
 # AppConfig.ready()): the cache names no app.
 
 _schedules = []
+# model -> functions naming the subjects a change to one of its records touches.
+_subject_finders = {}
 
 
-def _model_changed(sender, **kwargs):
-    content_changed(kwargs.get("using"))
+def subject(model, pk):
+    """The name of one record as a page's subject: "therapies.therapy:12"."""
+    return f"{model._meta.concrete_model._meta.label_lower}:{pk}"
 
 
-def _relation_changed(sender, action, **kwargs):
-    if action in ("post_add", "post_remove", "post_clear"):
-        content_changed(kwargs.get("using"))
+def subjects_of(record):
+    """The subjects a change to `record` touches, or None if it may touch
+    any page (its model is not narrowed, or a finder cannot tell)."""
+    finders = _subject_finders.get(type(record)._meta.concrete_model)
+    if not finders:
+        return None
+    found = set()
+    for finder in finders:
+        subjects = finder(record)
+        if subjects is None:
+            return None
+        found.update(subjects)
+    return found
+
+
+def _remember_subjects_before(sender, instance, raw=False, using=None, **kwargs):
+    # A change can take a record away from a subject (a therapy moving to
+    # another group): the pages of the subjects it had are touched too.
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    stored = sender._default_manager.using(using).filter(pk=instance.pk).first()
+    instance._page_cache_subjects_before = subjects_of(stored) if stored is not None else set()
+
+
+def _model_saved(sender, instance, using=None, **kwargs):
+    subjects = subjects_of(instance)
+    before = instance.__dict__.pop("_page_cache_subjects_before", set())
+    if subjects is None or before is None:
+        content_changed(using)
+    else:
+        subjects_changed(subjects | before, using)
+
+
+def _model_deleted(sender, using=None, **kwargs):
+    # What pointed at a deleted record is gone by now; every page is safer.
+    content_changed(using)
+
+
+def _relation_changed(sender, instance, action, model, pk_set=None, using=None, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    subjects = subjects_of(instance) if pk_set is not None else None
+    if subjects is not None:
+        for related in model._default_manager.using(using).filter(pk__in=pk_set):
+            related_subjects = subjects_of(related)
+            if related_subjects is None:
+                subjects = None
+                break
+            subjects |= related_subjects
+    if subjects is None:
+        content_changed(using)
+    else:
+        subjects_changed(subjects, using)
 
 
 def watch(*models):
     """Readers may see these models: a save, a delete or a change of their
-    many-to-many relations empties the cache on commit. Each model is
+    many-to-many relations empties the cache on commit (only the pages of
+    the subjects it touches, for a model narrowed with `watch_subjects`;
+    every page, for a delete). Each model is
     connected by name rather than listening to every model's signals: a
     delete signal with listeners stops Django's fast bulk deletes, which
     session clean-up and the lockout tables rely on."""
     for model in models:
-        signals.post_save.connect(_model_changed, sender=model, dispatch_uid="page_cache_saved")
-        signals.post_delete.connect(_model_changed, sender=model, dispatch_uid="page_cache_deleted")
+        signals.post_save.connect(_model_saved, sender=model, dispatch_uid="page_cache_saved")
+        signals.post_delete.connect(_model_deleted, sender=model, dispatch_uid="page_cache_deleted")
         signals.m2m_changed.connect(_relation_changed, sender=model, dispatch_uid="page_cache_relation")
+
+
+def watch_subjects(model, finder):
+    """A saved `model` record (or a change of its many-to-many relations)
+    touches only the subjects `finder(record)` names, as it is stored after
+    the change and as it was before; a finder that returns None means any
+    page. Several apps may add finders for one model (a therapy's articles
+    are the articles app's to name). Deletes still empty every page."""
+    model = model._meta.concrete_model
+    watch(model)
+    _subject_finders.setdefault(model, [])
+    if finder not in _subject_finders[model]:
+        _subject_finders[model].append(finder)
+    signals.pre_save.connect(_remember_subjects_before, sender=model, dispatch_uid="page_cache_before")
+
+
+def page_depends_on(request, subjects):
+    """The page being made for `request` shows only these subjects' content
+    (besides what every page shows: changes no app has narrowed empty it
+    too). Call it only when that is certain; a page that does not call it
+    is emptied by every change."""
+    request._page_cache_subjects = frozenset(subjects)
 
 
 def add_schedule(moments):
@@ -332,7 +474,7 @@ def _storable(request, response):
 
 
 def _rebuild(entry):
-    _token, _valid_until, status, headers, content = entry
+    _token, _valid_until, status, headers, content, _subjects = entry
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response[name] = value
@@ -356,12 +498,13 @@ class AnonymousPageCacheMiddleware:
             key = page_key(request)
         except DisallowedHost:
             return self._bypass(request)  # the site's usual 400 follows
+        now = timezone.now().timestamp()
         try:
-            token, entry = self._lookup(key)
+            versions, entry = self._lookup(key)
+            current = entry is not None and entry[1] > now and self._current(entry, versions)
         except CacheUnavailable:
             return self._bypass(request)
-        now = timezone.now().timestamp()
-        if entry is not None and entry[0] == token and entry[1] > now:
+        if current:
             response = _rebuild(entry)
             response[STATUS_HEADER] = "hit"
             return response
@@ -369,7 +512,7 @@ class AnonymousPageCacheMiddleware:
         response = self.get_response(request)
         # HEAD is served from a stored GET, never stored: its body may be gone.
         if request.method == "GET" and _storable(request, response):
-            self._store(key, token, response, now, seconds)
+            self._store(key, versions, request, response, now, seconds)
         response[STATUS_HEADER] = "miss"
         return response
 
@@ -379,28 +522,45 @@ class AnonymousPageCacheMiddleware:
         return response
 
     def _lookup(self, key):
-        """(the current content version, the stored entry or None): one round trip."""
+        """((the content version, the shared version), the stored entry or
+        None): one round trip."""
         if health.bump_owed:
             bump_content_version()
             if health.bump_owed:
                 raise CacheUnavailable
-        found = _shared("reading a page", "get_many", [VERSION_KEY, key])
-        token = found.get(VERSION_KEY)
-        if token is None:
-            # No version yet (a new or emptied cache): start one. If another
-            # request started one first, use theirs.
-            token = _new_token()
-            if not _shared("starting the content version", "add", VERSION_KEY, token, timeout=None):
-                token = _shared("reading the content version", "get", VERSION_KEY) or token
-        return token, found.get(key)
+        found = _shared("reading a page", "get_many", [VERSION_KEY, SHARED_VERSION_KEY, key])
+        versions = tuple(found.get(name) or self._start(name) for name in (VERSION_KEY, SHARED_VERSION_KEY))
+        return versions, found.get(key)
 
-    def _store(self, key, token, response, now, seconds):
+    def _start(self, name):
+        """A version for a new or emptied cache. If another request started
+        one first, theirs."""
+        token = _new_token()
+        if not _shared("starting the content version", "add", name, token, timeout=None):
+            token = _shared("reading the content version", "get", name) or token
+        return token
+
+    def _current(self, entry, versions):
+        token, *_, subjects = entry
+        if subjects is None:
+            return token == versions[0]
+        shared, subject_tokens = subjects
+        if shared != versions[1]:
+            return False
+        found = _shared("reading a page's subjects", "get_many", list(subject_tokens))
+        return all(found.get(name) == value for name, value in subject_tokens.items())
+
+    def _store(self, key, versions, request, response, now, seconds):
+        token = versions[0]
         try:
             next_change = _next_change_timestamp(token, now)
+            subjects = self._subject_tokens(request, token)
         except CacheUnavailable:
             return
         except DatabaseError:
             logger.exception("The schedule could not be read; the page was not stored.")
+            return
+        if subjects is False:
             return
         # Pages also say things that change with the date (a review overdue,
         # a price out of date), so no page outlasts the day it was made on.
@@ -410,11 +570,40 @@ class AnonymousPageCacheMiddleware:
         if valid_until - now < 1:
             return  # a scheduled change is due now: render until it has been applied
         headers = [(name, value) for name, value in response.items() if name != STATUS_HEADER]
-        entry = (token, valid_until, response.status_code, headers, response.content)
+        narrowed = None if subjects is None else (versions[1], subjects)
+        entry = (token, valid_until, response.status_code, headers, response.content, narrowed)
         try:
             _shared("storing a page", "set", key, entry, timeout=math.ceil(valid_until - now))
         except CacheUnavailable:
             pass
+
+    def _subject_tokens(self, request, token):
+        """For a page that named its subjects (page_depends_on): their tokens
+        as {key: token}, or False if the page must not be stored; None for
+        any other page.
+
+        Read after rendering, subjects first and the content version last
+        (the reverse of bump_content_version's order): if the version is
+        still the one read before rendering, no change has been bumped
+        since, so a change committed while rendering replaces these tokens
+        later. A token missing from the cache is started here; one started
+        by someone else meanwhile may be a change's, so then nothing is
+        stored."""
+        subjects = getattr(request, "_page_cache_subjects", None)
+        if subjects is None:
+            return None
+        names = [SUBJECT_VERSION_KEY.format(s) for s in sorted(subjects)]
+        found = _shared("reading a page's subjects", "get_many", [*names, VERSION_KEY])
+        if found.get(VERSION_KEY) != token:
+            return False
+        tokens = {}
+        for name in names:
+            tokens[name] = found.get(name)
+            if tokens[name] is None:
+                tokens[name] = _new_token()
+                if not _shared("starting a subject's version", "add", name, tokens[name], timeout=None):
+                    return False
+        return tokens
 
 
 # --- Values computed from content --------------------------------------------------------

@@ -10,6 +10,7 @@ class PricesConfig(AppConfig):
         from prices import catalogue_pages  # noqa: F401
 
         from core import cache, middleware
+        from prices import page_cache
         from prices.admin.uploads import price_upload_limit
 
         # Price files are uploaded whole: the upload page may receive more than any other.
@@ -17,3 +18,4 @@ class PricesConfig(AppConfig):
 
         # Readers see prices: a new, withdrawn or corrected estimate empties the page cache.
         cache.watch(*self.get_models(include_auto_created=True))
+        page_cache.connect()

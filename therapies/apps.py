@@ -7,7 +7,7 @@ class TherapiesConfig(AppConfig):
 
     def ready(self):
         from editorial import preview
-        from therapies import queries, views
+        from therapies import page_cache, queries, views
         from therapies.models import CATEGORY_PROXIES, Category, Therapy
 
         preview.register(
@@ -21,3 +21,4 @@ class TherapiesConfig(AppConfig):
                 views.CATEGORY_TEMPLATE,
                 lambda category, m2m: views.category_context(queries.prepare_category(category)),
             )
+        page_cache.connect()

@@ -15,6 +15,8 @@ from django.urls import reverse
 from therapies import extensions, queries
 from therapies.forms import TherapyFilterForm
 from therapies.models import Category, Therapy
+from therapies.page_cache import therapy_page_subjects
+from core import cache
 from core.sharing import canonical_query
 from editorial.public import permanent_redirect_keeping_query, public_page, redirect_renamed
 
@@ -106,6 +108,7 @@ def therapy_detail(request, slug):
             if meant is None:
                 raise
             return permanent_redirect_keeping_query(request, meant.get_absolute_url())
+    cache.page_depends_on(request, therapy_page_subjects(therapy))
     return render(request, THERAPY_TEMPLATE, therapy_context(therapy, request.GET))
 
 

@@ -319,3 +319,154 @@ def test_an_edited_site_text_shows_on_the_home_page(client, make_site_page):
     text.save()
 
     assert "MS affects the nerves." in page(next_request(client, "/")).text
+
+
+# --- A change empties the pages that show it, and only those -------------------------------------
+
+
+def still_stored(client, url):
+    response = client.get(url)
+    assert response[STATUS_HEADER] == "hit", f"{url} was emptied by a change it does not show"
+    return response
+
+
+@pytest.fixture
+def two_groups(make_category, make_therapy, make_article, make_estimate):
+    """Two groups of priced medicines, an article that mentions one medicine
+    of the first and one that mentions a medicine of the second."""
+    first, second = make_category(name="First group", slug="first-group"), make_category(name="Other group", slug="other-group")
+    approved = make_therapy(generic_name="approvimab", slug="approvimab", category=first, summary="The approved summary.")
+    neighbour = make_therapy(generic_name="neighbourmab", slug="neighbourmab", category=first)
+    unrelated = make_therapy(generic_name="elsewhereimab", slug="elsewhereimab", category=second)
+    for therapy in (approved, neighbour, unrelated):
+        make_estimate(therapy)
+    mentioning = make_article(slug="mentions-approvimab", body="About one medicine.")
+    mentioning.related_therapies.add(approved)
+    unrelated_article = make_article(slug="mentions-elsewhereimab", body="About another medicine.")
+    unrelated_article.related_therapies.add(unrelated)
+    return approved, neighbour, unrelated
+
+
+SHOWS_APPROVIMAB = [
+    "/therapies/approvimab/",
+    "/therapies/neighbourmab/",  # its group's range is made from approvimab's figures too
+    "/categories/first-group/",
+    "/articles/mentions-approvimab/",
+    "/therapies/",
+    "/",
+]
+DOES_NOT_SHOW_APPROVIMAB = ["/therapies/elsewhereimab/", "/articles/mentions-elsewhereimab/"]
+
+
+def test_approving_one_therapy_empties_the_pages_that_show_it_and_leaves_an_unrelated_article_stored(
+    client, two_groups, editor_user, reviewer
+):
+    approved, *_ = two_groups
+    for url in SHOWS_APPROVIMAB + DOES_NOT_SHOW_APPROVIMAB:
+        served_from_cache(client, url)
+
+    approved.generic_name = "approvimab renamed"
+    workflow.save_edit(approved, editor_user)
+    workflow.approve(Therapy.objects.get(pk=approved.pk), reviewer)
+
+    for url in SHOWS_APPROVIMAB:
+        response = next_request(client, url)
+        if url in ("/therapies/approvimab/", "/articles/mentions-approvimab/", "/therapies/"):
+            assert "approvimab renamed" in page(response).text.lower(), url
+    for url in DOES_NOT_SHOW_APPROVIMAB:
+        still_stored(client, url)
+
+
+def test_a_new_price_empties_the_pages_of_its_group_and_not_the_others(client, two_groups, make_estimate):
+    approved, *_ = two_groups
+    for url in SHOWS_APPROVIMAB + DOES_NOT_SHOW_APPROVIMAB:
+        served_from_cache(client, url)
+
+    make_estimate(approved, low=Decimal("91000"), high=Decimal("95000"), as_of=timezone.localdate())
+
+    assert "US$91,000 to US$95,000 a year" in page(next_request(client, "/therapies/approvimab/")).text
+    # The neighbour's page shows the group's range, which now reaches up to approvimab's new figure.
+    assert "US$95,000" in page(next_request(client, "/therapies/neighbourmab/")).text
+    for url in DOES_NOT_SHOW_APPROVIMAB:
+        still_stored(client, url)
+
+
+def test_a_therapy_moving_group_empties_the_pages_of_both_groups(client, two_groups, make_estimate):
+    approved, neighbour, unrelated = two_groups
+    for url in ["/therapies/neighbourmab/", "/therapies/elsewhereimab/"]:
+        served_from_cache(client, url)
+
+    approved.category = unrelated.category
+    approved.save()
+
+    # Both groups' ranges changed: the one it left and the one it joined.
+    next_request(client, "/therapies/neighbourmab/")
+    next_request(client, "/therapies/elsewhereimab/")
+
+
+def test_a_therapy_leaving_the_site_leaves_the_articles_that_mention_it(client, two_groups, reviewer):
+    approved, *_ = two_groups
+    assert "approvimab" in served_from_cache(client, "/articles/mentions-approvimab/")
+    served_from_cache(client, "/articles/mentions-elsewhereimab/")
+
+    workflow.unpublish(approved, reviewer, "Withdrawn from the market.")
+
+    assert "approvimab" not in page(next_request(client, "/articles/mentions-approvimab/")).text
+    still_stored(client, "/articles/mentions-elsewhereimab/")
+
+
+def test_an_article_showing_the_cost_table_is_emptied_by_any_price(client, two_groups, make_article, make_estimate):
+    _, _, unrelated = two_groups
+    make_article(slug="with-costs", body="Every group's prices:\n\n[[cost-table]]\n")
+    served_from_cache(client, "/articles/with-costs/")
+
+    make_estimate(unrelated, low=Decimal("10000"), high=Decimal("20000"), as_of=timezone.localdate())
+
+    next_request(client, "/articles/with-costs/")
+
+
+def test_an_article_newly_mentioning_a_therapy_shows_on_the_therapys_page(client, two_groups):
+    _, neighbour, _ = two_groups
+    from articles.models import Article
+
+    assert "mentions-approvimab" not in served_from_cache(client, "/therapies/neighbourmab/")
+    served_from_cache(client, "/therapies/elsewhereimab/")
+
+    Article.objects.get(slug="mentions-approvimab").related_therapies.add(neighbour)
+
+    assert "/articles/mentions-approvimab/" in next_request(client, "/therapies/neighbourmab/").content.decode()
+    still_stored(client, "/therapies/elsewhereimab/")
+
+
+def test_a_reviewers_name_is_on_every_page_so_a_change_to_it_empties_the_narrowed_ones_too(
+    client, two_groups, reviewer
+):
+    for url in DOES_NOT_SHOW_APPROVIMAB:
+        served_from_cache(client, url)
+
+    StaffProfile.objects.update_or_create(user=reviewer, defaults={"display_name": "Dr New Name"})
+
+    for url in DOES_NOT_SHOW_APPROVIMAB:
+        next_request(client, url)
+
+
+def test_a_change_committed_while_a_narrowed_page_is_made_is_not_stored_in_it(client, two_groups, monkeypatch):
+    """The page was read before the change and finished after it: it must
+    not be kept, or readers would see the old text until the next change."""
+    from articles import views
+    from articles.models import Article
+
+    real_context = views.article_context
+
+    def changed_meanwhile(article, query=None):
+        context = real_context(article, query)
+        Article.objects.filter(pk=article.pk).update(standfirst="The new standfirst.")
+        Article.objects.get(pk=article.pk).save()  # committed (and bumped) while the old page is still being made
+        return context
+
+    monkeypatch.setattr(views, "article_context", changed_meanwhile)
+    first = client.get("/articles/mentions-elsewhereimab/")
+    monkeypatch.setattr(views, "article_context", real_context)
+    assert first[STATUS_HEADER] == "miss" and "The new standfirst." not in page(first).text
+
+    assert "The new standfirst." in page(next_request(client, "/articles/mentions-elsewhereimab/")).text

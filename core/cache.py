@@ -43,6 +43,11 @@ Page keys also hold a fingerprint of the release (code, templates, pinned
 requirements, static manifest) and of the settings a page shows, so a new
 release or setting never serves pages made by the old one.
 
+A stored page holds its body as rendered and, where it may be compressed,
+gzip-compressed once when it is stored (core/compression.py): both in the one
+entry, under the one token, so neither outlives the other, and a hit
+compresses nothing.
+
 A hit is one cache round trip (the versions and the page in one `get_many`),
 two for a page that named its subjects, and no SQL. The cache is an optimisation: if it fails (Redis down or hung), the
 page is served uncached and the failure logged, never a 500.
@@ -68,7 +73,7 @@ from django.db.models import signals
 from django.http import HttpResponse
 from django.utils import timezone
 
-from core import transactions
+from core import compression, transactions
 
 logger = logging.getLogger(__name__)
 
@@ -474,10 +479,11 @@ def _storable(request, response):
 
 
 def _rebuild(entry):
-    _token, _valid_until, status, headers, content, _subjects = entry
-    response = HttpResponse(content, status=status)
+    _token, _valid_until, status, headers, bodies, _subjects = entry
+    response = HttpResponse(bodies[compression.IDENTITY], status=status)
     for name, value in headers:
         response[name] = value
+    compression.offer(response, bodies)
     return response
 
 
@@ -571,7 +577,7 @@ class AnonymousPageCacheMiddleware:
             return  # a scheduled change is due now: render until it has been applied
         headers = [(name, value) for name, value in response.items() if name != STATUS_HEADER]
         narrowed = None if subjects is None else (versions[1], subjects)
-        entry = (token, valid_until, response.status_code, headers, response.content, narrowed)
+        entry = (token, valid_until, response.status_code, headers, compression.encoded_bodies(response), narrowed)
         try:
             _shared("storing a page", "set", key, entry, timeout=math.ceil(valid_until - now))
         except CacheUnavailable:

@@ -118,6 +118,11 @@ MIDDLEWARE = [
     # 304 Not Modified for a request whose If-None-Match / If-Modified-Since
     # matches, stored pages included: above the page cache, so a hit is checked too.
     "django.middleware.http.ConditionalGetMiddleware",
+    # gzip for anonymous readers' pages only (core/compression.py says why:
+    # BREACH). Below the conditional GET, so its 304 answers to the
+    # compressed page's weak ETag; above the page cache, so a stored page goes
+    # out in its stored compressed form rather than being compressed per hit.
+    "core.compression.CompressionMiddleware",
     # Anonymous readers' pages from the cache, before sessions and logins get
     # involved (core/cache.py says why a stored page is never out of date).
     "core.cache.AnonymousPageCacheMiddleware",

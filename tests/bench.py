@@ -546,6 +546,29 @@ def _p99(result):
     return f"{result['p99']:.1f}" if result.get("p99") is not None else "-"
 
 
+FIRST_VIEW_TARGET_KB = 45
+
+
+def first_view_report(port):
+    """The home page's first view, as a browser downloads it (tests/first_view.py):
+    each file's transferred size (headers included), then the total against
+    the target. The page is asked for twice first, so the figure is a stored
+    page's, as most readers get it."""
+    from tests.first_view import BROWSER_ACCEPT_ENCODING, first_view
+
+    for _ in range(2):
+        first_view(port)
+    rows = first_view(port)
+    total_kb = sum(size for _, _, size in rows) / 1024
+    lines = [f"  {size / 1024:6.1f} KB  {encoding:5} {path}" for path, encoding, size in rows]
+    verdict = "OK" if total_kb <= FIRST_VIEW_TARGET_KB else "OVER"
+    return "\n".join([
+        f"home page first view: {total_kb:.1f} KB transferred (target <= {FIRST_VIEW_TARGET_KB} KB) [{verdict}]",
+        *lines,
+        f"  (Accept-Encoding: {BROWSER_ACCEPT_ENCODING}, as Chromium sends it; headers included; the stored page)",
+    ])
+
+
 def serving_main():
     import re
 
@@ -560,6 +583,7 @@ def serving_main():
         prepare(env)
         with Gunicorn(env, workdir, workers=1, name="probe") as server:
             _, _, body = get(server.port, "/")
+            first_view = first_view_report(server.port)
         match = re.search(rb'href="(/static/css/site\.[0-9a-f]{12}\.css)"', body)
         if not match:
             sys.exit("The home page does not link a hash-named css/site.css; is the manifest storage on?")
@@ -599,6 +623,7 @@ def serving_main():
               f"than the baseline): {'all met' if all_met else 'NOT all met'}. Load from {client}, "
               f"{SERVING_CONNECTIONS} connections, {SERVING_SECONDS} s a page after {SERVING_WARMUP_SECONDS} s warm-up, "
               f"client and server sharing {os.cpu_count()} CPUs; uncached is MSINFO_PAGE_CACHE_SECONDS=0.")
+        print(first_view)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

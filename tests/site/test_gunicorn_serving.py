@@ -3,6 +3,7 @@ runs it: DEBUG off, static files collected and served by WhiteNoise, against
 a throwaway migrated SQLite database (tests/serving.py, a copy of one made
 once per run: tests/prepared_sites.py)."""
 
+import gzip
 import http.client
 import re
 import subprocess
@@ -61,6 +62,32 @@ def test_pages_and_static_files_are_served_without_naming_the_server(site):
     assert any(re.search(rf'"GET / HTTP/1\.1" 200 {len(body)} \d+ms ', line) for line in home)
     stylesheet = [line for line in access if line not in home]
     assert re.search(rf'"GET /static/css/site\.[0-9a-f]{{12}}\.css HTTP/1\.1" 200 {len(css_body)} \d+ms ', stylesheet[0])
+
+
+def test_pages_go_out_gzip_compressed_and_static_files_brotli_compressed(site):
+    workdir, env = site
+    browser = {"Accept-Encoding": "gzip, deflate, br, zstd"}
+    with Gunicorn(env, workdir, workers=1, name="compressed") as server:
+        _, headers, identity = get(server.port, "/")
+        compressed = [get(server.port, "/", browser) for _ in range(2)]
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        connection.request("HEAD", "/", headers=browser)
+        head = connection.getresponse()
+        head_headers, head_body = {k.lower(): v for k, v in head.getheaders()}, head.read()
+        connection.close()
+        css = re.search(rb'href="(/static/css/site\.[0-9a-f]{12}\.css)"', identity).group(1).decode()
+        _, css_headers, css_body = get(server.port, css, browser)
+
+    assert "content-encoding" not in headers and "Accept-Encoding" in headers["vary"]
+    for status, page_headers, body in compressed:
+        assert status == 200 and page_headers["content-encoding"] == "gzip"
+        assert gzip.decompress(body) == identity and int(page_headers["content-length"]) == len(body)
+    assert compressed[1][1]["x-page-cache"] == "hit"
+    # A HEAD says what the GET would send, and sends no body.
+    assert head_headers["content-encoding"] == "gzip" and head_body == b""
+    assert head_headers["content-length"] == compressed[1][1]["content-length"]
+    # collectstatic made .br files (the Brotli package), and WhiteNoise serves them.
+    assert css_headers["content-encoding"] == "br" and int(css_headers["content-length"]) == len(css_body)
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Site machinery"
 
     def ready(self):
-        from core import cache
+        from core import page_keys
 
-        cache.connect_settings_signal()
+        page_keys.connect_settings_signal()

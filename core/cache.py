@@ -12,14 +12,14 @@ How a page stays fresh:
   rendered from the old rows while the change was uncommitted carries the
   old token.)
 - The token changes through model signals for every model readers may see:
-  each app that holds such models names them with `watch()` (the editorial
+  each app that holds such models names them with `core.watching.watch()` (the editorial
   engine its own and the reviewed content's, editorial/changes.py; prices
   theirs). Paths that send no signal (a queryset `update()`, raw SQL) call
   `content_changed()` themselves. Logins, sessions and lockouts are watched
   by nobody, so staff activity never empties the cache.
 - A page that shows only a few records can say so (`page_depends_on`),
   naming them as *subjects* ("therapies.therapy:12"). Apps name the
-  subjects a change to their records touches (`watch_subjects`: a therapy
+  subjects a change to their records touches (`core.watching.watch_subjects`: a therapy
   touches itself, its group, and the articles that mention it). Such a
   change replaces the content version and the tokens of its subjects only;
   a page that named its subjects is served while those tokens and the
@@ -39,7 +39,7 @@ How a page stays fresh:
   request also applies it (editorial.public.public_page), which replaces
   the token.
 
-Page keys also hold a fingerprint of the release (code, templates, pinned
+Page keys (core.page_keys) also hold a fingerprint of the release (code, templates, pinned
 requirements, static manifest) and of the settings a page shows, so a new
 release or setting never serves pages made by the old one.
 
@@ -54,26 +54,21 @@ page is served uncached and the failure logged, never a 500.
 """
 
 import datetime
-import functools
-import hashlib
 import logging
 import math
 import secrets
 import time
-from importlib import import_module
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
-from django.core.signals import setting_changed
 from django.db import DatabaseError, transaction
-from django.db.models import signals
 from django.http import HttpResponse
 from django.utils import timezone
 
 from core import compression, transactions
+from core.page_keys import page_key
 
 logger = logging.getLogger(__name__)
 
@@ -84,10 +79,9 @@ STATUS_HEADER = "X-Page-Cache"
 
 # Replaced by every change readers could see.
 VERSION_KEY = "content-version"
-# Replaced by every change not narrowed to subjects (watch_subjects).
+# Replaced by every change not narrowed to subjects (core.watching.watch_subjects).
 SHARED_VERSION_KEY = "content-version:shared"
 SUBJECT_VERSION_KEY = "content-version:subject:{}"
-PAGE_KEY = "page:{}"
 SCHEDULE_KEY = "schedule:{}"
 
 # Staff pages, previews of unpublished work and the health check are never
@@ -227,107 +221,12 @@ def _pending(using):
     return pending
 
 
-def connect_settings_signal():
-    """Called once the app registry is ready (CoreConfig.ready)."""
-    setting_changed.connect(_settings_changed, dispatch_uid="page_cache_settings")
-
-
 # --- Which changes count -----------------------------------------------------------------
-# The apps that hold what readers see say which of their models count, and
-# what time alone will change, through watch() and add_schedule() (from their
-# AppConfig.ready()): the cache names no app.
+# The apps that hold what readers see say which of their models count
+# (core.watching) and what time alone will change (add_schedule(), from
+# their AppConfig.ready()): the cache names no app.
 
 _schedules = []
-# model -> functions naming the subjects a change to one of its records touches.
-_subject_finders = {}
-
-
-def subject(model, pk):
-    """The name of one record as a page's subject: "therapies.therapy:12"."""
-    return f"{model._meta.concrete_model._meta.label_lower}:{pk}"
-
-
-def subjects_of(record):
-    """The subjects a change to `record` touches, or None if it may touch
-    any page (its model is not narrowed, or a finder cannot tell)."""
-    finders = _subject_finders.get(type(record)._meta.concrete_model)
-    if not finders:
-        return None
-    found = set()
-    for finder in finders:
-        subjects = finder(record)
-        if subjects is None:
-            return None
-        found.update(subjects)
-    return found
-
-
-def _remember_subjects_before(sender, instance, raw=False, using=None, **kwargs):
-    # A change can take a record away from a subject (a therapy moving to
-    # another group): the pages of the subjects it had are touched too.
-    if raw or instance._state.adding or instance.pk is None:
-        return
-    stored = sender._default_manager.using(using).filter(pk=instance.pk).first()
-    instance._page_cache_subjects_before = subjects_of(stored) if stored is not None else set()
-
-
-def _model_saved(sender, instance, using=None, **kwargs):
-    subjects = subjects_of(instance)
-    before = instance.__dict__.pop("_page_cache_subjects_before", set())
-    if subjects is None or before is None:
-        content_changed(using)
-    else:
-        subjects_changed(subjects | before, using)
-
-
-def _model_deleted(sender, using=None, **kwargs):
-    # What pointed at a deleted record is gone by now; every page is safer.
-    content_changed(using)
-
-
-def _relation_changed(sender, instance, action, model, pk_set=None, using=None, **kwargs):
-    if action not in ("post_add", "post_remove", "post_clear"):
-        return
-    subjects = subjects_of(instance) if pk_set is not None else None
-    if subjects is not None:
-        for related in model._default_manager.using(using).filter(pk__in=pk_set):
-            related_subjects = subjects_of(related)
-            if related_subjects is None:
-                subjects = None
-                break
-            subjects |= related_subjects
-    if subjects is None:
-        content_changed(using)
-    else:
-        subjects_changed(subjects, using)
-
-
-def watch(*models):
-    """Readers may see these models: a save, a delete or a change of their
-    many-to-many relations empties the cache on commit (only the pages of
-    the subjects it touches, for a model narrowed with `watch_subjects`;
-    every page, for a delete). Each model is
-    connected by name rather than listening to every model's signals: a
-    delete signal with listeners stops Django's fast bulk deletes, which
-    session clean-up and the lockout tables rely on."""
-    for model in models:
-        signals.post_save.connect(_model_saved, sender=model, dispatch_uid="page_cache_saved")
-        signals.post_delete.connect(_model_deleted, sender=model, dispatch_uid="page_cache_deleted")
-        signals.m2m_changed.connect(_relation_changed, sender=model, dispatch_uid="page_cache_relation")
-
-
-def watch_subjects(model, finder):
-    """A saved `model` record (or a change of its many-to-many relations)
-    touches only the subjects `finder(record)` names, as it is stored after
-    the change and as it was before; a finder that returns None means any
-    page. Several apps may add finders for one model (a therapy's articles
-    are the articles app's to name). Deletes still empty every page."""
-    model = model._meta.concrete_model
-    watch(model)
-    _subject_finders.setdefault(model, [])
-    if finder not in _subject_finders[model]:
-        _subject_finders[model].append(finder)
-    signals.pre_save.connect(_remember_subjects_before, sender=model, dispatch_uid="page_cache_before")
 
 
 def page_depends_on(request, subjects):
@@ -396,61 +295,6 @@ def _is_anonymous_read(request):
     if "HTTP_AUTHORIZATION" in request.META:
         return False
     return not request.path.startswith(NEVER_CACHED_PATHS)
-
-
-# --- Page keys ---------------------------------------------------------------------------
-
-# Settings that change what a page says. A page made under other values
-# (before a restart with new settings) is not served.
-PAGE_SETTINGS = (
-    "PRICE_STALENESS_MONTHS", "REVIEW_INTERVAL_MONTHS", "EMERGING_REVIEW_INTERVAL_MONTHS", "TIME_ZONE",
-    "LANGUAGE_CODE", "STATIC_URL", "DEBUG", "SITE_URL", "MSINFO_DATA_LICENCE_NAME", "MSINFO_DATA_LICENCE_URL",
-)
-
-
-@functools.cache
-def code_fingerprint():
-    """A hash of what makes the HTML besides the content: the project's own
-    code and templates, the pinned requirements and the static files'
-    manifest (pages name the static files by content hash). Pages stored by
-    a previous release are not served by the next one, and app servers
-    running the same release share their pages. Read once per process."""
-    from django.apps import apps
-
-    base = Path(settings.BASE_DIR)
-    roots = {Path(config.path) for config in apps.get_app_configs() if Path(config.path).is_relative_to(base)}
-    roots |= {Path(folder) for engine in settings.TEMPLATES for folder in engine.get("DIRS", [])}
-    roots |= {Path(path) for path in import_module(settings.ROOT_URLCONF.split(".")[0]).__path__}
-    files = sorted(path for root in roots for path in root.rglob("*") if path.suffix in (".py", ".html"))
-    files.append(base / "requirements.txt")
-    if settings.STATIC_ROOT:
-        files.append(Path(settings.STATIC_ROOT) / "staticfiles.json")
-    digest = hashlib.sha256()
-    for path in files:
-        if path.is_file():
-            digest.update(str(path.relative_to(base) if path.is_relative_to(base) else path.name).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-@functools.cache
-def page_fingerprint():
-    values = repr([getattr(settings, name, None) for name in PAGE_SETTINGS])
-    return hashlib.sha256(f"{code_fingerprint()}|{values}".encode()).hexdigest()[:16]
-
-
-def _settings_changed(setting, **kwargs):
-    # Tests change settings while the process runs; a server restarts for it.
-    if setting in PAGE_SETTINGS:
-        page_fingerprint.cache_clear()
-
-
-def page_key(request):
-    """The page's address, whole (scheme, host, path, query string), and the
-    release and settings it is made with, hashed so any length makes a short
-    key. Raises DisallowedHost for a host the site does not serve."""
-    address = f"{page_fingerprint()}|{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return PAGE_KEY.format(hashlib.sha256(address.encode()).hexdigest())
 
 
 def _storable(request, response):

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, signals
 
-from core import cache
+from core import cache, watching
 from editorial.models import EditorialStatus, Reference, ReviewDecision, Revision, reviewed_models
 
 # Fields of a user account that readers can see, through reviewer credits.
@@ -58,18 +58,18 @@ def _user_deleted(sender, using=None, **kwargs):
 
 def _content_object_subjects(record):
     """A revision or a source belongs to one page's record: it touches what
-    that record touches, if its app has said (core.cache.watch_subjects),
+    that record touches, if its app has said (core.watching.watch_subjects),
     and every page otherwise."""
     model = ContentType.objects.get_for_id(record.content_type_id).model_class()
     owner = model._default_manager.filter(pk=record.object_id).first() if model is not None else None
-    return cache.subjects_of(owner) if owner is not None else None
+    return watching.subjects_of(owner) if owner is not None else None
 
 
 def connect():
     """Called once the app registry is ready (EditorialConfig.ready)."""
-    cache.watch(*reader_visible_models())
+    watching.watch(*reader_visible_models())
     for model in (Revision, Reference, Reference.history.model):
-        cache.watch_subjects(model, _content_object_subjects)
+        watching.watch_subjects(model, _content_object_subjects)
     cache.add_schedule(scheduled_moments)
     user_model = get_user_model()
     signals.post_save.connect(_user_saved, sender=user_model, dispatch_uid="page_cache_user_saved")

@@ -9,7 +9,7 @@ class PricesConfig(AppConfig):
         # The catalogue's pages show prices through therapies.extensions.
         from prices import catalogue_pages  # noqa: F401
 
-        from core import cache, middleware
+        from core import middleware, watching
         from prices import page_cache
         from prices.admin.uploads import price_upload_limit
 
@@ -17,5 +17,5 @@ class PricesConfig(AppConfig):
         middleware.allow_larger_body("admin:prices_priceimport_upload", price_upload_limit)
 
         # Readers see prices: a new, withdrawn or corrected estimate empties the page cache.
-        cache.watch(*self.get_models(include_auto_created=True))
+        watching.watch(*self.get_models(include_auto_created=True))
         page_cache.connect()

@@ -2,7 +2,7 @@
 a medicine's figure shows on its page and in its group's range, which the
 pages of the group's other medicines show too."""
 
-from core import cache
+from core import watching
 from therapies.models import Category
 from therapies.page_cache import therapy_page_subjects
 from prices.models import CostEstimate
@@ -11,15 +11,15 @@ from prices.models import CostEstimate
 def _estimate_subjects(estimate):
     if estimate.therapy_id:
         return therapy_page_subjects(estimate.therapy)
-    return {cache.subject(Category, estimate.category_id)}
+    return {watching.subject(Category, estimate.category_id)}
 
 
 def _historical_subjects(record):
-    return cache.subjects_of(record.instance)
+    return watching.subjects_of(record.instance)
 
 
 def connect():
     """Called once the app registry is ready (PricesConfig.ready). Countries,
     kinds and the rest are not narrowed: they show on many pages."""
-    cache.watch_subjects(CostEstimate, _estimate_subjects)
-    cache.watch_subjects(CostEstimate.history.model, _historical_subjects)
+    watching.watch_subjects(CostEstimate, _estimate_subjects)
+    watching.watch_subjects(CostEstimate.history.model, _historical_subjects)

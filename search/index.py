@@ -27,7 +27,7 @@ nothing of search.
 
 The signals are connected per model (the indexed models and their proxies),
 not for every sender: a post_delete listener for every model would stop
-Django's fast bulk deletes everywhere (see core.cache.watch).
+Django's fast bulk deletes everywhere (see core.watching.watch).
 
 `rebuild()` writes the whole index again (the rebuild_search_index command,
 and after `migrate` when the index is empty but live content exists)."""

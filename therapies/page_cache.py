@@ -1,7 +1,7 @@
 """Which stored pages a change to the catalogue touches (core.cache's
 subjects), so approving one medicine does not empty every page."""
 
-from core import cache
+from core import watching
 from therapies.models import Category, Therapy, TherapyForm
 
 
@@ -9,7 +9,7 @@ def therapy_page_subjects(therapy):
     """What a therapy's page shows besides what every page shows: the
     therapy itself (its forms, sources, prices, the articles that mention
     it), and its group, whose price range is made from every medicine in it."""
-    return {cache.subject(Therapy, therapy.pk), cache.subject(Category, therapy.category_id)}
+    return {watching.subject(Therapy, therapy.pk), watching.subject(Category, therapy.category_id)}
 
 
 def _form_subjects(form):
@@ -18,14 +18,14 @@ def _form_subjects(form):
 
 def _historical_subjects(record):
     # A history row is written with each save: what its record touches.
-    return cache.subjects_of(record.instance)
+    return watching.subjects_of(record.instance)
 
 
 def connect():
     """Called once the app registry is ready (TherapiesConfig.ready). Groups
     are not narrowed: their names and whether they are published show on
     many pages, so a change to one empties every page."""
-    cache.watch_subjects(Therapy, therapy_page_subjects)
-    cache.watch_subjects(TherapyForm, _form_subjects)
+    watching.watch_subjects(Therapy, therapy_page_subjects)
+    watching.watch_subjects(TherapyForm, _form_subjects)
     for model in (Therapy, TherapyForm):
-        cache.watch_subjects(model.history.model, _historical_subjects)
+        watching.watch_subjects(model.history.model, _historical_subjects)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.views.decorators.http import condition, require_safe
 
-from core.cache import code_fingerprint
+from core.page_keys import code_fingerprint
 from core.site_url import absolute_url
 from editorial.models import live_q
 from editorial.public import public_page

@@ -21,7 +21,7 @@ from core import cache as page_cache
 from core.cache import STATUS_HEADER, VERSION_KEY, AnonymousPageCacheMiddleware
 from tests.conftest import clock_at
 from tests.page_helpers import page
-from core import markup
+from core import markup, page_keys
 
 pytestmark = pytest.mark.django_db
 
@@ -485,9 +485,9 @@ def test_a_new_release_does_not_serve_the_pages_of_the_last_one(settings, tmp_pa
     templates.mkdir()
     (templates / "page.html").write_text("<p>Before.</p>")
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [templates]}]
-    before = page_cache.code_fingerprint.__wrapped__()
-    assert page_cache.code_fingerprint.__wrapped__() == before  # the same release: the same pages
+    before = page_keys.code_fingerprint.__wrapped__()
+    assert page_keys.code_fingerprint.__wrapped__() == before  # the same release: the same pages
 
     (templates / "page.html").write_text("<p>After.</p>")
 
-    assert page_cache.code_fingerprint.__wrapped__() != before
+    assert page_keys.code_fingerprint.__wrapped__() != before

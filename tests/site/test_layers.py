@@ -18,7 +18,7 @@ From the bottom:
 An app shows something on a lower app's page without being imported by it:
 the catalogue's pages run what prices and articles register with
 therapies.extensions; the page cache empties on the changes the apps name
-with core.cache.watch. Migrations are left out: they are history, frozen as
+with core.watching.watch. Migrations are left out: they are history, frozen as
 written, and run in the order their dependencies give."""
 
 import ast

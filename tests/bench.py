@@ -23,9 +23,11 @@ The scale run loads the demo content into another throwaway SQLite database,
 times seven pages (median of SCALE_REQUESTS requests each, Django's test
 client, a superuser for the admin pages), then adds 250,000 estimates spread
 over the demo's categories and therapies (older than their demo prices, so
-the figures shown stay the same) and times the same pages again. Targets: every
-page within 1.5x of its demo-data time, admin pages under 1 s, public pages
-under 100 KB.
+the figures shown stay the same) and times the same pages again; last it adds
+published DMTs, each with a price, up to SCALE_CATALOGUE (200) and measures
+/therapies/, which lists them all. Targets: every page within 1.5x of its
+demo-data time, admin pages under 1 s, public pages under 100 KB (/therapies/
+at 200 DMTs too).
 
 The serving run starts gunicorn with gunicorn.conf.py at 2 workers, DEBUG off,
 on the demo content in a third throwaway SQLite database (tests/serving.py),
@@ -34,8 +36,10 @@ default. In each it loads every public page, then the site's CSS file through
 WhiteNoise as the ceiling, for a fixed time after a warm-up, with wrk (or a
 Python client if wrk is missing), and prints requests per second and each
 page's ratio to the ceiling. Targets: cached pages at 50% or more of the CSS
-file's rate; uncached pages no slower than before the page cache
-(BASELINE_UNCACHED_RPS, measured on the 2-core development machine).
+file's rate; uncached pages at twice their ratio before issue 20
+(BEFORE_ISSUE_20_UNCACHED_RATIO) and no slower than before the page cache
+(BASELINE_UNCACHED_RPS, measured on the 2-core development machine). Each run
+prints p50 and p99 latency too.
 """
 
 import argparse
@@ -193,6 +197,7 @@ SCALE_REQUESTS = 15
 SCALE_RATIO_TARGET = 1.5
 ADMIN_MS_TARGET = 1000
 PUBLIC_KB_TARGET = 100
+SCALE_CATALOGUE = 200  # published DMTs for the /therapies/ size check
 
 
 def scale_pages():
@@ -299,13 +304,46 @@ def grow_estimates(count, per_unit_every=0):
     return CostEstimate.objects.count()
 
 
+def scale_catalogue(db_path):
+    """Published DMTs, each with a current figure, added to the demo's until
+    there are SCALE_CATALOGUE: /therapies/ lists every one (issue 20 found it
+    198 KB at 215). Added after the other measurements, as the home page's
+    cost table lists them all too. Returns how many there are."""
+    setup_django(db_path)
+    from django.utils import timezone
+
+    from prices.models import CostEstimate, PriceKind
+    from therapies.models import Category, Therapy
+    from therapies.queries import published_therapies
+
+    dmts = Category.objects.live().filter(kind=Category.Kind.DISEASE_MODIFYING).order_by("pk")
+    groups = list(dmts)
+    missing = SCALE_CATALOGUE - published_therapies().filter(category__in=dmts).count()
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    added = Therapy.objects.bulk_create(
+        Therapy(generic_name=f"benchimab {n:03}", slug=f"benchimab-{n:03}", brand_names=f"Benchra{n:03}",
+                category=groups[n % len(groups)], route=Therapy.Route.INJECTION, dose_interval=Therapy.Interval.WEEKLY,
+                summary="Bench.", status="published", published_at=yesterday)
+        for n in range(missing)
+    )
+    kind = PriceKind.objects.filter(country__currency="USD").order_by("country__position", "position").first()
+    CostEstimate.objects.bulk_create(
+        CostEstimate(therapy=therapy, kind=kind, currency="USD", low=61000, high=74500, as_of=timezone.localdate(),
+                     product=f"Benchra{n:03} (brand)", source_name="Bench price survey, table 3",
+                     source_url="https://example.org/bench/price-survey")
+        for n, therapy in enumerate(added)
+    )
+    return published_therapies().filter(category__in=dmts).count()
+
+
 def scale_grow(db_path):
     setup_django(db_path)
     return grow_estimates(SCALE_ESTIMATES)
 
 
-def scale_measure(db_path):
-    """Median time and size of each page, in this (fresh) process."""
+def scale_measure(db_path, only=None):
+    """Median time and size of each page (those labelled in `only`, if
+    given), in this (fresh) process."""
     # The bench's superuser signs in with force_login, without a second
     # factor; the admin pages' speed is what is measured, not the sign-in.
     os.environ["MSINFO_TWO_FACTOR_REQUIRED_FOR"] = ""
@@ -318,6 +356,8 @@ def scale_measure(db_path):
     client.force_login(get_user_model().objects.get(username="bench"))
     results = {}
     for label, url, admin in scale_pages():
+        if only and label not in only:
+            continue
         ms, response = median_response_ms(client, url, SCALE_REQUESTS)
         results[label] = {"ms": ms, "bytes": len(response.content), "admin": admin}
     return results
@@ -353,6 +393,9 @@ def run_scale_step(action, db_path):
         print(json.dumps(None))
     elif action == "grow":
         print(json.dumps(scale_grow(db_path)))
+    elif action == "catalogue":
+        count = scale_catalogue(db_path)
+        print(json.dumps({"therapies": count, **scale_measure(db_path, only={"/therapies/"})}))
     else:
         print(json.dumps(scale_measure(db_path)))
 
@@ -369,6 +412,7 @@ def scale_main():
         total = scale_in_child("grow", db_path)
         print(f"  added {SCALE_ESTIMATES:,} estimates in {time.perf_counter() - grown:.1f} s ({total:,} in all)", flush=True)
         scale = scale_in_child("measure", db_path)
+        catalogue = scale_in_child("catalogue", db_path)
 
         print()
         print(f"{'page':26} {'demo ms':>8} {'scale ms':>9} {'ratio':>6} {'size KB':>8}  targets")
@@ -386,6 +430,15 @@ def scale_main():
             all_met &= met
             print(f"{label:26} {before['ms']:>8.1f} {figures['ms']:>9.1f} {ratio:>6.2f} {kb:>8.1f}  "
                   f"{'OK' if met else 'MISSED'} ({', '.join(checks)})")
+        listed = catalogue.pop("therapies")
+        for label, figures in catalogue.items():
+            # Ten times the medicines: its time is shown beside the demo's, not held to the ratio.
+            kb = figures["bytes"] / 1024
+            met = kb < PUBLIC_KB_TARGET
+            all_met &= met
+            print(f"{label + f', {listed} DMTs':26} {demo[label]['ms']:>8.1f} {figures['ms']:>9.1f} "
+                  f"{figures['ms'] / demo[label]['ms']:>6.2f} {kb:>8.1f}  {'OK' if met else 'MISSED'} "
+                  f"({'<' if met else 'OVER'} {PUBLIC_KB_TARGET} KB; time not held to the ratio)")
         print(f"Scale targets (every page within {SCALE_RATIO_TARGET}x of demo, admin < 1 s, public < "
               f"{PUBLIC_KB_TARGET} KB): {'all met' if all_met else 'NOT all met'}; median of {SCALE_REQUESTS} "
               f"requests, {total:,} estimates, run in {time.perf_counter() - started:.0f} s on {os.cpu_count()} CPUs")
@@ -425,11 +478,27 @@ BASELINE_UNCACHED_RPS = {
     "emerging": 318,
     "care": 307,
 }
+# Each page's uncached rate as a share of the CSS file's rate in the same
+# run, before issue 20's work on cold pages (commit f6dbfe2, measured with
+# `python -m tests.bench --serving-only` on the 2-core development machine
+# while other agents ran tests on it; the higher of two runs, so the target
+# is the harder one). The ratio cancels most of the machine's noise, which
+# absolute rates do not. Issue 20's goal: each at least twice this.
+BEFORE_ISSUE_20_UNCACHED_RATIO = {
+    "/": 0.077,
+    "/therapies/": 0.035,
+    "therapy page": 0.022,
+    "category page": 0.044,
+    "article": 0.028,
+    "emerging": 0.071,
+    "care": 0.047,
+}
+UNCACHED_RATIO_FACTOR = 2
 
 
 def wrk_rate(url, seconds, connections):
-    """(requests per second, error count, 99th percentile latency in ms) from
-    wrk, or None if wrk is missing."""
+    """(requests per second, error count, 50th and 99th percentile latency
+    in ms) from wrk, or None if wrk is missing."""
     wrk = shutil.which("wrk")
     if not wrk:
         return None
@@ -440,10 +509,12 @@ def wrk_rate(url, seconds, connections):
         wrk, "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency", "-H", "Connection: close", url,
     ]
     result = subprocess.run(command, capture_output=True, text=True, check=True)
-    rate, errors, p99 = None, 0, None
+    rate, errors, p50, p99 = None, 0, None, None
     for line in result.stdout.splitlines():
         line = line.strip()
-        if line.startswith("99%"):
+        if line.startswith("50%"):
+            p50 = _milliseconds(line.split()[1])
+        elif line.startswith("99%"):
             p99 = _milliseconds(line.split()[1])
         elif line.startswith("Requests/sec:"):
             rate = float(line.split()[1])
@@ -453,7 +524,7 @@ def wrk_rate(url, seconds, connections):
             errors += sum(int(part.split()[-1]) for part in line.split(":", 1)[1].split(","))
     if rate is None:
         sys.exit(f"Could not read wrk's output:\n{result.stdout}\n{result.stderr}")
-    return rate, errors, p99
+    return rate, errors, p50, p99
 
 
 def _milliseconds(text):
@@ -465,7 +536,7 @@ def _milliseconds(text):
 
 
 def python_rate(port, path, seconds, connections):
-    """(requests per second, error count, 99th percentile latency in ms) from threads reusing their connection
+    """(requests per second, error count, 50th and 99th percentile latency in ms) from threads reusing their connection
     when the server allows (gunicorn's sync workers close it after each
     response). Slower than wrk: its own CPU use takes from the server's."""
     import http.client
@@ -511,8 +582,10 @@ def python_rate(port, path, seconds, connections):
     for thread in threads:
         thread.join()
     latencies.sort()
-    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] if latencies else None
-    return counts["ok"] / (time.monotonic() - started), counts["errors"], p99
+    def percentile(share):
+        return latencies[min(len(latencies) - 1, int(len(latencies) * share))] if latencies else None
+
+    return counts["ok"] / (time.monotonic() - started), counts["errors"], percentile(0.5), percentile(0.99)
 
 
 def measure_rate(port, path, seconds):
@@ -533,17 +606,17 @@ def serving_run(env, workdir, label, css_path, **extra_env):
             if status != 200:
                 sys.exit(f"{path} answered {status} under gunicorn ({label}); see {server.log_path}")
             measure_rate(server.port, path, SERVING_WARMUP_SECONDS)
-            rate, errors, p99 = measure_rate(server.port, path, SERVING_SECONDS)
+            rate, errors, p50, p99 = measure_rate(server.port, path, SERVING_SECONDS)
             _, headers, _ = get(server.port, path)
-            results[name] = {"rps": rate, "errors": errors, "p99": p99, "cache": headers.get("x-page-cache", "-")}
+            results[name] = {"rps": rate, "errors": errors, "p50": p50, "p99": p99, "cache": headers.get("x-page-cache", "-")}
         # Each worker the master started after the first ones is a restart (recycling, or a crash).
         booted = Path(server.log_path).read_text(errors="replace").count("Booting worker")
         results["restarts"] = max(0, booted - SERVING_WORKERS)
     return results
 
 
-def _p99(result):
-    return f"{result['p99']:.1f}" if result.get("p99") is not None else "-"
+def _ms(result, percentile):
+    return f"{result[percentile]:.1f}" if result.get(percentile) is not None else "-"
 
 
 FIRST_VIEW_TARGET_KB = 45
@@ -594,16 +667,21 @@ def serving_main():
 
         css = "CSS file (WhiteNoise)"
         print()
-        print(f"{'page':24} {'uncached r/s':>12} {'ratio':>6} {'baseline':>9} {'cached r/s':>11} {'ratio':>6} "
-              f"{'p99 ms':>7} {'X-Page-Cache':>13}  targets")
+        print(f"{'':24} {'uncached (cold)':-^46} {'cached':-^31}")
+        print(f"{'page':24} {'r/s':>7} {'ratio':>6} {'target':>7} {'p50 ms':>7} {'p99 ms':>7} {'baseline':>8} "
+              f"{'r/s':>7} {'ratio':>6} {'p50 ms':>7} {'p99 ms':>7} {'X-Page-Cache':>13}  targets")
         all_met = True
         for name, _ in SERVING_PAGES:
             before, after = uncached[name], cached[name]
             baseline = BASELINE_UNCACHED_RPS.get(name)
             uncached_ratio = before["rps"] / uncached[css]["rps"]
+            ratio_target = BEFORE_ISSUE_20_UNCACHED_RATIO.get(name, 0) * UNCACHED_RATIO_FACTOR
             cached_ratio = after["rps"] / cached[css]["rps"]
             checks = [f"cached >= {CACHED_RATIO_TARGET:.0%}" if cached_ratio >= CACHED_RATIO_TARGET
                       else f"CACHED < {CACHED_RATIO_TARGET:.0%}"]
+            if ratio_target:
+                checks.append(f"uncached ratio >= {ratio_target:.3f}" if uncached_ratio >= ratio_target
+                              else f"UNCACHED RATIO < {ratio_target:.3f}")
             if baseline:
                 # 5% either way is this machine's run-to-run noise.
                 checks.append("uncached >= baseline" if before["rps"] >= baseline * 0.95 else "UNCACHED < BASELINE")
@@ -611,16 +689,19 @@ def serving_main():
                 checks.append(f"ERRORS {before['errors']}/{after['errors']}")
             met = all(not c[0].isupper() for c in checks)
             all_met &= met
-            print(f"{name:24} {before['rps']:>12,.0f} {uncached_ratio:>6.2f} "
-                  f"{(f'{baseline:,.0f}' if baseline else '-'):>9} {after['rps']:>11,.0f} {cached_ratio:>6.2f} "
-                  f"{_p99(after):>7} {before['cache'] + '/' + after['cache']:>13}  {'OK' if met else 'MISSED'} "
-                  f"({', '.join(checks)})")
-        print(f"{css:24} {uncached[css]['rps']:>12,.0f} {1:>6.2f} {'':>9} {cached[css]['rps']:>11,.0f} {1:>6.2f} "
-              f"{_p99(cached[css]):>7} {'':>13}  the ceiling (each run's own)")
+            print(f"{name:24} {before['rps']:>7,.0f} {uncached_ratio:>6.3f} "
+                  f"{(f'{ratio_target:.3f}' if ratio_target else '-'):>7} {_ms(before, 'p50'):>7} {_ms(before, 'p99'):>7} "
+                  f"{(f'{baseline:,.0f}' if baseline else '-'):>8} {after['rps']:>7,.0f} {cached_ratio:>6.2f} "
+                  f"{_ms(after, 'p50'):>7} {_ms(after, 'p99'):>7} {before['cache'] + '/' + after['cache']:>13}  "
+                  f"{'OK' if met else 'MISSED'} ({', '.join(checks)})")
+        print(f"{css:24} {uncached[css]['rps']:>7,.0f} {1:>6.3f} {'':>7} {_ms(uncached[css], 'p50'):>7} "
+              f"{_ms(uncached[css], 'p99'):>7} {'':>8} {cached[css]['rps']:>7,.0f} {1:>6.2f} {_ms(cached[css], 'p50'):>7} "
+              f"{_ms(cached[css], 'p99'):>7} {'':>13}  the ceiling (each run's own)")
         print(f"Worker restarts during the runs (gunicorn.conf.py's recycling): {uncached['restarts']} uncached, "
-              f"{cached['restarts']} cached; p99 is the cached run's 99th percentile latency.")
-        print(f"Serving targets (cached pages >= {CACHED_RATIO_TARGET:.0%} of the CSS file's rate, uncached no slower "
-              f"than the baseline): {'all met' if all_met else 'NOT all met'}. Load from {client}, "
+              f"{cached['restarts']} cached. Cold target: {UNCACHED_RATIO_FACTOR}x the ratio measured before issue 20 "
+              f"(BEFORE_ISSUE_20_UNCACHED_RATIO); p50 and p99 are each run's latency percentiles.")
+        print(f"Serving targets (cached pages >= {CACHED_RATIO_TARGET:.0%} of the CSS file's rate, uncached at "
+              f"{UNCACHED_RATIO_FACTOR}x the ratio before issue 20 and no slower than the baseline): {'all met' if all_met else 'NOT all met'}. Load from {client}, "
               f"{SERVING_CONNECTIONS} connections, {SERVING_SECONDS} s a page after {SERVING_WARMUP_SECONDS} s warm-up, "
               f"client and server sharing {os.cpu_count()} CPUs; uncached is MSINFO_PAGE_CACHE_SECONDS=0.")
         print(first_view)

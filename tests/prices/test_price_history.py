@@ -52,7 +52,10 @@ def test_a_newer_estimate_replaces_the_old_one_everywhere(client, oral, make_est
     for url in COMPACT_PAGES:
         p = page(client.get(url))
         assert "US$81,500 to US$97,250 a year" in p.text, url
-        assert f"{day(new.as_of)}; source)" in p.text and 'aria-label="Source: New survey"' in p.html, url
+        if url == "/therapies/":  # the compact list: each figure's date; its source on the fact sheet
+            assert f"({day(new.as_of)})" in p.text, url
+        else:
+            assert f"{day(new.as_of)}; source)" in p.text and 'aria-label="Source: New survey"' in p.html, url
         # The group's range is worked out from the current figure only.
         assert "US$80,000 to US$100,000" not in p.text and "Old survey" not in p.html, f"{url} shows only the current price"
 
@@ -145,7 +148,8 @@ def test_an_old_estimate_is_flagged_and_a_fresh_one_is_not(client, oral, make_es
     assert f"{STALE_MARK} {day(old.as_of)}: {STALE}" in own.text
     for url in COMPACT_PAGES:
         p = page(client.get(url))
-        assert f"{day(old.as_of)}; source) newest we have: {STALE}" in p.text, url
+        dated = f"{day(old.as_of)})" if url == "/therapies/" else f"{day(old.as_of)}; source)"
+        assert f"{dated} newest we have: {STALE}" in p.text, url
         assert f"Newest we have: some figures are from {old.as_of:%Y} and {STALE}" in p.text, url
 
 

@@ -146,7 +146,7 @@ def test_therapy_list_shows_each_dmt_group_with_its_medicines_and_cost(client, s
     assert "Medicines you swallow." in p.text
     assert "A tablet every day" in p.text
     assert "fingolimod (Gilenya)" in p.text and "glatiramer acetate (Copaxone)" in p.text
-    assert "US$80,000 to US$100,000 a year" in p.text and 'title="Orals survey"' in p.html
+    assert "US$80,000 to US$100,000 a year" in p.text and "its fact sheet names their sources" in p.text
     assert "no United States figure of its own yet; for the whole group: US$80,000 to US$100,000 a year" in p.text
     assert "/therapies/fingolimod/" in p.links() and "/therapies/glatiramer-acetate/" in p.links()
     assert "tolebrutinib" not in p.text and "physiotherapy" not in p.text

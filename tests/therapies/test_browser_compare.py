@@ -60,7 +60,7 @@ def test_a_reader_picks_three_medicines_and_compares_them(live_server, new_page,
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{live_server.url}/therapies/")
     # The chooser gives a medicine without figures of its own its group's range, labelled as the group's.
-    expect(page.locator("li.chooser-item").filter(has=page.locator("#pick-ocrelizumab"))).to_contain_text(
+    expect(page.locator(".chooser-list li").filter(has=page.locator("#pick-ocrelizumab"))).to_contain_text(
         "no United States figure of its own yet; for the whole group: US$70,000 to US$90,000 a year")
 
     for slug in MEDICINES:

@@ -3,6 +3,7 @@ narrows the list, each medicine's cost, and tick boxes that lead to /compare/
 without JavaScript."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -64,7 +65,7 @@ def test_every_published_dmt_is_listed_with_a_tick_box(client, dmts, make_therap
 
     assert listed(p) == ["dimethyl-fumarate", "fingolimod", "ocrelizumab", "interferon-beta-1a"]
     assert "draftimab" not in p.text and "hiddenmab" not in p.text and "tolebrutinib" not in p.text
-    assert p.find_all("label", **{"for": "pick-fingolimod"}), "each tick box has its label"
+    assert re.search(r'<label><input [^>]*id="pick-fingolimod"', p.html), "each tick box is inside its label"
     assert p.find_all("legend"), "the groups of controls are named"
 
 
@@ -72,12 +73,12 @@ def test_each_result_shows_its_cost_own_or_group_labelled(client, dmts):
     p = page(client.get("/therapies/"))
 
     fingolimod = p.section_text("fingolimod", "Infusions")
-    assert "Its own figure a year: generic fingolimod: US$9,000 to US$12,000 a year US list price" in fingolimod
+    assert "generic fingolimod: US$9,000 to US$12,000 a year US list price (" in fingolimod
     dimethyl = p.section_text("dimethyl fumarate", "fingolimod")
     assert ("Cost a year: no United States figure of its own yet; for the whole group: "
             "US$9,000 to US$12,000 a year (US list price).") in dimethyl
     assert "US$80,000" not in p.text  # the range once published for the group is history, not its price
-    assert "Its own figure a year: US$65,000 a year US list price" in p.section_text("ocrelizumab", "Injections")
+    assert "US$65,000 a year US list price (" in p.section_text("ocrelizumab", "Injections")
     assert "Cost a year: no United States figure of its own yet." in p.section_text("interferon beta-1a", "")
     assert p.text.count(PRICE_DISCLAIMER) == 1
 
@@ -190,8 +191,41 @@ def test_each_medicines_own_price_names_its_date_and_source(client, make_categor
     make_estimate(medicine, product="Aubagio (brand)", low=Decimal("90000"), high=Decimal("90000"),
                   as_of=datetime.date(2026, 2, 1), source_name="Maker's price notice", source_url="")
 
-    for address in ("/therapies/", "/"):
+    for address in (medicine.get_absolute_url(), "/"):
         html = page(client.get(address)).html
-        assert ('(1 March 2026; <a href="https://example.org/list" rel="noopener noreferrer" title="State price list 2026" '
-                'aria-label="Source: State price list 2026">source</a>)') in html, address
-        assert "(1 February 2026; source: Maker&#x27;s price notice)" in html, address
+        assert "State price list 2026" in html and "https://example.org/list" in html, address
+        assert "Maker&#x27;s price notice" in html, address
+    html = page(client.get("/")).html
+    assert ('(1 March 2026; <a href="https://example.org/list" rel="noopener noreferrer" title="State price list 2026" '
+            'aria-label="Source: State price list 2026">source</a>)') in html
+    assert "(1 February 2026; source: Maker&#x27;s price notice)" in html
+    # The compact list dates each figure and sends readers to the fact sheet for its source.
+    chooser = page(client.get("/therapies/"))
+    assert "generic teriflunomide: US$9,000 a year US list price (1 March 2026)" in chooser.text
+    assert "Aubagio (brand): US$90,000 a year US list price (1 February 2026)" in chooser.text
+    assert "its fact sheet names their sources" in chooser.text
+    assert medicine.get_absolute_url() in chooser.links()
+
+
+CATALOGUE_SIZE = 200
+LIST_BYTES_LIMIT = 100 * 1024
+
+
+def test_the_list_stays_under_100_kb_at_200_medicines(client, make_category, make_therapy, make_estimate):
+    """Issue 20: /therapies/ was 198 KB at 215 medicines. Each is a compact
+    entry (name, how it is taken, its figures with their kind and date), its
+    fact sheet one click away, so the list stays readable on a phone's
+    connection as the catalogue grows."""
+    groups = [make_category(name=f"Group {n} of DMTs", administration="Self-injection, once a week") for n in range(4)]
+    for n in range(CATALOGUE_SIZE):
+        therapy = make_therapy(generic_name=f"therapymab {n:03}", slug=f"therapymab-{n:03}", category=groups[n % 4],
+                               dose_interval=Therapy.Interval.WEEKLY)
+        make_estimate(therapy, product=f"Brand{n:03} (brand)", low=Decimal("61000"), high=Decimal("74500"),
+                      source_name="State price list 2026, table 3", source_url="https://example.org/prices/state-list-2026")
+
+    response = client.get("/therapies/")
+
+    p = page(response)
+    assert len(listed(p)) == CATALOGUE_SIZE
+    assert "Brand199 (brand): US$61,000 to US$74,500 a year US list price" in p.text
+    assert len(response.content) < LIST_BYTES_LIMIT, f"/therapies/ is {len(response.content) / 1024:.1f} KB"

@@ -40,7 +40,6 @@ EMERGING_TEMPLATE = "pages/emerging.html"
 CARE_TEMPLATE = "pages/care.html"
 
 
-
 # The pages a site text introduces: {key: (template, context from the text)}.
 # `introduction` is the live SitePage, an editor's working copy in the
 # preview, or None: the page then shows its heading without the text, as
@@ -81,8 +80,6 @@ def introduced_page(request, key):
 @public_page
 def home(request):
     return introduced_page(request, SitePage.Key.HOME_INTRODUCTION)
-
-
 
 
 @public_page

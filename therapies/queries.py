@@ -25,36 +25,9 @@ from editorial.models import Reference, live_q
 from therapies.models import Category, Therapy, TherapyForm
 
 
-
 def published_therapies():
     """Therapies readers may see: live themselves and in a live category."""
     return Therapy.objects.live().filter(live_q("category__")).order_by("generic_name")
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def _therapies(queryset=None):
@@ -66,8 +39,6 @@ def _therapies(queryset=None):
 def _references():
     """The sources a page cites, in the editors' order, as `.reference_list`."""
     return Prefetch("references", queryset=Reference.objects.order_by("position", "id"), to_attr="reference_list")
-
-
 
 
 def dmt_categories():

@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.http import QueryDict
+from django.template.loader import get_template
 from django.utils.dateformat import format as format_date
 
 register = template.Library()
@@ -56,6 +57,17 @@ def unit_arithmetic(estimate):
         return ""
     unit_price = unit_money(estimate.unit_price, estimate.currency)
     return f"{unit_price} per {estimate.unit} × {units_text(estimate.units_per_year, estimate.unit)} a year"
+
+
+@register.simple_tag(takes_context=True)
+def price_kind(context, kind):
+    """The label of a kind of figure (includes/price_kind.html), rendered once
+    per kind in a page: a cost table shows the same few kinds beside dozens
+    of figures, and an include costs about as much again as what it renders."""
+    labels = context.render_context.dicts[0].setdefault("price_kind_labels", {})
+    if kind.pk not in labels:
+        labels[kind.pk] = get_template("includes/price_kind.html").render({"kind": kind})
+    return labels[kind.pk]
 
 
 @register.filter

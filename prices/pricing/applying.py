@@ -42,7 +42,7 @@ class _WriteNothing(Exception):
 
 def preview(source, fmt, *, today=None, on_new=None, review=True):
     """Check `source` as `fmt` ('csv', 'json' or 'nadac'). `on_new`, if given,
-    is called with each chunk's new EstimateRows (apply uses it to save them).
+    is called with each chunk's new EstimateRows (apply uses it to stage them).
     With `review`, report.review lists the rows next to the current figures
     and flags large changes and implausible amounts (pricing.review)."""
     report = Report(file_name=source.name, format=fmt, review=PriceReview() if review else None)
@@ -111,12 +111,13 @@ def apply(source, fmt, *, user=None, expected_sha256=None, today=None, accept_fl
     has flagged rows (large change, implausible amount) and `accept_flagged`
     is not set: then `report.held_for_confirmation` is True.
 
-    The file is read and checked once, inside the transaction that writes it,
-    so the estimates it is compared with cannot change before its rows are
-    written (SQLite's transactions take the write lock at their start,
-    msinfo/databases.py). A second pass used to re-check the whole file for
-    that; it cost as much as the first. New rows wait in a StagedEstimates
-    table until every row has been checked."""
+    The file is read and checked once, inside the transaction that writes it:
+    on SQLite that transaction holds the write lock from its start
+    (msinfo/databases.py), so nothing is recorded between the check and the
+    write; on PostgreSQL the unique constraints refuse an estimate someone
+    else recorded meanwhile for one of its rows. (Checking it before the
+    transaction and again inside it doubled the work.) New rows wait in a
+    StagedEstimates table until every row has been checked."""
     report = None
     recorded_at = timezone.now()
     try:
@@ -167,9 +168,9 @@ class StagedEstimates:
     CostEstimate before the whole file has passed, memory stays flat however
     long the file, and the file is read once.
 
-    Each row's varying values are adapted once, with the fields' own
-    get_db_prep_save so each backend gets what it expects, and staged with one
-    prepared statement. write() then copies them into CostEstimate in SQL, in
+    Each row's varying values are adapted once, by the fields themselves
+    (get_db_prep_value) so each backend gets what it expects, and staged with
+    one prepared statement. write() then copies them into CostEstimate in SQL, in
     file order, BATCH_SIZE rows a statement (well inside PostgreSQL's
     statement timeout, msinfo/databases.py), with the values every row shares
     (the import, the user, the time, and any other field's default) taken from

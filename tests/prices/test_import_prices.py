@@ -303,6 +303,25 @@ def test_a_failure_while_writing_leaves_nothing(subjects, tmp_path, monkeypatch,
     assert not PriceImport.objects.exists()
 
 
+def test_a_bad_row_after_many_good_ones_leaves_nothing_and_the_corrected_file_imports(subjects, tmp_path, monkeypatch):
+    monkeypatch.setattr(applying, "CHUNK_SIZE", 3)  # the good rows before it are already set aside
+    path = many_rows_file(tmp_path, subjects[1], 10)
+    good = path.read_text()
+    lines = good.splitlines(keepends=True)
+    lines[10] = lines[10].replace(",USD,", ",ABC,")
+    path.write_text("".join(lines))
+    _, err, error = run(path, "--accept-large-changes")
+    assert error is not None
+    assert "line 11, column 'currency': 'ABC' is not an ISO 4217 currency code" in err
+    assert not CostEstimate.objects.exists() and not PriceImport.objects.exists()
+
+    path.write_text(good)
+    out, err, error = run(path, "--accept-large-changes")
+    assert error is None, err
+    assert "Imported 10 new estimates (0 already recorded)" in out
+    assert PriceImport.objects.get().estimates.count() == 10
+
+
 def test_apply_refuses_a_file_that_is_not_the_one_previewed(subjects, tmp_path):
     path = write(tmp_path, HEADER + GOOD)
     source = Source(path, "prices.csv", "command")

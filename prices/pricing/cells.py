@@ -19,6 +19,7 @@ MAX_LENGTHS = {
     "note": NOTE_MAX,
     "product": CostEstimate._meta.get_field("product").max_length,
 }
+SHORTEST_MAX = min(CELL_MAX, *MAX_LENGTHS.values())
 # Unicode's control characters (category Cc) but the tab and line breaks,
 # which are ordinary in a note, and lone UTF-16 surrogates (category Cs). One
 # regular expression, as every cell of a file of a hundred thousand rows is
@@ -45,9 +46,13 @@ def cell_problems(where, values, *, lengths=True):
     no cell may hold and, if `lengths`, cells longer than their column allows.
     The parsers check both on what people wrote; the validator checks the
     characters again for every format (a NADAC note is built from its cells)."""
-    # Nearly every row is clean: one search over the whole row settles that.
-    if _BAD_CHARACTER.search("".join(text for text in values.values() if text)) is None and not (
-        lengths and any(len(text) > MAX_LENGTHS.get(column, CELL_MAX) for column, text in values.items() if text)
+    # Nearly every row is clean: one search over the whole row settles that,
+    # and a row no longer than the shortest limit has no cell over its own.
+    whole_row = "".join(values.values())
+    if _BAD_CHARACTER.search(whole_row) is None and not (
+        lengths
+        and len(whole_row) > SHORTEST_MAX
+        and any(len(text) > MAX_LENGTHS.get(column, CELL_MAX) for column, text in values.items())
     ):
         return []
     problems = []

@@ -163,6 +163,9 @@ class CsvParser:
             yield from [diagnosis] if diagnosis else problems
             return
         width = len(cells)
+        # Worked out once for the file, not for each of its rows.
+        needed = max(positions.values()) + 1
+        layout = [(name, positions.get(name)) for name in COLUMNS]
         for item in records:
             if isinstance(item, Problem):
                 yield item
@@ -172,12 +175,12 @@ class CsvParser:
             if len(cells) > width and any(cell.strip() for cell in cells[width:]):
                 yield Problem(where, None, f"extra values: the row has {len(cells)} cells, the header has {width} columns.")
                 continue
-            missing = [name for name, index in positions.items() if index >= len(cells)]
-            if missing:
-                for name in missing:
-                    yield Problem(where, name, "missing column: the row ends before it.")
+            if len(cells) < needed:
+                for name, index in positions.items():
+                    if index >= len(cells):
+                        yield Problem(where, name, "missing column: the row ends before it.")
                 continue
-            values = {name: cells[positions[name]].strip() if name in positions else "" for name in COLUMNS}
+            values = {name: cells[index].strip() if index is not None else "" for name, index in layout}
             bad_cells = cell_problems(where, values)
             if bad_cells:
                 yield from bad_cells

@@ -234,24 +234,32 @@ def review_rows(rows, outcomes, current, rules):
     reviewed = []
     for row, outcome in zip(rows, outcomes):
         now = current.get(row_key(row))
-        low_change = high_change = None
-        flags = []
-        if now is not None:
-            low_change, high_change = change_percent(row.low, now.low), change_percent(row.high, now.high)
-        if outcome == "new":
-            if now is not None and (
-                rules.is_large(low_change, row.low, now.low) or rules.is_large(high_change, row.high, now.high)
-            ):
-                flags.append(LARGE_CHANGE)
-            if rules.is_implausible(row.low, row.high):
-                flags.append(IMPLAUSIBLE)
-        reviewed.append(
-            RowReview(
-                row.where, row.kind, row.slug, getattr(row, "product", ""), row.currency, row.low, row.high,
-                row.as_of, outcome, now, low_change, high_change, tuple(flags),
-            )
-        )
+        reviewed.append(row_review(row, outcome, now, *compare(row, outcome, now, rules)))
     return reviewed
+
+
+def compare(row, outcome, now, rules):
+    """(low change, high change, flags) of a checked row against `now`, the
+    Current it is compared with (or None)."""
+    low_change = high_change = None
+    flags = []
+    if now is not None:
+        low_change, high_change = change_percent(row.low, now.low), change_percent(row.high, now.high)
+    if outcome == "new":
+        if now is not None and (
+            rules.is_large(low_change, row.low, now.low) or rules.is_large(high_change, row.high, now.high)
+        ):
+            flags.append(LARGE_CHANGE)
+        if rules.is_implausible(row.low, row.high):
+            flags.append(IMPLAUSIBLE)
+    return low_change, high_change, tuple(flags)
+
+
+def row_review(row, outcome, now, low_change, high_change, flags):
+    return RowReview(
+        row.where, row.kind, row.slug, getattr(row, "product", ""), row.currency, row.low, row.high,
+        row.as_of, outcome, now, low_change, high_change, flags,
+    )
 
 
 class PriceReview:
@@ -274,16 +282,20 @@ class PriceReview:
         if missing:
             self._current.update(current_estimates(missing))
             self._fetched.update((row.kind, row.subject_id, row.currency) for row in missing)
-        for reviewed in review_rows(rows, outcomes, self._current, self.rules):
+        # A RowReview is made only for a row the listing keeps: most rows of
+        # a long file are only counted.
+        for row, outcome in zip(rows, outcomes):
+            now = self._current.get(row_key(row))
+            low_change, high_change, flags = compare(row, outcome, now, self.rules)
             self.rows_reviewed += 1
-            if reviewed.flags:
+            if flags:
                 self.rows_flagged += 1
-                for flag in reviewed.flags:
+                for flag in flags:
                     self.flag_counts[flag] += 1
                 if len(self.flagged) < self.flagged_listed:
-                    self.flagged.append(reviewed)
+                    self.flagged.append(row_review(row, outcome, now, low_change, high_change, flags))
             elif len(self.others) < self.others_listed:
-                self.others.append(reviewed)
+                self.others.append(row_review(row, outcome, now, low_change, high_change, flags))
 
     @property
     def listing(self):

@@ -107,7 +107,10 @@ class Report:
         return len(self.conflicts)
 
     def count(self, kind, slug, outcome):
-        self.subjects.setdefault((kind, slug), Counter())[outcome] += 1
+        counts = self.subjects.get((kind, slug))
+        if counts is None:  # not setdefault: that would build a Counter for every row
+            counts = self.subjects[kind, slug] = Counter()
+        counts[outcome] += 1
 
     def subject_lines(self):
         """(kind, slug, new, unchanged, conflicting), sorted by kind then slug."""

@@ -38,7 +38,7 @@ class EstimateRow:
 
     __slots__ = (
         "where", "kind", "slug", "subject_id", "low", "high", "currency", "as_of", "source_name", "source_url", "note",
-        "product", "price_kind_id",
+        "product", "price_kind_id", "key",
     )
 
     def __init__(
@@ -58,10 +58,9 @@ class EstimateRow:
         self.note = note
         self.product = product
         self.price_kind_id = price_kind_id
-
-    @property
-    def key(self):
-        return (self.kind, self.subject_id, self.product, self.price_kind_id, self.currency, self.as_of)
+        # The estimate's identity, for duplicates in the file and matches in
+        # the database; made once, as each row is looked up by it twice or more.
+        self.key = (kind, subject_id, product, price_kind_id, currency, as_of)
 
     @property
     def subject_label(self):

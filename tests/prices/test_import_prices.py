@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.utils import timezone
 
 from prices.models import CostEstimate, PriceImport
@@ -278,28 +278,48 @@ def many_rows_file(tmp_path, therapy, count):
 @pytest.mark.parametrize("failure", [IntegrityError("simulated"), RuntimeError("process died")])
 def test_a_failure_while_writing_leaves_nothing(subjects, tmp_path, monkeypatch, failure):
     path = many_rows_file(tmp_path, subjects[1], 10)
-    monkeypatch.setattr(applying, "CHUNK_SIZE", 3)
-    real_insert = applying.EstimateInserter.insert
-    calls = []
+    monkeypatch.setattr(applying.StagedEstimates, "BATCH_SIZE", 3)
+    written = []  # estimates in the table after each batch that went through
 
-    def insert_then_fail(self, rows):
-        calls.append(len(rows))
-        if len(calls) > 1:
+    def fail_after_the_first_batch(execute, sql, params, many, context):
+        if not sql.startswith(f"INSERT INTO {connection.ops.quote_name(CostEstimate._meta.db_table)}"):
+            return execute(sql, params, many, context)
+        if written:
             raise failure
-        real_insert(self, rows)
-        assert CostEstimate.objects.count() == len(rows)  # the first batch really was written
+        result = execute(sql, params, many, context)
+        written.append(CostEstimate.objects.count())
+        return result
 
-    monkeypatch.setattr(applying.EstimateInserter, "insert", insert_then_fail)
     before = estimate_rows()
-    if isinstance(failure, IntegrityError):
-        _, err, error = run(path, "--accept-large-changes")
-        assert "the database refused the import" in err and "nothing was written" in str(error)
-    else:
-        with pytest.raises(RuntimeError):
-            run(path, "--accept-large-changes")
-    assert calls[0] == 3  # the first batch did reach the database
+    with connection.execute_wrapper(fail_after_the_first_batch):
+        if isinstance(failure, IntegrityError):
+            _, err, error = run(path, "--accept-large-changes")
+            assert "the database refused the import" in err and "nothing was written" in str(error)
+        else:
+            with pytest.raises(RuntimeError):
+                run(path, "--accept-large-changes")
+    assert written == [3]  # the first batch did reach the database
     assert estimate_rows() == before
     assert not PriceImport.objects.exists()
+
+
+def test_a_bad_row_after_many_good_ones_leaves_nothing_and_the_corrected_file_imports(subjects, tmp_path, monkeypatch):
+    monkeypatch.setattr(applying, "CHUNK_SIZE", 3)  # the good rows before it are already set aside
+    path = many_rows_file(tmp_path, subjects[1], 10)
+    good = path.read_text()
+    lines = good.splitlines(keepends=True)
+    lines[10] = lines[10].replace(",USD,", ",ABC,")
+    path.write_text("".join(lines))
+    _, err, error = run(path, "--accept-large-changes")
+    assert error is not None
+    assert "line 11, column 'currency': 'ABC' is not an ISO 4217 currency code" in err
+    assert not CostEstimate.objects.exists() and not PriceImport.objects.exists()
+
+    path.write_text(good)
+    out, err, error = run(path, "--accept-large-changes")
+    assert error is None, err
+    assert "Imported 10 new estimates (0 already recorded)" in out
+    assert PriceImport.objects.get().estimates.count() == 10
 
 
 def test_apply_refuses_a_file_that_is_not_the_one_previewed(subjects, tmp_path):
@@ -315,6 +335,7 @@ def test_apply_refuses_a_file_that_is_not_the_one_previewed(subjects, tmp_path):
 
 def test_the_import_is_chunked_and_consistent(subjects, tmp_path, monkeypatch, make_estimate):
     monkeypatch.setattr(applying, "CHUNK_SIZE", 4)
+    monkeypatch.setattr(applying.StagedEstimates, "BATCH_SIZE", 3)
     therapy = subjects[1]
     make_estimate(therapy, low=Decimal("5"), high=Decimal("15"), currency="USD", as_of=datetime.date(2020, 1, 6))
     out, err, error = run(many_rows_file(tmp_path, therapy, 11), "--accept-large-changes")
@@ -323,6 +344,8 @@ def test_the_import_is_chunked_and_consistent(subjects, tmp_path, monkeypatch, m
     record = PriceImport.objects.get()
     assert (record.rows_total, record.rows_new, record.rows_unchanged) == (11, 10, 1)
     assert record.estimates.count() == 10
+    # Every new row once, in the file's order.
+    assert [e.low for e in record.estimates.order_by("id")] == [Decimal(i) for i in range(11) if i != 5]
 
 
 # --- Fetching an address ---------------------------------------------------------------------

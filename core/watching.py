@@ -59,20 +59,18 @@ def _model_deleted(sender, using=None, **kwargs):
 
 
 def _relation_changed(sender, instance, action, model, pk_set=None, using=None, **kwargs):
+    """A link added or removed shows on the pages of both its ends: what the
+    record whose relation changed touches, and each record linked or
+    unlinked as a subject itself (not all that it touches: linking an
+    article to ninety medicines would otherwise ask after each of them)."""
     if action not in ("post_add", "post_remove", "post_clear"):
         return
-    subjects = subjects_of(instance) if pk_set is not None else None
-    if subjects is not None:
-        for related in model._default_manager.using(using).filter(pk__in=pk_set):
-            related_subjects = subjects_of(related)
-            if related_subjects is None:
-                subjects = None
-                break
-            subjects |= related_subjects
+    narrowed = pk_set is not None and model._meta.concrete_model in _subject_finders
+    subjects = subjects_of(instance) if narrowed else None
     if subjects is None:
         content_changed(using)
     else:
-        subjects_changed(subjects, using)
+        subjects_changed(subjects | {subject(model, pk) for pk in pk_set}, using)
 
 
 def watch(*models):

@@ -1,10 +1,10 @@
 """An article's body as readers see it."""
 
-from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from articles.models import COST_TABLE_MARKER
 from core.markup import render_markdown
+from prices.cost_table import cost_table
 from prices.countries import country_for
 from prices.queries import attach_prices
 from therapies.queries import dmt_categories
@@ -21,7 +21,5 @@ def render_article_body(article, query=None):
     if MARKER_PARAGRAPH not in html:
         return mark_safe(html)
     prices = country_for(query)
-    table = render_to_string(
-        "includes/cost_table.html", {"categories": attach_prices(dmt_categories(), prices), "prices": prices}
-    )
+    table = cost_table(attach_prices(dmt_categories(), prices), prices)
     return mark_safe(html.replace(MARKER_PARAGRAPH, table))

@@ -28,6 +28,7 @@ from pages.feedback import (
 )
 from editorial.public import public_page
 from pages.queries import live_site_page
+from prices.cost_table import cost_table
 from prices.countries import country_for
 from prices.queries import attach_prices
 from core.sharing import canonical_query
@@ -48,10 +49,12 @@ CARE_TEMPLATE = "pages/care.html"
 
 def home_context(introduction, query=None):
     prices = country_for(query)
+    categories = attach_prices(queries.dmt_categories(), prices)
     return {
         "introduction": introduction,
         "prices": prices,
-        "categories": attach_prices(queries.dmt_categories(), prices),
+        "categories": categories,
+        "cost_table": cost_table(categories, prices, query),
         "latest_articles": latest_articles(3),
     }
 

@@ -8,10 +8,12 @@ of every value it is made from: each group's, medicine's, figure's, kind's
 and country's loaded fields, the page's query (the country switch keeps it),
 today's date (a figure goes stale by date), and the release and the settings
 pages show (core.page_keys). A change to any of them is a new key, so a kept
-table is never out of date; nothing has to empty it."""
+table is never out of date; nothing has to empty it. With DEBUG on (`make
+run`) it is rendered every time, so a template edit shows at once."""
 
 import hashlib
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -49,6 +51,10 @@ def cost_table(categories, prices, page_query=None):
     """The table's HTML for `categories` (with their prices attached:
     prices.queries.attach_prices) in the country view `prices`; `page_query`
     is the page's query string (request.GET), which the country switch keeps."""
-    digest = hashlib.sha256(repr(list(_made_from(categories, prices, page_query))).encode()).hexdigest()
     context = {"categories": categories, "prices": prices, "page_query": page_query}
+    if settings.DEBUG:
+        # The release's fingerprint is read once per process, and runserver
+        # does not restart for a template edit: render it each time then.
+        return render_to_string(TEMPLATE, context)
+    digest = hashlib.sha256(repr(list(_made_from(categories, prices, page_query))).encode()).hexdigest()
     return remember(KEY.format(digest), lambda: render_to_string(TEMPLATE, context))

@@ -82,3 +82,10 @@ def test_each_country_has_its_own_table(client, priced, make_estimate, renders):
     us, uk = home(client), page(client.get("/?country=uk")).text
     assert "US$60,000" in us and "US$60,000" not in uk
     assert renders.call_count == 2
+
+
+def test_with_debug_on_the_table_is_rendered_every_time_so_template_edits_show(client, priced, renders, settings):
+    settings.DEBUG = True
+    home(client)
+    home(client)
+    assert renders.call_count == 2

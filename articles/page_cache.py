@@ -25,10 +25,6 @@ def _articles_mentioning(therapy):
     return {watching.subject(Article, pk) for pk in mentioning}
 
 
-def _historical_subjects(record):
-    return watching.subjects_of(record.instance)
-
-
 def _historical_mention_subjects(record):
     return {watching.subject(Article, record.article_id), watching.subject(Therapy, record.therapy_id)}
 
@@ -37,6 +33,6 @@ def connect():
     """Called once the app registry is ready (ArticlesConfig.ready)."""
     watching.watch_subjects(Article, _article_subjects)
     watching.watch_subjects(Therapy, _articles_mentioning)
-    watching.watch_subjects(Article.history.model, _historical_subjects)
+    watching.watch_history(Article)
     # simple_history's record of the related_therapies links (HistoricalRecords(m2m_fields=...)).
     watching.watch_subjects(apps.get_model("articles", "HistoricalArticle_related_therapies"), _historical_mention_subjects)

@@ -99,3 +99,13 @@ def watch_subjects(model, finder):
     if finder not in _subject_finders[model]:
         _subject_finders[model].append(finder)
     signals.pre_save.connect(_remember_subjects_before, sender=model, dispatch_uid="page_cache_before")
+
+
+def _history_row_subjects(row):
+    return subjects_of(row.instance)
+
+
+def watch_history(model):
+    """The history rows of `model` (django-simple-history's, written with
+    each save) touch what the record they copy touches."""
+    watch_subjects(model.history.model, _history_row_subjects)

@@ -49,12 +49,10 @@ CARE_TEMPLATE = "pages/care.html"
 
 def home_context(introduction, query=None):
     prices = country_for(query)
-    categories = attach_prices(queries.dmt_categories(), prices)
     return {
         "introduction": introduction,
         "prices": prices,
-        "categories": categories,
-        "cost_table": cost_table(categories, prices, query),
+        "cost_table": cost_table(attach_prices(queries.dmt_categories(), prices), prices, query),
         "latest_articles": latest_articles(3),
     }
 

@@ -14,12 +14,8 @@ def _estimate_subjects(estimate):
     return {watching.subject(Category, estimate.category_id)}
 
 
-def _historical_subjects(record):
-    return watching.subjects_of(record.instance)
-
-
 def connect():
     """Called once the app registry is ready (PricesConfig.ready). Countries,
     kinds and the rest are not narrowed: they show on many pages."""
     watching.watch_subjects(CostEstimate, _estimate_subjects)
-    watching.watch_subjects(CostEstimate.history.model, _historical_subjects)
+    watching.watch_history(CostEstimate)

@@ -16,11 +16,6 @@ def _form_subjects(form):
     return therapy_page_subjects(form.therapy)
 
 
-def _historical_subjects(record):
-    # A history row is written with each save: what its record touches.
-    return watching.subjects_of(record.instance)
-
-
 def connect():
     """Called once the app registry is ready (TherapiesConfig.ready). Groups
     are not narrowed: their names and whether they are published show on
@@ -28,4 +23,4 @@ def connect():
     watching.watch_subjects(Therapy, therapy_page_subjects)
     watching.watch_subjects(TherapyForm, _form_subjects)
     for model in (Therapy, TherapyForm):
-        watching.watch_subjects(model.history.model, _historical_subjects)
+        watching.watch_history(model)

@@ -1,7 +1,7 @@
 """Importing cost estimates from files: one pipeline for the command and the admin.
 
-    sources     a file to import (local path, fetched URL, staged upload), read
-                once per pass while its SHA-256 is computed
+    sources     a file to import (local path, URL fetched by core.fetching,
+                staged upload), read once per pass while its SHA-256 is computed
     csv_format, json_format, nadac
                 one parser per format; each yields RawRow (the documented
                 columns as text, with the row's line label) or Problem
@@ -15,9 +15,10 @@ The management command `import_prices` and the admin upload page only choose a
 source, call preview() or apply(), and show the Report.
 """
 
+from core.fetching import FetchError, fetch_url
 from prices.pricing.applying import apply, preview
 from prices.pricing.rows import COLUMNS, Conflict, Problem, RawRow, Report
-from prices.pricing.sources import FORMATS, FetchError, Source, fetch_url, infer_format
+from prices.pricing.sources import FORMATS, Source, infer_format
 
 __all__ = [
     "COLUMNS",

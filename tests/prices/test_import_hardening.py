@@ -1,6 +1,6 @@
 """Issue 8, section 5: the importer refuses what could hurt the server or the
 database. Fetching never leaves this machine: a tiny HTTP server on 127.0.0.1
-(allowed only by the test-only setting PRICE_IMPORT_ALLOW_LOOPBACK_FOR_TESTS),
+(allowed only by the test-only setting FETCH_ALLOW_LOOPBACK_FOR_TESTS),
 and a faked resolver for names that point elsewhere."""
 
 import datetime
@@ -23,7 +23,8 @@ from django.urls import reverse
 from tests.prices.test_estimates_admin import add_estimate_data, oral, post_new_category_estimate, snapshot  # noqa: F401 (oral: fixture)
 from prices.admin import imports as prices_admin
 from prices.models import CostEstimate, NdcMapping, PriceImport
-from prices.pricing import FetchError, Source, apply, fetch_url, sources
+from core import fetching
+from prices.pricing import FetchError, Source, apply, fetch_url
 from prices.pricing.rows import RawRow
 from prices.pricing.validation import RowValidator
 
@@ -130,7 +131,7 @@ def local_server():
 @pytest.fixture
 def server(local_server, settings):
     """The local server, with the explicit test-only allowance for loopback."""
-    settings.PRICE_IMPORT_ALLOW_LOOPBACK_FOR_TESTS = True
+    settings.FETCH_ALLOW_LOOPBACK_FOR_TESTS = True
     return f"http://127.0.0.1:{local_server}"
 
 
@@ -162,7 +163,7 @@ def fake_dns(monkeypatch):
 
 
 def test_loopback_is_refused_without_the_test_allowance(local_server, tmp_path):
-    assert not getattr(django_settings, "PRICE_IMPORT_ALLOW_LOOPBACK_FOR_TESTS", False)
+    assert not getattr(django_settings, "FETCH_ALLOW_LOOPBACK_FOR_TESTS", False)
     with pytest.raises(FetchError, match=r"this machine \(loopback\)"):
         fetch_url(f"http://127.0.0.1:{local_server}/prices.csv", directory=tmp_path)
     assert Handler.requests == []  # refused before connecting
@@ -201,7 +202,7 @@ def test_names_resolving_to_non_public_addresses_are_refused(fake_dns, tmp_path,
 
 
 def test_the_loopback_allowance_does_not_open_private_networks(fake_dns, settings, tmp_path):
-    settings.PRICE_IMPORT_ALLOW_LOOPBACK_FOR_TESTS = True
+    settings.FETCH_ALLOW_LOOPBACK_FOR_TESTS = True
     answers, _ = fake_dns
     answers["prices.example.test"] = ["10.0.0.7"]
     with pytest.raises(FetchError, match="a private network"):
@@ -233,9 +234,9 @@ def test_a_redirect_to_a_private_address_is_refused(fake_dns, server, tmp_path):
 
 
 def test_redirects_are_capped(server, tmp_path):
-    with pytest.raises(FetchError, match=f"redirected more than {sources.MAX_REDIRECTS} times"):
+    with pytest.raises(FetchError, match=f"redirected more than {fetching.MAX_REDIRECTS} times"):
         fetch_url(f"{server}/loop.csv", directory=tmp_path)
-    assert len(Handler.requests) == sources.MAX_REDIRECTS + 1
+    assert len(Handler.requests) == fetching.MAX_REDIRECTS + 1
 
 
 # --- fetching: the time limit covers the whole download ---------------------------------------
@@ -244,12 +245,12 @@ def test_redirects_are_capped(server, tmp_path):
 @pytest.mark.parametrize("path", ["/trickle.csv", "/trickle-headers.csv"])
 def test_a_trickling_server_fails_the_run_at_the_time_limit(server, therapy, monkeypatch, path):
     # One byte every 0.05 s never trips a per-read timeout; only a limit on the whole download ends it.
-    monkeypatch.setattr(sources, "FETCH_TIMEOUT", 1)
+    monkeypatch.setattr(fetching, "FETCH_TIMEOUT", 1)
     started = time.monotonic()
     out, err, error = run(f"{server}{path}")
     elapsed = time.monotonic() - started
     assert error is not None  # a CommandError: the command exits non-zero
-    assert "took longer than the limit of 1 seconds; nothing was imported" in str(error)
+    assert "took longer than the limit of 1 seconds. Nothing was imported." in str(error)
     assert elapsed < 5
     assert not CostEstimate.objects.exists() and not PriceImport.objects.exists()
 

@@ -391,7 +391,7 @@ class PriceServer(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def server(monkeypatch, settings):
     # The test server listens on loopback, which a real fetch refuses.
-    settings.PRICE_IMPORT_ALLOW_LOOPBACK_FOR_TESTS = True
+    settings.FETCH_ALLOW_LOOPBACK_FOR_TESTS = True
     for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
         monkeypatch.delenv(name, raising=False)
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), PriceServer)
@@ -451,7 +451,7 @@ def test_other_schemes_are_refused(subjects, url):
 def test_fetch_times_out(tmp_path, settings):
     import socket
 
-    settings.PRICE_IMPORT_ALLOW_LOOPBACK_FOR_TESTS = True
+    settings.FETCH_ALLOW_LOOPBACK_FOR_TESTS = True
 
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))

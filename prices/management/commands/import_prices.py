@@ -44,7 +44,7 @@ class Command(BaseCommand):
             try:
                 temporary = fetch_url(location)
             except FetchError as error:
-                raise CommandError(str(error)) from None
+                raise CommandError(f"{error} Nothing was imported.") from None
             source = Source(temporary, location, PriceImport.SourceKind.URL)
         else:
             path = Path(location)

@@ -32,6 +32,10 @@ CONTENT = [
     ("editorial", "revision", ["view"]),
     ("editorial", "reviewdecision", ["view"]),
     ("editorial", "staffprofile", ["view"]),
+    # What the site's scheduled checks found (the trial registry, labels);
+    # administrators set the sources up.
+    ("watches", "watchedsource", ["view"]),
+    ("watches", "watchrun", ["view"]),
 ]
 PUBLISHING = [
     ("articles", "article", ["publish"]),
@@ -52,6 +56,9 @@ PRICES = [
     # administrator: the UK's note stands before every UK figure.
     ("prices", "country", ["view"]),
     ("prices", "pricekind", ["view"]),
+    # The price files fetched on schedule, and what each fetch found.
+    ("watches", "watchedsource", ["view"]),
+    ("watches", "watchrun", ["view"]),
     # To pick the category or therapy an estimate belongs to.
     ("therapies", "category", ["view"]),
     ("therapies", "dmtgroup", ["view"]),

@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "simple_history",
     # Content-Security-Policy (csp.middleware.CSPMiddleware); the app adds checks for its settings.
     "csp",
+    # The sources the site watches on a schedule (watches/): price files, the trial registry, labels.
+    "watches",
     "editorial",
     # The content apps: the catalogue, its prices, articles; then the site's own pages.
     "therapies",

@@ -9,6 +9,9 @@ class PricesConfig(AppConfig):
         # The catalogue's pages show prices through therapies.extensions.
         from prices import catalogue_pages  # noqa: F401
 
+        # Price files fetched on schedule are checked here (watches.kinds).
+        from prices import scheduled  # noqa: F401
+
         from core import middleware, watching
         from prices import page_cache
         from prices.admin.uploads import price_upload_limit

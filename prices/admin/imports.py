@@ -20,6 +20,7 @@ from editorial.admin.records import KeptRecordAdminMixin
 from prices.admin.corrections import STATE_RELATED, ImportWithdrawalAdminMixin, state_html
 from prices.admin.uploads import limit_upload_size
 from prices.models import NdcMapping, PriceImport, normalise_ndc
+from prices import scheduled
 from prices.pricing import Source, apply, infer_format, preview, staging
 
 UPLOAD_PERMISSION = "prices.add_costestimate"
@@ -174,7 +175,10 @@ class PriceImportAdmin(ImportWithdrawalAdminMixin, KeptRecordAdminMixin, admin.M
             allowed=can_upload,
         )
         upload = path("upload/", upload_view, name="prices_priceimport_upload")
-        return [upload, *super().get_urls()]
+        fetched = path(
+            "fetched/<str:sha256>/", self.admin_site.admin_view(self.fetched_view), name="prices_priceimport_fetched"
+        )
+        return [upload, fetched, *super().get_urls()]
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "can_upload_prices": can_upload(request.user)}
@@ -198,16 +202,45 @@ class PriceImportAdmin(ImportWithdrawalAdminMixin, KeptRecordAdminMixin, admin.M
             staging.discard(staged.sha256, user=request.user)  # nothing to apply: do not keep it
         return self._render(request, form=PriceUploadForm(), report=report)
 
-    def _apply(self, request):
+    def fetched_view(self, request, sha256):
+        """A file fetched on schedule, waiting for a price editor: the upload
+        page's own preview, whose apply button applies this file."""
+        if not can_upload(request.user):
+            raise PermissionDenied
+        waiting = staging.load_fetched(sha256)
+        if waiting is None:
+            messages.error(request, "That fetched file is no longer waiting: it was applied, or a newer file replaced it.")
+            return redirect("admin:prices_priceimport_changelist")
+        staged, _source_id = waiting
+        report = preview(Source(staged.path, staged.name, PriceImport.SourceKind.WATCHED), staged.format)
+        return self._render(request, form=PriceUploadForm(), report=report, fetched=True)
+
+    def _staged_for_apply(self, request):
+        """(StagedFile, kind, source_id) of the file the apply button names, or None."""
         sha256 = request.POST.get("sha256", "")
+        if request.POST.get("fetched") == "1":
+            waiting = staging.load_fetched(sha256)
+            return None if waiting is None else (waiting[0], PriceImport.SourceKind.WATCHED, waiting[1])
         staged = staging.load(sha256, user=request.user)
-        if staged is None:
+        return None if staged is None else (staged, PriceImport.SourceKind.UPLOAD, None)
+
+    def _discard(self, request, staged, kind, source_id):
+        if kind == PriceImport.SourceKind.WATCHED:
+            staging.discard_fetched(staged.sha256)
+            scheduled.price_file_confirmed(source_id, staged.sha256)
+        else:
+            staging.discard(staged.sha256, user=request.user)
+
+    def _apply(self, request):
+        found = self._staged_for_apply(request)
+        if found is None:
             messages.error(
                 request,
                 "That file is no longer waiting to be applied (or was never checked here): upload it again.",
             )
             return redirect("admin:prices_priceimport_upload")
-        source = Source(staged.path, staged.name, PriceImport.SourceKind.UPLOAD)
+        staged, kind, source_id = found
+        source = Source(staged.path, staged.name, kind)
         confirmed = request.POST.get(CONFIRM_FIELD) == "1"
         report = apply(
             source, staged.format, user=request.user, expected_sha256=staged.sha256, accept_flagged=confirmed
@@ -219,9 +252,9 @@ class PriceImportAdmin(ImportWithdrawalAdminMixin, KeptRecordAdminMixin, admin.M
                 f"Nothing was written: {report.review.flag_summary()}. Check them below, then tick "
                 f"“{CONFIRM_LABEL}” to apply the file.",
             )
-            return self._render(request, form=PriceUploadForm(), report=report)
+            return self._render(request, form=PriceUploadForm(), report=report, fetched=kind == PriceImport.SourceKind.WATCHED)
         if report.applied:
-            staging.discard(staged.sha256, user=request.user)
+            self._discard(request, staged, kind, source_id)
             messages.success(
                 request,
                 ngettext(
@@ -233,10 +266,10 @@ class PriceImportAdmin(ImportWithdrawalAdminMixin, KeptRecordAdminMixin, admin.M
             )
             return redirect("admin:prices_priceimport_change", report.price_import.pk)
         if report.ok:  # nothing new: the same file was applied meanwhile
-            staging.discard(staged.sha256, user=request.user)
+            self._discard(request, staged, kind, source_id)
         return self._render(request, form=PriceUploadForm(), report=report, apply_refused=True)
 
-    def _render(self, request, *, form, report=None, apply_refused=False):
+    def _render(self, request, *, form, report=None, apply_refused=False, fetched=False):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -252,6 +285,7 @@ class PriceImportAdmin(ImportWithdrawalAdminMixin, KeptRecordAdminMixin, admin.M
             "review": report.review if report else None,
             "confirm_field": CONFIRM_FIELD,
             "confirm_label": CONFIRM_LABEL,
+            "fetched": fetched,
         }
         return TemplateResponse(request, "admin/prices/priceimport/upload.html", context)
 

@@ -22,8 +22,10 @@ class PriceImport(models.Model):
         UPLOAD = "upload", "Uploaded in the admin"
         COMMAND = "command", "File given to the import_prices command"
         URL = "url", "Fetched from an address by the import_prices command"
+        WATCHED = "watched", "Fetched on schedule by run_watches"
 
     COMMAND_LABEL = "by the command"
+    WATCHED_LABEL = "on schedule (run_watches)"
     # How the review-decision log names withdrawing everything an import wrote.
     decision_labels = {"withdrew": "Withdrew a price"}
 
@@ -47,7 +49,7 @@ class PriceImport(models.Model):
     created_by_label = models.CharField(
         "imported by",
         max_length=150,
-        help_text=f"The editor's user name, or '{COMMAND_LABEL}' for the import_prices command.",
+        help_text=f"The editor's user name, '{COMMAND_LABEL}' for the import_prices command, or '{WATCHED_LABEL}'.",
     )
 
     class Meta:
@@ -57,7 +59,7 @@ class PriceImport(models.Model):
             models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="price_import_sha256_hex"),
             models.CheckConstraint(condition=Q(format__in=["csv", "json", "nadac"]), name="price_import_format_valid"),
             models.CheckConstraint(
-                condition=Q(source_kind__in=["upload", "command", "url"]), name="price_import_source_kind_valid"
+                condition=Q(source_kind__in=["upload", "command", "url", "watched"]), name="price_import_source_kind_valid"
             ),
             models.CheckConstraint(
                 condition=Q(rows_total=models.F("rows_new") + models.F("rows_unchanged")),

@@ -101,6 +101,12 @@ def _compare(rows, report, on_new):
         on_new(new)
 
 
+def _unattended_label(source):
+    if source.kind == PriceImport.SourceKind.WATCHED:
+        return PriceImport.WATCHED_LABEL
+    return PriceImport.COMMAND_LABEL
+
+
 def apply(source, fmt, *, user=None, expected_sha256=None, today=None, accept_flagged=False):
     """Check, then write all new estimates of `source` in one transaction.
 
@@ -146,7 +152,7 @@ def apply(source, fmt, *, user=None, expected_sha256=None, today=None, accept_fl
                 summary=" ".join(report.notes),
                 created_at=recorded_at,
                 created_by=user,
-                created_by_label=user.get_username() if user is not None else PriceImport.COMMAND_LABEL,
+                created_by_label=user.get_username() if user is not None else _unattended_label(source),
             )
             staged.write(price_import=record, recorded_by=user, recorded_at=recorded_at)
             staged.drop()

@@ -6,6 +6,10 @@ named by its SHA-256, with a small JSON sidecar giving its name and format.
 Applying names only the hash; the file is read back, its hash checked again,
 and validated again from scratch. Files older than a day are swept away.
 
+A file fetched on schedule (prices/scheduled.py) that a price editor must
+confirm waits in the shared folder "fetched" instead: any price editor may
+apply it, and it stays until it is applied or a newer file replaces it.
+
 The directory is settings.PRICE_IMPORT_STAGING_DIR (MSINFO_PRICE_UPLOAD_DIR in
 the environment; default var/price-uploads in the project folder). It must be
 shared by all web workers, and belongs to this install alone."""
@@ -95,11 +99,7 @@ def load(sha256, *, user):
         return None
     if meta.get("user_id") != user.pk or not path.is_file():
         return None
-    digest = hashlib.sha256()
-    with open(path, "rb") as file:
-        while chunk := file.read(1024 * 1024):
-            digest.update(chunk)
-    if digest.hexdigest() != sha256:
+    if _digest(path) != sha256:
         return None
     return StagedFile(sha256, path, meta["name"], meta["format"])
 
@@ -112,9 +112,64 @@ def discard(sha256, *, user):
         path.unlink(missing_ok=True)
 
 
+FETCHED = "fetched"
+
+
+def fetched_dir():
+    return _private_dir(staging_dir() / FETCHED)
+
+
+def stage_fetched(path, *, sha256, name, fmt, source_id):
+    """Keep a fetched file (moved from `path`) for a price editor to confirm."""
+    directory = fetched_dir()
+    for old in directory.glob("*.json"):  # the source's earlier file waiting, if any: this one replaces it
+        try:
+            if json.loads(old.read_text()).get("source_id") == source_id:
+                discard_fetched(old.stem)
+        except (OSError, ValueError):
+            pass
+    os.replace(path, directory / sha256)
+    meta = {"name": name, "format": fmt, "source_id": source_id, "staged_at": time.time()}
+    (directory / f"{sha256}.json").write_text(json.dumps(meta))
+    return StagedFile(sha256, directory / sha256, name, fmt)
+
+
+def load_fetched(sha256):
+    """(StagedFile, source_id) of the fetched file with this hash, or None."""
+    if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
+        return None
+    directory = fetched_dir()
+    path = directory / sha256
+    try:
+        meta = json.loads((directory / f"{sha256}.json").read_text())
+    except (OSError, ValueError):
+        return None
+    if not path.is_file() or _digest(path) != sha256:
+        return None
+    return StagedFile(sha256, path, meta["name"], meta["format"]), meta.get("source_id")
+
+
+def discard_fetched(sha256):
+    if not _SHA256.fullmatch(sha256 or ""):
+        return
+    directory = fetched_dir()
+    for path in (directory / sha256, directory / f"{sha256}.json"):
+        path.unlink(missing_ok=True)
+
+
+def _digest(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        while chunk := file.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def _sweep(directory):
     cutoff = time.time() - MAX_AGE_SECONDS
     for path in directory.glob("*/*"):
+        if path.parent.name == FETCHED:  # waits for a price editor, however long
+            continue
         try:
             if path.stat().st_mtime < cutoff:
                 path.unlink()

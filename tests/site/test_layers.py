@@ -7,6 +7,8 @@ From the bottom:
 
 - core: site-wide machinery (page cache, Markdown, sharing and JSON-LD
   helpers, absolute addresses, request limits, error pages, health check);
+- watches: the schedule of watched sources (price files, the trial registry,
+  labels), which runs the checks the apps above register with watches.kinds;
 - editorial (the review engine) and accounts (staff sign-in and roles);
 - therapies, the catalogue;
 - prices, which price the catalogue's groups and medicines;
@@ -30,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 LAYERS = [
     {"core"},
+    {"watches"},
     {"editorial", "accounts"},
     {"therapies"},
     {"prices"},

@@ -5,7 +5,8 @@
 Each app loads its own part (`<app>/demo/`: its data files and a small
 loader), called here from the bottom layer up, so a part can use what a lower
 one created: the demo reviewer first, then the catalogue, its prices, the
-launch article, the site's own texts and the search synonyms.
+launch article, the site's own texts, the search synonyms and the watched
+sources.
 
 Safe to run again: every row is looked up by its natural key (slug or name;
 for an estimate its subject, currency and as-of date; for a reference the page
@@ -30,6 +31,7 @@ from pages import demo as pages_demo
 from prices import demo as prices_demo
 from search import demo as search_demo
 from therapies import demo as therapies_demo
+from watches import demo as watches_demo
 
 
 class Command(BaseCommand):
@@ -48,6 +50,7 @@ class Command(BaseCommand):
             self.load_article(catalogue.therapies)
             pages_demo.load(self.loader, self.reviewer)
             search_demo.load(self.loader)
+            watches_demo.load(self.loader)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Done: {self.loader.created} created, {self.loader.existing} already there (left unchanged)."

@@ -401,3 +401,24 @@ def test_the_admin_form_normalises_and_explains(price_web, make_therapy):
     assert bad.status_code == 200 and "A HCPCS code is a letter and 4 digits, e.g. J2350." in page
     assert "Billing units a year must be more than zero." in page
     assert price_web.get(reverse("admin:prices_hcpcsmapping_changelist") + "?q=J2350").status_code == 200
+
+
+def test_the_demo_mappings_reproduce_the_briefs_medicare_figures():
+    """Each demo mapping's units a year turn the brief's price into the brief's year:
+    J2350 60.97 per mg × 1,200; J2329 30,936.15 per 450 mg dose × 2 = 68.747 per mg × 900."""
+    import json
+
+    newer = json.loads((Path(__file__).parents[2] / "prices" / "demo" / "newer_prices.json").read_text())
+    mappings = {row["hcpcs"]: row for row in newer["hcpcs"]}
+    assert {code: (row["therapy"], row["billing_unit"], row["units_per_year"]) for code, row in mappings.items()} == {
+        "J2350": ("ocrelizumab", "1 MG", "1200"), "J2329": ("ublituximab", "1 MG", "900"),
+    }
+    figures = {row["source_name"]: row for row in newer["figures"]}
+    ocrelizumab = figures["CMS ASP pricing file, Q3 2026 (J2350)"]
+    assert Decimal(ocrelizumab["unit_price"]) * Decimal(mappings["J2350"]["units_per_year"]) == Decimal("73164")
+    assert mappings["J2350"]["product"] == ocrelizumab["product"]
+    ublituximab = figures["CMS ASP pricing file, Q2 2026 (J2329)"]
+    per_mg = Decimal(ublituximab["unit_price"]) / 450
+    assert per_mg == Decimal("68.747")
+    assert per_mg * Decimal(mappings["J2329"]["units_per_year"]) == Decimal(ublituximab["unit_price"]) * 2
+    assert mappings["J2329"]["product"] == ublituximab["product"]

@@ -50,6 +50,8 @@ PRICES = [
     ("prices", "costestimate", ["add", "view", "correct"]),
     ("prices", "priceimport", ["add", "view"]),
     ("prices", "ndcmapping", ["add", "change", "view"]),
+    # HCPCS codes an ASP pricing file (Medicare Part B) is matched by.
+    ("prices", "hcpcsmapping", ["add", "change", "view"]),
     # A product's units a year, so a price per unit becomes a year's figure.
     ("prices", "productdosing", ["add", "change", "view"]),
     # Countries and kinds of figure are chosen from, and changed only by an

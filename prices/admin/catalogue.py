@@ -1,7 +1,7 @@
 """Prices on the catalogue's admin pages: each group and therapy list gets
 its current price and as-of date as columns, and each change page the rows
 of its recent estimates with a blank one to record a new price (therapies
-also their NDC mappings and products' dosing). The catalogue's admins know nothing of prices, so
+also their NDC and HCPCS mappings and products' dosing). The catalogue's admins know nothing of prices, so
 each is registered again here as a subclass that adds them, the usual way
 to extend another app's admin."""
 
@@ -14,6 +14,7 @@ from prices.admin.estimates import (
     SaveEstimatesAsUserMixin,
     with_current_price,
 )
+from prices.admin.hcpcs import HcpcsMappingInline
 from prices.admin.kinds import ProductDosingInline
 from therapies.admin.content import (
     CategoryAdmin,
@@ -64,7 +65,7 @@ class PricedSupportiveSectionAdmin(PricedAdminMixin, SupportiveSectionAdmin):
 class PricedTherapyAdmin(PricedAdminMixin, TherapyAdmin):
     subject_field = "therapy"
     list_display = with_price_columns(TherapyAdmin.list_display, after="stage_display")
-    inlines = [*TherapyAdmin.inlines, NdcMappingInline, ProductDosingInline, CostEstimateInline]
+    inlines = [*TherapyAdmin.inlines, NdcMappingInline, HcpcsMappingInline, ProductDosingInline, CostEstimateInline]
 
 
 PRICED_ADMINS = {

@@ -50,7 +50,8 @@ def can_upload(user):
 class PriceUploadForm(forms.Form):
     file = forms.FileField(
         label="Price file",
-        help_text="A CSV or JSON price file in the documented format, or CMS's weekly NADAC CSV.",
+        help_text="A CSV or JSON price file in the documented format, CMS's weekly NADAC CSV, "
+        "or CMS's quarterly ASP pricing file (its CSV, or the ZIP it comes in).",
     )
     format = forms.ChoiceField(
         required=False,
@@ -59,8 +60,9 @@ class PriceUploadForm(forms.Form):
             ("csv", "CSV price file"),
             ("json", "JSON price file"),
             ("nadac", "NADAC weekly file from CMS (CSV)"),
+            ("asp", "ASP pricing file from CMS, Medicare Part B (CSV or ZIP)"),
         ],
-        help_text="A NADAC file is a .csv too: choose NADAC for it.",
+        help_text="A NADAC or ASP pricing file is a .csv (or .zip) too: choose its format.",
     )
 
     def __init__(self, *args, **kwargs):

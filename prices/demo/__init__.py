@@ -4,7 +4,8 @@ since a group's current range is worked out from its medicines' figures),
 each medicine's US list prices from two published studies
 (medicine_prices.csv; a blank: not in that study), and the newer figures of
 other kinds and of the United Kingdom, with the dosing their prices per unit
-need (newer_prices.json).
+need and the HCPCS codes a CMS ASP pricing file is matched by
+(newer_prices.json).
 
 The study prices are older than the staleness limit, so pages show them as
 the newest we have, marked as possibly out of date. Ozanimod is in neither
@@ -16,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from core.demo import date, read_json
-from prices.models import CostEstimate, PriceKind, ProductDosing
+from prices.models import CostEstimate, HcpcsMapping, PriceKind, ProductDosing
 from therapies.models import Therapy
 
 HERE = Path(__file__).parent
@@ -28,6 +29,7 @@ def load(loader, catalogue):
     load_medicine_prices(loader, catalogue.therapies, data["studies"], data["study_price_note"])
     newer = read_json(HERE, "newer_prices.json")
     dosing = load_dosing(loader, catalogue.therapies, newer["dosing"])
+    load_hcpcs(loader, catalogue.therapies, newer["hcpcs"])
     load_newer_figures(loader, catalogue.therapies, dosing, newer["figures"])
 
 
@@ -53,6 +55,23 @@ def load_dosing(loader, therapies, rows):
         )
         found[(row["therapy"], row["product"], row["unit"])] = dosing.units_per_year
     return found
+
+
+def load_hcpcs(loader, therapies, rows):
+    """The HCPCS codes of the Medicare figures, with the brief's dosing, so
+    the quarter's ASP pricing file can be imported (format asp)."""
+    for row in rows:
+        therapy = _therapy(therapies, row["therapy"])
+        if therapy is None:
+            continue
+        values = {
+            "therapy": therapy, "hcpcs": row["hcpcs"], "product": row["product"], "billing_unit": row["billing_unit"],
+            "units_per_year": Decimal(row["units_per_year"]), "note": row["note"],
+        }
+        loader.get_or_create(
+            HcpcsMapping, lookups=[{"hcpcs": row["hcpcs"]}], values=values,
+            label=f"HCPCS mapping {row['hcpcs']} → {row['product']}: {row['units_per_year']} × {row['billing_unit']} a year",
+        )
 
 
 def load_newer_figures(loader, therapies, dosing, rows):

@@ -1,6 +1,7 @@
 """Prices: what a figure is (its country and kind, a product's dosing), the
 cost estimates of the catalogue's medicines and groups, the price imports
-that wrote them, and the NDC codes a NADAC price file is matched by.
+that wrote them, and the codes CMS's files are matched by: NDCs for a NADAC
+file, HCPCS codes for an ASP pricing file.
 
 A price is of something in the catalogue (therapies), so this app depends on
 it; the catalogue never imports prices (its pages get theirs through
@@ -15,6 +16,7 @@ from prices.models.estimates import (
     main_kind_for_currency,
     staleness_cutoff,
 )
+from prices.models.hcpcs import HcpcsMapping, normalise_dosage, normalise_hcpcs
 from prices.models.imports import PriceImport
 from prices.models.kinds import Country, PriceKind, ProductDosing
 from prices.models.ndc import NdcMapping, normalise_ndc
@@ -25,12 +27,15 @@ __all__ = [
     "Country",
     "DatePrecision",
     "EstimateState",
+    "HcpcsMapping",
     "NdcMapping",
     "PriceImport",
     "PriceKind",
     "ProductDosing",
     "current_estimate",
     "main_kind_for_currency",
+    "normalise_dosage",
+    "normalise_hcpcs",
     "normalise_ndc",
     "staleness_cutoff",
 ]

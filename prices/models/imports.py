@@ -17,6 +17,7 @@ class PriceImport(models.Model):
         CSV = "csv", "CSV"
         JSON = "json", "JSON"
         NADAC = "nadac", "NADAC (CMS) weekly file"
+        ASP = "asp", "ASP pricing file (CMS, Medicare Part B)"
 
     class SourceKind(models.TextChoices):
         UPLOAD = "upload", "Uploaded in the admin"
@@ -36,7 +37,7 @@ class PriceImport(models.Model):
     rows_total = models.PositiveIntegerField("rows")
     rows_new = models.PositiveIntegerField("new estimates")
     rows_unchanged = models.PositiveIntegerField("already recorded")
-    summary = models.TextField(blank=True, help_text="What the importer noted, e.g. rows skipped in a NADAC file.")
+    summary = models.TextField(blank=True, help_text="What the importer noted, e.g. rows skipped in a NADAC or ASP file.")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -57,7 +58,7 @@ class PriceImport(models.Model):
         get_latest_by = "created_at"
         constraints = [
             models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="price_import_sha256_hex"),
-            models.CheckConstraint(condition=Q(format__in=["csv", "json", "nadac"]), name="price_import_format_valid"),
+            models.CheckConstraint(condition=Q(format__in=["csv", "json", "nadac", "asp"]), name="price_import_format_valid"),
             models.CheckConstraint(
                 condition=Q(source_kind__in=["upload", "command", "url", "watched"]), name="price_import_source_kind_valid"
             ),

@@ -2,9 +2,11 @@
 
     sources     a file to import (local path, URL fetched by core.fetching,
                 staged upload), read once per pass while its SHA-256 is computed
-    csv_format, json_format, nadac
+    csv_format, json_format, nadac, asp
                 one parser per format; each yields RawRow (the documented
                 columns as text, with the row's line label) or Problem
+                (asp: CMS's quarterly Medicare Part B file, often a ZIP,
+                opened by zipped)
     validation  one validator: turns RawRows into checked EstimateRows,
                 finds duplicates, and sorts rows into new / unchanged /
                 conflicting against the database, a chunk at a time

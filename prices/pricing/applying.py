@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from core import cache
 from prices.models import CostEstimate, PriceImport
+from prices.pricing.asp import AspParser
 from prices.pricing.csv_format import CsvParser
 from prices.pricing.json_format import JsonParser
 from prices.pricing.nadac import NadacParser
@@ -32,7 +33,7 @@ CHUNK_SIZE = 2000
 # 100,000-row file (writing it took 1.9 s of CPU instead of 2.5 s; a larger
 # cache gained nothing more) and is given back after the write.
 WRITE_PAGE_CACHE_KIB = 16 * 1024
-PARSERS = {"csv": CsvParser, "json": JsonParser, "nadac": NadacParser}
+PARSERS = {"csv": CsvParser, "json": JsonParser, "nadac": NadacParser, "asp": AspParser}
 
 
 class _WriteNothing(Exception):
@@ -41,7 +42,7 @@ class _WriteNothing(Exception):
 
 
 def preview(source, fmt, *, today=None, on_new=None, review=True):
-    """Check `source` as `fmt` ('csv', 'json' or 'nadac'). `on_new`, if given,
+    """Check `source` as `fmt` ('csv', 'json', 'nadac' or 'asp'). `on_new`, if given,
     is called with each chunk's new EstimateRows (apply uses it to stage them).
     With `review`, report.review lists the rows next to the current figures
     and flags large changes and implausible amounts (pricing.review)."""

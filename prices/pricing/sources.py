@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
-FORMATS = ("csv", "json", "nadac")
+FORMATS = ("csv", "json", "nadac", "asp")
 MAX_LINE_BYTES = 1024 * 1024  # no line of a price file comes near this
 
 
@@ -21,15 +21,17 @@ class Source:
     kind: str  # PriceImport.SourceKind value
 
     def open(self):
-        return HashingReader(open(self.path, "rb"))
+        return HashingReader(open(self.path, "rb"), name=self.name)
 
 
 class HashingReader:
     """A binary file read once, front to back, updating a SHA-256 as it goes.
-    `sha256()` reads whatever the parser left unread, then returns the digest."""
+    `sha256()` reads whatever the parser left unread, then returns the digest.
+    `name` is the source's name (an ASP pricing file's may carry its quarter)."""
 
-    def __init__(self, raw):
+    def __init__(self, raw, name=""):
         self._raw = raw
+        self.name = name
         self._hash = hashlib.sha256()
 
     def read(self, size=-1):
@@ -59,7 +61,8 @@ class HashingReader:
 
 def infer_format(name):
     """'csv' or 'json' from a file name's or URL path's extension, else None.
-    A NADAC file is a .csv too, so it always needs an explicit format."""
+    A NADAC or ASP pricing file is a .csv too (an ASP one often a .zip), so
+    they always need an explicit format."""
     path = urlsplit(name).path if "://" in name else name
     suffix = PurePosixPath(path).suffix.lower()
     return {".csv": "csv", ".json": "json"}.get(suffix)

@@ -29,10 +29,11 @@ def test_the_three_roles_exist_with_publishing_only_for_reviewers(db):
     assert not publishing & codenames(editors)
     assert {"change_article", "change_therapy", "change_category"} <= codenames(editors)
     assert codenames(price_editors) >= {"add_costestimate", "add_priceimport"}
-    # Estimates are corrected, never changed; NDC mappings and products' dosing
+    # Estimates are corrected, never changed; NDC and HCPCS mappings and products' dosing
     # (units a year) are reference rows price editors keep; countries and kinds only an administrator changes.
     assert not {c for c in codenames(price_editors) if c.startswith(("change_", "delete_"))} - {
-        "change_ndcmapping", "change_productdosing"}
+        "change_ndcmapping", "change_hcpcsmapping", "change_productdosing"}
+    assert {"add_hcpcsmapping", "change_hcpcsmapping", "view_hcpcsmapping"} <= codenames(price_editors)
     assert {"view_country", "view_pricekind"} <= codenames(price_editors)
     assert not {"change_country", "change_pricekind"} & codenames(price_editors)
 

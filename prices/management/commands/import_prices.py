@@ -1,6 +1,6 @@
-"""Import cost estimates from a price file or a CMS NADAC file.
+"""Import cost estimates from a price file, a CMS NADAC file or a CMS ASP pricing file.
 
-    python manage.py import_prices PATH_OR_URL [--dry-run] [--format csv|json|nadac] [--accept-large-changes]
+    python manage.py import_prices PATH_OR_URL [--dry-run] [--format csv|json|nadac|asp] [--accept-large-changes]
 
 The whole file is checked before anything is written; any problem or conflict
 means nothing is written and the exit status is 1. So do flagged rows (a large
@@ -19,13 +19,19 @@ from prices.pricing import FORMATS, FetchError, Source, apply, fetch_url, infer_
 
 
 class Command(BaseCommand):
-    help = "Check and import annual cost estimates from a CSV, JSON or NADAC file (a path or an http(s) address)."
+    help = (
+        "Check and import annual cost estimates from a CSV, JSON or NADAC file, or a CMS ASP pricing file "
+        "(Medicare Part B; its CSV or ZIP), given as a path or an http(s) address."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("location", metavar="PATH_OR_URL", help="A local file, or an http:// or https:// address.")
         parser.add_argument("--dry-run", action="store_true", help="Check and report what would change; write nothing.")
         parser.add_argument(
-            "--format", choices=FORMATS, help="csv, json or nadac. Default: from the file extension (.csv, .json)."
+            "--format",
+            choices=FORMATS,
+            help="csv, json, nadac or asp (CMS's quarterly ASP pricing file, CSV or ZIP; its quarter is read from "
+            "its title lines and name). Default: from the file extension (.csv, .json).",
         )
         parser.add_argument(
             "--accept-large-changes",
@@ -37,7 +43,7 @@ class Command(BaseCommand):
     def handle(self, location, dry_run, format, verbosity, accept_large_changes=False, **options):
         fmt = format or infer_format(location)
         if fmt is None:
-            raise CommandError(f"Cannot tell the format of {location!r} from its name: give --format csv, json or nadac.")
+            raise CommandError(f"Cannot tell the format of {location!r} from its name: give --format csv, json, nadac or asp.")
 
         temporary = None
         if "://" in location:

@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -326,3 +327,48 @@ def test_two_runs_at_once_check_each_source_once(server, therapy):
     assert any("skipped: another run is checking it" in line or "not due" in line for line in lines)
     assert WatchRun.objects.count() == 1 and PriceImport.objects.count() == 1
     assert len(server.requests) == 1
+
+
+# --- The quarterly Medicare Part B file ------------------------------------------------------
+
+
+def test_an_asp_file_gives_ocrelizumab_its_medicare_figure_once_a_price_editor_confirms_the_flagged_row(
+    server, make_therapy, make_estimate, price_editor
+):
+    from decimal import Decimal
+    from pathlib import Path
+
+    from prices.models import HcpcsMapping, PriceKind
+
+    ocrelizumab = make_therapy(slug="ocrelizumab", generic_name="ocrelizumab")
+    HcpcsMapping.objects.create(
+        therapy=ocrelizumab, hcpcs="J2350", product="Ocrevus (brand)", billing_unit="1 MG",
+        units_per_year=Decimal("1200"), note="1,200 mg a year.",
+    )
+    medicare = PriceKind.objects.get(slug="us-medicare-b")
+    # An earlier figure far below the file's, so the new one is a large change to confirm.
+    make_estimate(ocrelizumab, low=30000, high=30000, kind=medicare, product="Ocrevus (brand)", as_of=datetime.date(2026, 4, 1))
+    zipped = (Path(__file__).parents[1] / "data" / "july-2026-asp-pricing-file.zip").read_bytes()
+    server.answer("/july-2026-asp-pricing-file.zip", zipped, content_type="application/zip")
+    source = WatchedSource.objects.create(
+        name="Medicare Part B ASP file", kind=WatchedSource.Kind.ASP, every="quarterly",
+        url=f"{server.url}/july-2026-asp-pricing-file.zip", apply_automatically=True,
+    )
+
+    out = run_watches()
+
+    assert "Medicare Part B ASP file [asp]: changed: waiting for a price editor" in out
+    source.refresh_from_db()
+    assert source.attention.endswith("1 row need your confirmation")
+    assert CostEstimate.objects.filter(therapy=ocrelizumab).count() == 1
+    sha256 = source.attention_url.rstrip("/").rsplit("/", 1)[1]
+    price_web = logged_in(price_editor)
+    assert "ocrelizumab" in price_web.get(source.attention_url).content.decode()
+    price_web.post(
+        reverse("admin:prices_priceimport_upload"), {"apply": "1", "sha256": sha256, "fetched": "1", "confirm_flagged": "1"}
+    )
+    figure = CostEstimate.objects.filter(therapy=ocrelizumab).latest("as_of")
+    assert (figure.kind, figure.as_of, figure.high) == (medicare, datetime.date(2026, 7, 1), Decimal("73164.00"))
+    assert figure.source_name == "CMS ASP pricing file, Q3 2026 (J2350)"
+    page = Client().get(ocrelizumab.get_absolute_url()).content.decode()
+    assert "73,164" in page

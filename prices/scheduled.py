@@ -9,6 +9,7 @@ flagged; otherwise it waits, in the shared staging folder, for a price
 editor to confirm it on the upload page's own preview screen, with the same
 all-or-nothing apply."""
 
+import datetime
 import time
 
 from django.urls import reverse
@@ -59,6 +60,15 @@ def _check_fetched(source, path, fmt):
         return Outcome(False, "the same file is still waiting for a price editor.", source.attention, source.attention_url)
     fetched = Source(path, source.url, PriceImport.SourceKind.WATCHED)
     report = preview(fetched, fmt)
+    if report.takes_effect is not None:
+        # Published ahead of its quarter: not a failure; fetched again on the day it applies.
+        return Outcome(
+            False,
+            f"the file's figures take effect on {report.takes_effect:%d %b %Y}: it will be fetched again that day.",
+            source.attention,
+            source.attention_url,
+            check_again_at=timezone.make_aware(datetime.datetime.combine(report.takes_effect, datetime.time(6))),
+        )
     if not report.ok:
         named = "; ".join(str(problem) for problem in [*report.problems, *report.conflicts][:PROBLEMS_NAMED])
         raise CheckFailed(f"The file was refused, nothing was written: {report.summary()} {named}")

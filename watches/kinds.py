@@ -21,12 +21,15 @@ class Outcome:
     """What one check found. `changed` is True when the site learned something
     new (figures applied, a page flagged, a file waiting). `attention` is a
     task for an editor, shown on their dashboard until it is done, with the
-    admin address where they do it."""
+    admin address where they do it. `check_again_at` overrides the schedule
+    once, for a source that said when it will have something (a file
+    published before the date it takes effect)."""
 
     changed: bool
     message: str
     attention: str = ""
     attention_url: str = ""
+    check_again_at: object = None
 
 
 @dataclass(frozen=True)

@@ -60,24 +60,36 @@ def claim(source, *, now, until, by):
     return claimed == 1
 
 
+@dataclass
+class Checked:
+    outcome: str
+    message: str
+    attention: str | None = None  # None: the check says nothing of editors' tasks (it failed)
+    attention_url: str = ""
+    check_again_at: object = None
+    internal_error: bool = False
+
+
 def check(source, deadline):
-    """Run the source's check: (outcome, message, attention, attention_url, internal_error)."""
+    """Run the source's check and say what it found (a Checked)."""
     checker = checker_for(source.kind)
     if checker is None:
-        return WatchedSource.Outcome.FAILED, f"No check is installed for {source.get_kind_display()}.", None, None, True
+        return Checked(WatchedSource.Outcome.FAILED, f"No check is installed for {source.get_kind_display()}.", internal_error=True)
     try:
         found = checker.check(source, deadline)
     except (FetchError, CheckFailed) as error:
-        return WatchedSource.Outcome.FAILED, str(error), None, None, False
+        return Checked(WatchedSource.Outcome.FAILED, str(error))
     except Exception as error:  # a fault of the site's own, recorded on the source and reported by the command
         logger.error("Checking %s failed:\n%s", source.name, traceback.format_exc())
-        return WatchedSource.Outcome.FAILED, f"The site's own check failed ({type(error).__name__}); see the server log.", None, None, True
+        message = f"The site's own check failed ({type(error).__name__}); see the server log."
+        return Checked(WatchedSource.Outcome.FAILED, message, internal_error=True)
     outcome = WatchedSource.Outcome.CHANGED if found.changed else WatchedSource.Outcome.UNCHANGED
-    return outcome, found.message, found.attention, found.attention_url, False
+    return Checked(outcome, found.message, found.attention, found.attention_url or "", found.check_again_at)
 
 
-def record(source, *, outcome, message, attention, attention_url, started, by):
+def record(source, checked, *, started, by):
     """Write the run's outcome on the source and in its history, and release it."""
+    outcome, message = checked.outcome, checked.message
     now = timezone.now()
     WatchRun.objects.create(source=source, started_at=started, finished_at=now, outcome=outcome, message=message, run_by=by)
     failed = outcome == WatchedSource.Outcome.FAILED
@@ -85,7 +97,7 @@ def record(source, *, outcome, message, attention, attention_url, started, by):
         "last_checked_at": now,
         "last_outcome": outcome,
         "last_message": message,
-        "next_due_at": source.due_after(outcome, now),
+        "next_due_at": checked.check_again_at or source.due_after(outcome, now),
         "failures_in_a_row": source.failures_in_a_row + 1 if failed else 0,
         "claimed_until": None,
         "claimed_by": "",
@@ -94,8 +106,8 @@ def record(source, *, outcome, message, attention, attention_url, started, by):
         changes["last_succeeded_at"] = now
     if outcome == WatchedSource.Outcome.CHANGED:
         changes["last_changed_at"] = now
-    if attention is not None:  # None: the check says nothing about editors' tasks (it failed)
-        changes["attention"], changes["attention_url"] = attention[:300], attention_url[:500]
+    if checked.attention is not None:
+        changes["attention"], changes["attention_url"] = checked.attention[:300], checked.attention_url[:500]
     WatchedSource.objects.filter(pk=source.pk).update(**changes)
 
 
@@ -123,14 +135,6 @@ def run_due(*, time_limit=RUN_TIME_LIMIT, now=None, names=None):
             yield Result(source, "skipped", "another run is checking it")
             continue
         source.refresh_from_db()
-        outcome, message, attention, attention_url, internal = check(source, time.monotonic() + limit)
-        record(
-            source,
-            outcome=outcome,
-            message=message,
-            attention=attention,
-            attention_url=attention_url or "",
-            started=claimed_at,
-            by=by,
-        )
-        yield Result(source, outcome, message, internal_error=internal)
+        checked = check(source, time.monotonic() + limit)
+        record(source, checked, started=claimed_at, by=by)
+        yield Result(source, checked.outcome, checked.message, internal_error=checked.internal_error)

@@ -67,6 +67,7 @@ def preview(source, fmt, *, today=None, on_new=None, review=True):
             _compare(chunk, report, on_new)
         report.sha256 = stream.sha256()
     report.notes.extend(parser.notes)
+    report.takes_effect = getattr(parser, "takes_effect", None)
     if report.rows_total == 0 and not report.problems:
         report.problems.append(Problem(WHOLE_FILE, None, "the file has no price rows."))
     return report

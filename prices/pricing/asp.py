@@ -170,6 +170,8 @@ class AspParser:
         self.today = today or timezone.localdate()
         self.name = base_name(name if name is not None else getattr(stream, "name", "") or "")
         self.notes = []
+        # The quarter's first day, when the file is for a quarter not yet begun (CMS publishes early).
+        self.takes_effect = None
 
     def __iter__(self):
         data = self.stream.read(MAX_ZIP_BYTES + 1)
@@ -293,6 +295,7 @@ class AspParser:
         if len(every) == 1:
             (quarter,) = every
             if quarter_start(quarter) > self.today:
+                self.takes_effect = quarter_start(quarter)
                 yield Problem(
                     WHOLE_FILE, None,
                     f"this file's payment limits take effect on {quarter_start(quarter):%Y-%m-%d} ({quarter_label(quarter)}), "

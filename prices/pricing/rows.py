@@ -84,6 +84,8 @@ class Report:
     review: object = None
     # True when apply() wrote nothing because flagged rows were not confirmed.
     held_for_confirmation: bool = False
+    # For a file whose figures apply only from a later date (an ASP file published before its quarter).
+    takes_effect: object = None
 
     @property
     def ok(self):

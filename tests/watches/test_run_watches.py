@@ -372,3 +372,33 @@ def test_an_asp_file_gives_ocrelizumab_its_medicare_figure_once_a_price_editor_c
     assert figure.source_name == "CMS ASP pricing file, Q3 2026 (J2350)"
     page = Client().get(ocrelizumab.get_absolute_url()).content.decode()
     assert "73,164" in page
+
+
+def test_an_asp_file_published_before_its_quarter_is_fetched_again_on_the_day_it_takes_effect(server, make_therapy):
+    from decimal import Decimal
+
+    from prices.models import HcpcsMapping
+
+    ocrelizumab = make_therapy(slug="ocrelizumab", generic_name="ocrelizumab")
+    HcpcsMapping.objects.create(
+        therapy=ocrelizumab, hcpcs="J2350", product="Ocrevus (brand)", billing_unit="1 MG",
+        units_per_year=Decimal("1200"), note="1,200 mg a year.",
+    )
+    next_year = timezone.localdate().year + 1
+    text = (
+        "Payment Allowance Limits for Medicare Part B Drugs\r\n"
+        f"\"Effective January 1, {next_year} through March 31, {next_year}\"\r\n"
+        "HCPCS Code,Short Description,HCPCS Code Dosage,Payment Limit\r\n"
+        "J2350,Inj ocrelizumab 1 mg,1 MG,60.970\r\n"
+    )
+    server.answer(f"/january-{next_year}-asp-pricing-file.csv", text, content_type="text/csv")
+    source = WatchedSource.objects.create(
+        name="Medicare Part B ASP file", kind=WatchedSource.Kind.ASP, every="quarterly",
+        url=f"{server.url}/january-{next_year}-asp-pricing-file.csv",
+    )
+    out = run_watches()
+    source.refresh_from_db()
+    assert f"unchanged: the file's figures take effect on 01 Jan {next_year}" in out
+    assert source.failures_in_a_row == 0 and source.attention == ""
+    assert timezone.localtime(source.next_due_at).date() == datetime.date(next_year, 1, 1)
+    assert not CostEstimate.objects.exists()

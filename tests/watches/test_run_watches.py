@@ -402,3 +402,29 @@ def test_an_asp_file_published_before_its_quarter_is_fetched_again_on_the_day_it
     assert source.failures_in_a_row == 0 and source.attention == ""
     assert timezone.localtime(source.next_due_at).date() == datetime.date(next_year, 1, 1)
     assert not CostEstimate.objects.exists()
+
+
+def test_a_zip_bomb_from_a_watched_source_fails_the_check_and_writes_nothing(server, make_therapy, monkeypatch, tmp_path):
+    from decimal import Decimal
+
+    from prices.models import HcpcsMapping
+    from prices.pricing import zipped
+    from tests.prices.test_asp import bomb
+
+    ocrelizumab = make_therapy(slug="ocrelizumab", generic_name="ocrelizumab")
+    HcpcsMapping.objects.create(
+        therapy=ocrelizumab, hcpcs="J2350", product="Ocrevus (brand)", billing_unit="1 MG",
+        units_per_year=Decimal("1200"), note="1,200 mg a year.",
+    )
+    monkeypatch.setattr(zipped, "MAX_TOTAL_BYTES", 16 * 1024 * 1024)  # so the test packs 32 MB, not 200
+    packed = bomb(tmp_path / "bomb.zip", 32 * 1024 * 1024).read_bytes()
+    server.answer("/july-2026-asp-pricing-file.zip", packed, content_type="application/zip")
+    source = WatchedSource.objects.create(
+        name="Medicare Part B ASP file", kind=WatchedSource.Kind.ASP, every="quarterly",
+        url=f"{server.url}/july-2026-asp-pricing-file.zip", apply_automatically=True,
+    )
+    run_watches()
+    source.refresh_from_db()
+    assert source.last_outcome == "failed" and "over the 16 MB limit: it is not opened" in source.last_message
+    assert not CostEstimate.objects.exists() and not PriceImport.objects.exists()
+    assert list(staging.fetched_dir().iterdir()) == []

@@ -7,6 +7,7 @@ database's row lock lets exactly one of them change the row. The claim lasts
 the run's time limit, so a run that dies frees its sources soon after. No
 transaction is held open while a source is fetched."""
 
+import datetime
 import logging
 import os
 import socket
@@ -131,7 +132,7 @@ def run_due(*, time_limit=RUN_TIME_LIMIT, now=None, names=None):
             continue
         limit = min(SOURCE_TIME_LIMIT, remaining)
         claimed_at = timezone.now()
-        if not claim(source, now=claimed_at, until=claimed_at + timezone.timedelta(seconds=limit + 60), by=by):
+        if not claim(source, now=claimed_at, until=claimed_at + datetime.timedelta(seconds=limit + 60), by=by):
             yield Result(source, "skipped", "another run is checking it")
             continue
         source.refresh_from_db()

@@ -533,3 +533,50 @@ def test_the_checked_date_costs_one_query_however_many_trials(sources, fenebruti
         response = client.get(url, {"fresh": 2})
     assert len(seven_trials) == len(two_trials)
     assert "Checked against the trial registry on" in page(response).text
+
+
+# --- The demo content's references carry the brief's trial numbers ----------------------
+
+# Every trial number and DailyMed set ID the content brief gives, so the watch
+# has them to look up once the demo content is loaded.
+BRIEF_TRIALS = {
+    "NCT04411641", "NCT04410978", "NCT04410991", "NCT04458051",  # tolebrutinib
+    "NCT04338022", "NCT04338061",  # evobrutinib
+    "NCT04586010", "NCT04586023", "NCT04544449",  # fenebrutinib: FENhance 1, FENhance 2, FENtrepid
+    "NCT05147220", "NCT05156281", "NCT07225504",  # remibrutinib
+    "NCT06451159",  # KYV-101
+    "NCT02792218", "NCT02792231", "NCT03277261", "NCT03277248", "NCT00213135", "NCT01665144",
+    "NCT02425644", "NCT00134563", "NCT00751881", "NCT00622700", "NCT03093324", "NCT05232825",
+}
+BRIEF_LABELS = {"ea3c0f47-3017-95a5-2118-80a3c91343c7", "b216af61-99d0-42a3-afc2-b5bf86df1ec0"}
+
+
+def demo_identifiers(field):
+    """{value: {page slug, ...}} for `field` in every demo reference row."""
+    from pathlib import Path
+
+    found = {}
+
+    def walk(node, slug):
+        if isinstance(node, dict):
+            slug = node.get("slug", slug)
+            if node.get(field):
+                found.setdefault(node[field], set()).add(slug)
+            for key, value in node.items():
+                walk(value, key if isinstance(value, list) and key != "references" else slug)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, slug)
+
+    root = Path(__file__).resolve().parents[2]
+    for path in sorted([*root.glob("therapies/demo/*.json"), *root.glob("articles/demo/*.json")]):
+        walk(json.loads(path.read_text()), path.stem)
+    return found
+
+
+def test_the_demo_references_carry_every_trial_number_and_label_of_the_brief():
+    trials = demo_identifiers("nct_id")
+    assert BRIEF_TRIALS - set(trials) == set()
+    for number in ("NCT04586010", "NCT04586023", "NCT04544449"):
+        assert "fenebrutinib" in trials[number], number
+    assert BRIEF_LABELS - set(demo_identifiers("dailymed_setid")) == set()

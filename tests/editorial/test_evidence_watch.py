@@ -12,6 +12,7 @@ for the test, not facts about those trials or labels."""
 import datetime
 import http.server
 import json
+import re
 import threading
 import time
 
@@ -296,7 +297,8 @@ def test_the_run_stops_at_its_deadline_and_leaves_the_rest(sources, fenebrutinib
 @pytest.mark.parametrize(
     "answer, message",
     [
-        pytest.param({"delay": 2}, "timed out", id="timeout"),
+        # The socket's timeout or the fetcher's watchdog, whichever fires first.
+        pytest.param({"delay": 2}, "timed out|took longer than the limit of 0.5 seconds", id="timeout"),
         pytest.param(
             {"body": b"<!DOCTYPE html>\n<html><body>Service unavailable</body></html>", "content_type": "text/html"},
             "answered with an HTML page, not the JSON expected",
@@ -320,7 +322,7 @@ def test_a_failed_lookup_is_a_failure_for_that_trial_and_writes_nothing(sources,
     result = check_trial_registry(soon())
 
     assert len(result.failures) == 1 and result.failures[0].startswith(f"{FENHANCE_1}: ")
-    assert message in result.failures[0]
+    assert re.search(message, result.failures[0]), result.failures[0]
     assert result.all_failed and not result.changed
     assert result.summary.startswith("Every trial lookup failed (1): NCT04586010: ")
     after = WatchedIdentifier.objects.get(value=FENHANCE_1)

@@ -11,6 +11,11 @@ class EditorialConfig(AppConfig):
         # Every change readers can see empties the page cache on commit.
         changes.connect()
 
+        from editorial.evidence import watched
+
+        # Adding a trial or label to a page's references starts watching it.
+        watched.connect()
+
         from editorial import fixtures
 
         # loaddata restores history rows as exported, and adds none.

@@ -382,6 +382,14 @@ MSINFO_FEEDBACK_RECIPIENTS = env_list("MSINFO_FEEDBACK_EMAILS")
 # decisions change their facts fastest, so they are due for review sooner
 # (an item may set a shorter interval still).
 EMERGING_REVIEW_INTERVAL_MONTHS = int(os.environ.get("MSINFO_EMERGING_REVIEW_INTERVAL_MONTHS", "6"))
+# The evidence watch (editorial/evidence/) asks the trial registry and DailyMed
+# whether a cited trial or medicine label has changed, through the hardened
+# fetcher (core.fetching): GET {CLINICALTRIALS_API_BASE}/studies/<NCT number>
+# and GET {DAILYMED_API_BASE}/spls/<set ID>/history.json. Tests point them at a
+# local server. Each lookup may take EVIDENCE_FETCH_TIMEOUT seconds at most.
+CLINICALTRIALS_API_BASE = "https://clinicaltrials.gov/api/v2"
+DAILYMED_API_BASE = "https://dailymed.nlm.nih.gov/dailymed/services/v2"
+EVIDENCE_FETCH_TIMEOUT = 20
 # The site's public address, e.g. https://ms-treatment.example.org, with no
 # trailing slash: canonical links, feeds, sitemaps and the open data files
 # name pages by it (core.site_url.absolute_url). Empty: the address the

@@ -11,6 +11,7 @@ person is shown; the workflow decides what an action does.
     content.py    the ReviewedContentAdmin base: form handling, lists, status
     forms.py      the content form (with its conflict check) and the review forms
     reviewing.py  the review, send-back and unpublish pages, and history restore
+    evidence.py   "Checked: no change needed" for a page flagged by the evidence watch
     actions.py    bulk actions for reviewers
     references.py the citations inline, and the rule for inlines of rows readers see at once
     decisions.py  every review decision across the site (read-only)

@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from editorial import workflow
 from editorial.admin.actions import PUBLISHER_ACTIONS, delete_unpublished_selected
 from editorial.admin.editing import edit_of, start_edit
+from editorial.admin.evidence import EvidenceActionsMixin
 from editorial.admin.forms import ReviewedContentForm
 from editorial.admin.reviewing import ReviewActionsMixin
 from editorial.models import EditorialStatus, ReviewDecision, Revision, open_revision_exists, person_name
@@ -45,7 +46,7 @@ READ_ONLY_REVIEW_FIELDS = tuple(name for name in REVIEW_FIELDS if name != "revie
 # --- The mixin --------------------------------------------------------------------------------
 
 
-class ReviewedContentAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
+class ReviewedContentAdmin(EvidenceActionsMixin, ReviewActionsMixin, SimpleHistoryAdmin):
     """Admin for ReviewedContent models. Subclasses give their content
     `fieldsets`; this adds the read-only review fieldset, the review buttons
     and views, the pending-revision editing and the conflict check."""

@@ -5,8 +5,8 @@ addresses of renamed pages and the sources pages cite.
 
 Content apps (articles, therapies) inherit from ReviewedContent, so the rule for
 what readers may see lives in one queryset method, `live()`. Nothing here
-imports a content app: revisions, redirects and references point at their page
-through its content type."""
+imports a content app: revisions, redirects, references and evidence flags point at
+their page through its content type."""
 
 from editorial.models.content import (
     EditorialStatus,
@@ -17,6 +17,7 @@ from editorial.models.content import (
     reviewed_models,
 )
 from editorial.models.decisions import ReviewDecision, ReviewDecisionQuerySet
+from editorial.models.evidence import EvidenceFlag, WatchedIdentifier
 from editorial.models.people import StaffProfile, credited_name, person_name
 from editorial.models.redirects import SlugRedirect
 from editorial.models.references import Reference
@@ -24,6 +25,7 @@ from editorial.models.revisions import Revision, RevisionQuerySet, open_revision
 
 __all__ = [
     "EditorialStatus",
+    "EvidenceFlag",
     "Reference",
     "ReviewDecision",
     "ReviewDecisionQuerySet",
@@ -33,6 +35,7 @@ __all__ = [
     "RevisionQuerySet",
     "SlugRedirect",
     "StaffProfile",
+    "WatchedIdentifier",
     "add_months",
     "credited_name",
     "live_q",

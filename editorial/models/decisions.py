@@ -17,7 +17,7 @@ class ReviewDecisionQuerySet(models.QuerySet):
     def between_editors_and_reviewers(self):
         """Decisions that move an item between its editors and reviewers: an
         editor overwriting a colleague's edit does neither."""
-        return self.exclude(action=ReviewDecision.Action.OVERWROTE)
+        return self.exclude(action__in=ReviewDecision.BESIDE_THE_WORKFLOW)
 
 
 class ReviewDecision(models.Model):
@@ -39,9 +39,17 @@ class ReviewDecision(models.Model):
         # model's `decision_labels`, see `action_label`).
         WITHDREW = "withdrew", "Withdrew"
         CORRECTED = "corrected", "Corrected"
+        # A reviewer checked a page against a change to a trial or label it
+        # cites (editorial.evidence), by approving it or finding no change needed.
+        EVIDENCE_CHECKED = "evidence_checked", "Checked against new evidence"
 
-    # A decision that takes something away from an editor or readers must say why.
-    NEEDS_NOTE = (Action.SENT_BACK, Action.UNPUBLISHED, Action.WITHDREW, Action.CORRECTED)
+    # A decision that takes something away from an editor or readers must say
+    # why; a check against new evidence says what the reviewer found.
+    NEEDS_NOTE = (Action.SENT_BACK, Action.UNPUBLISHED, Action.WITHDREW, Action.CORRECTED, Action.EVIDENCE_CHECKED)
+    # Decisions that neither move an item between editors and reviewers nor
+    # change its text: an editor overwriting a colleague's edit, a check
+    # against new evidence.
+    BESIDE_THE_WORKFLOW = (Action.OVERWROTE, Action.EVIDENCE_CHECKED)
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()
@@ -80,12 +88,14 @@ class ReviewDecision(models.Model):
                         "overwrote",
                         "withdrew",
                         "corrected",
+                        "evidence_checked",
                     ]
                 ),
                 name="decision_action_valid",
             ),
             models.CheckConstraint(
-                condition=~Q(action__in=["sent_back", "unpublished", "withdrew", "corrected"]) | ~Q(note=""),
+                condition=~Q(action__in=["sent_back", "unpublished", "withdrew", "corrected", "evidence_checked"])
+                | ~Q(note=""),
                 name="decision_reason_given",
             ),
             models.CheckConstraint(

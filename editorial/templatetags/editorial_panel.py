@@ -1,7 +1,8 @@
 """The editors' panel on the admin index, across every kind of reviewed
 content: what was sent back to me and my drafts, what is waiting for a
-medical reviewer, what is approved to go live later (and when), and what is
-overdue for its review. A fixed number of queries however much content there
+medical reviewer, what is approved to go live later (and when), what is
+overdue for its review, and (for medical reviewers) the pages to check
+against new evidence: a cited trial or label changed (editorial.evidence). A fixed number of queries however much content there
 is; each list is capped at PANEL_LIMIT entries."""
 
 import datetime
@@ -15,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from editorial import workflow
+from editorial.evidence.panel import flagged_pages
 from editorial.models import EditorialStatus, ReviewDecision, Revision, add_months, open_revision_exists, reviewed_models
 
 register = template.Library()
@@ -162,12 +164,14 @@ def editorial_panel(context):
         return {"show": False}
     now, today = timezone.now(), timezone.localdate()
     lists = {"sent_back": [], "drafts": [], "awaiting": [], "scheduled": [], "overdue": []}
-    editable = []
+    editable, publishable = [], []
     for model in reviewed_models():
         if not _perm(user, model, "change"):
             continue
         editable.append(model)
         reviewing = workflow.can_publish(user, model)
+        if reviewing:
+            publishable.append(model)
         lists["sent_back"].extend(sent_back_to(model, user))
         lists["drafts"].extend(my_drafts(model, user))
         lists["awaiting"].extend(awaiting_review(model, reviewing))
@@ -184,4 +188,7 @@ def editorial_panel(context):
     }
     for name, entries in lists.items():
         result.update(_capped(name, entries))
+    # Only medical reviewers (who may publish) check pages against new evidence.
+    result["reviews_evidence"] = bool(publishable)
+    result.update(_capped("evidence", flagged_pages(publishable, PANEL_LIMIT)))
     return result

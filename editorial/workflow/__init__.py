@@ -9,12 +9,15 @@ The steps are grouped by who takes them: `editing` (an editor's save and
 submission), `reviewing` (a reviewer's approve, send back, unpublish and
 restore) and `scheduling` (approved changes going live on time). They share
 `revisions` (what a revision holds), `decisions` (the record of every step)
-and `rules` (who may do what). Callers use this package's names.
+and `rules` (who may do what); `evidence` clears a page's evidence flags
+when a reviewer has checked it against a changed trial or label. Callers
+use this package's names.
 """
 
 from editorial.workflow.decisions import is_sent_back_to, latest_send_back, record, with_latest_decision
 from editorial.workflow.editing import last_saved, save_edit, submit_for_review
 from editorial.workflow.errors import EditConflict, WorkflowError
+from editorial.workflow.evidence import checked_no_change_needed, clear_on_approval
 from editorial.workflow.reviewing import KEEP, approve, restore, send_back, unpublish
 from editorial.workflow.revisions import (
     FieldChange,
@@ -37,6 +40,8 @@ __all__ = [
     "approve",
     "can_publish",
     "changes",
+    "checked_no_change_needed",
+    "clear_on_approval",
     "content_fields",
     "is_deletable",
     "is_protected",

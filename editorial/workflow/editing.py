@@ -28,7 +28,8 @@ def last_saved(live):
         saved_at = revision.updated_at
     decision = (
         ReviewDecision.objects.for_object(live)
-        .exclude(action=ReviewDecision.Action.SUBMITTED)  # a submission leaves the version as it is
+        # A submission and a check against new evidence leave the version as it is.
+        .exclude(action__in=[ReviewDecision.Action.SUBMITTED, ReviewDecision.Action.EVIDENCE_CHECKED])
         .select_related("actor")
         .first()
     )

@@ -9,6 +9,7 @@ from editorial.models import EditorialStatus, ReviewDecision, Revision, person_n
 from editorial.workflow.decisions import credit_for_approval, record
 from editorial.workflow.editing import bump_version, save_edit, save_many_to_many
 from editorial.workflow.errors import WorkflowError
+from editorial.workflow.evidence import clear_on_approval
 from editorial.workflow.revisions import content_fields, materialise
 from editorial.workflow.rules import require_publisher
 
@@ -50,6 +51,7 @@ def approve(obj, reviewer, note="", go_live_at=None, expires_at=KEEP, seen_versi
         # stored page must not outlast (an update sends no signal).
         cache.content_changed()
         record(live, ReviewDecision.Action.SCHEDULED, reviewer, note, revision=revision, go_live_at=go_live_at)
+        clear_on_approval(live, reviewer, revision)
         return live
 
     m2m = None
@@ -73,6 +75,8 @@ def approve(obj, reviewer, note="", go_live_at=None, expires_at=KEEP, seen_versi
         revision=revision,
         go_live_at=go_live_at if later else None,
     )
+    # The reviewer signed the page off as it stands against what its sources now say.
+    clear_on_approval(live, reviewer, revision)
     return live
 
 

@@ -16,6 +16,9 @@ class EditorialConfig(AppConfig):
         # Adding a trial or label to a page's references starts watching it.
         watched.connect()
 
+        # run_watches checks the trial registry and labels (watches.kinds).
+        from editorial.evidence import scheduled  # noqa: F401
+
         from editorial import fixtures
 
         # loaddata restores history rows as exported, and adds none.

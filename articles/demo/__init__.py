@@ -17,6 +17,9 @@ HERE = Path(__file__).parent
 # The launch text as first seeded (January 2026), for the fields corrected
 # since: a row still holding it has not been edited. Data only; never edit it.
 SEEDED = read_json(HERE, "seeded_january_2026.json")
+# Text a later release shipped and has corrected since (December 2026:
+# fenebrutinib reported its Phase 3 results): a row still holding it is corrected too.
+SHIPPED = [read_json(HERE, "shipped_december_2026.json")]
 KINDS = {"article": Article}
 
 
@@ -37,7 +40,7 @@ def load(loader, reviewer, therapies):
     if created:
         article.related_therapies.set([therapies[slug] for slug in row["related_therapies"]])
     load_references(loader, article)
-    corrections.propose(KINDS, SEEDED, {Article: {row["slug"]: row}}, loader.say)  # an older install
+    corrections.propose(KINDS, SEEDED, {Article: {row["slug"]: row}}, loader.say, shipped=SHIPPED)  # an older install
     return article
 
 

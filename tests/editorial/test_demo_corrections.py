@@ -365,3 +365,22 @@ def test_the_admin_tells_editors_an_emerging_section_is_due_sooner(editor_client
     assert "The site default is 12 months. For this page it is 6 months." in text
     text = editor_client.get(reverse("admin:therapies_dmtgroup_add")).content.decode()
     assert "The site default is 12 months." in text and "For this page it is" not in text
+
+
+def test_an_install_holding_the_article_as_shipped_before_fenebrutinib_reported_gets_the_correction(loaded, client):
+    from articles.demo import SHIPPED
+
+    shipped = SHIPPED[0]["article"]["ms-treatment-explained"]["body"]
+    Article.objects.filter(slug="ms-treatment-explained").update(body=shipped)
+    assert "Fenebrutinib and remibrutinib are in Phase 3 trials." in text_of(client, "/articles/ms-treatment-explained/").text
+
+    assert "correction proposed for review: article 'ms-treatment-explained'" in load()
+
+    article = Article.objects.get(slug="ms-treatment-explained")
+    assert "Fenebrutinib has reported positive Phase 3 results" in workflow.open_revision(article).data["body"]
+    # Readers see the change only once a reviewer approves it, with the trials cited.
+    assert "Fenebrutinib has reported positive Phase 3 results" not in text_of(client, "/articles/ms-treatment-explained/").text
+    workflow.approve(article, get_user_model().objects.get(username="demo-medical-reviewer"))
+    reader = text_of(client, "/articles/ms-treatment-explained/")
+    assert "Fenebrutinib has reported positive Phase 3 results" in reader.text
+    assert registry("NCT04586010") in references_of(reader) and registry("NCT04544449") in references_of(reader)

@@ -82,7 +82,8 @@ def _check_fetched(source, path, fmt):
     staging.stage_fetched(path, sha256=sha256, name=source.url, fmt=fmt, source_id=source.pk)
     when = timezone.localdate().strftime("%-d %b")
     if report.needs_confirmation:
-        task = f"Fetched {when}: {report.rows_flagged} row{'s' if report.rows_flagged != 1 else ''} need your confirmation"
+        rows = "1 row needs" if report.rows_flagged == 1 else f"{report.rows_flagged} rows need"
+        task = f"Fetched {when}: {rows} your confirmation"
     else:
         task = f"Fetched {when}: {report.rows_new} new figure{'s' if report.rows_new != 1 else ''} to confirm"
     return Outcome(True, f"waiting for a price editor: {report.summary()}", task, review_url(sha256))

@@ -141,7 +141,7 @@ def test_flagged_rows_wait_for_confirmation_even_when_clean_files_apply_on_their
     run_watches()
 
     source.refresh_from_db()
-    assert source.attention.endswith(": 1 row need your confirmation") or "1 row" in source.attention
+    assert source.attention == f"Fetched {timezone.localdate():%-d %b}: 1 row needs your confirmation"
     assert CostEstimate.objects.count() == 1
     sha256 = source.attention_url.rstrip("/").rsplit("/", 1)[1]
     price_web = logged_in(price_editor)
@@ -359,7 +359,7 @@ def test_an_asp_file_gives_ocrelizumab_its_medicare_figure_once_a_price_editor_c
 
     assert "Medicare Part B ASP file [asp]: changed: waiting for a price editor" in out
     source.refresh_from_db()
-    assert source.attention.endswith("1 row need your confirmation")
+    assert source.attention.endswith(": 1 row needs your confirmation")
     assert CostEstimate.objects.filter(therapy=ocrelizumab).count() == 1
     sha256 = source.attention_url.rstrip("/").rsplit("/", 1)[1]
     price_web = logged_in(price_editor)

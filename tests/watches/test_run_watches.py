@@ -428,3 +428,30 @@ def test_a_zip_bomb_from_a_watched_source_fails_the_check_and_writes_nothing(ser
     assert source.last_outcome == "failed" and "over the 16 MB limit: it is not opened" in source.last_message
     assert not CostEstimate.objects.exists() and not PriceImport.objects.exists()
     assert list(staging.fetched_dir().iterdir()) == []
+
+
+# --- NADAC's weekly file -------------------------------------------------------------------------
+
+
+def test_the_weekly_nadac_file_runs_on_schedule_and_its_clean_figures_apply_on_their_own(server, make_therapy):
+    from decimal import Decimal
+    from pathlib import Path
+
+    from prices.models import NdcMapping
+
+    teriflunomide = make_therapy(slug="teriflunomide", generic_name="teriflunomide")
+    NdcMapping.objects.create(therapy=teriflunomide, ndc="00024590030", units_per_year=Decimal("365"))
+    sample = (Path(__file__).parents[1] / "data" / "nadac-sample.csv").read_bytes()
+    # The sample's lines up to its first bad row: the weekly file as CMS publishes it, in small.
+    lines = sample.splitlines(keepends=True)
+    server.answer("/nadac.csv", b"".join(lines[:9]), content_type="text/csv")
+    source = WatchedSource.objects.create(
+        name="NADAC weekly file", kind=WatchedSource.Kind.NADAC, every="weekly",
+        url=f"{server.url}/nadac.csv", apply_automatically=True,
+    )
+    out = run_watches()
+    assert "NADAC weekly file [nadac]: changed: applied as import" in out
+    figure = CostEstimate.objects.get(therapy=teriflunomide)
+    assert figure.kind.slug == "us-nadac" and figure.high == (Decimal("4.81235") * 365).quantize(Decimal("0.01"))
+    source.refresh_from_db()
+    assert source.next_due_at > timezone.now() + datetime.timedelta(days=6)

@@ -455,3 +455,30 @@ def test_the_weekly_nadac_file_runs_on_schedule_and_its_clean_figures_apply_on_t
     assert figure.kind.slug == "us-nadac" and figure.high == (Decimal("4.81235") * 365).quantize(Decimal("0.01"))
     source.refresh_from_db()
     assert source.next_due_at > timezone.now() + datetime.timedelta(days=6)
+
+
+# --- The admin -----------------------------------------------------------------------------------
+
+
+def test_editors_read_a_source_and_its_checks_in_the_admin_and_only_administrators_change_it(server, therapy, price_editor, admin_client):
+    server.answer("/prices.csv", "gone", status=404, content_type="text/plain")
+    source = price_source(server)
+    run_watches()
+    change_url = reverse("admin:watches_watchedsource_change", args=[source.pk])
+
+    page = logged_in(price_editor).get(change_url).content.decode()
+    assert "Test price file" in page and "answered 404" in page  # the last check and its message
+    assert logged_in(price_editor).post(change_url, {"name": "Renamed"}).status_code == 403
+    listing = logged_in(price_editor).get(reverse("admin:watches_watchedsource_changelist")).content.decode()
+    assert "Failed" in listing
+
+    later = timezone.now() + datetime.timedelta(days=3)
+    WatchedSource.objects.filter(pk=source.pk).update(next_due_at=later)
+    admin_client.post(
+        reverse("admin:watches_watchedsource_changelist"),
+        {"action": "check_at_next_run", "_selected_action": [source.pk]},
+    )
+    source.refresh_from_db()
+    assert source.next_due_at <= timezone.now()
+    # Its record of checks is kept: a source is switched off, never deleted.
+    assert admin_client.post(reverse("admin:watches_watchedsource_delete", args=[source.pk])).status_code == 403

@@ -11,11 +11,17 @@ stale by date), and the release and the settings pages show
 (core.page_keys). A change to any of them is a new key, so a kept fragment
 is never out of date; nothing has to empty it. With DEBUG on (`make run`) it
 is rendered every time: runserver does not restart for a template edit, and
-the release's fingerprint is read once per process."""
+the release's fingerprint is read once per process.
+
+Rendering a fragment may not query the database: a value the template loads
+as it renders (a deferred field, a related record not fetched) is not in the
+digest, and a change to it would not show. It raises FragmentQueried
+instead, in tests and with DEBUG on as in production."""
 
 import hashlib
 
 from django.conf import settings
+from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -23,6 +29,10 @@ from core.cache import remember
 from core.page_keys import page_fingerprint
 
 KEY = "fragment:{}:{}"
+
+
+class FragmentQueried(RuntimeError):
+    pass
 
 
 def loaded_values(record, follow=()):
@@ -51,7 +61,18 @@ def kept_render(name, template, context, made_from):
     loaded_values() of each record, in the order shown) with today's date
     and the page fingerprint."""
     if settings.DEBUG:
-        return render_to_string(template, context)
+        return _render(template, context)
     made_from = [page_fingerprint(), timezone.localdate(), template, *made_from]
     digest = hashlib.sha256(repr(made_from).encode()).hexdigest()
-    return remember(KEY.format(name, digest), lambda: render_to_string(template, context))
+    return remember(KEY.format(name, digest), lambda: _render(template, context))
+
+
+def _render(template, context):
+    def refuse(execute, sql, params, many, query_context):
+        raise FragmentQueried(
+            f"{template} queried the database as it rendered ({sql[:120]}...): load what it shows "
+            "before, and name it in what the fragment is made from, or a change to it would not show."
+        )
+
+    with connection.execute_wrapper(refuse):
+        return render_to_string(template, context)

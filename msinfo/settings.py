@@ -162,6 +162,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # {% url %} reverses an address without arguments once per process.
+            "builtins": ["core.templatetags.site_urls"],
         },
     },
 ]

@@ -17,9 +17,8 @@ class PagesConfig(AppConfig):
                 return {**views.site_page_context(page, page.key), "page_template": views.SITE_PAGE_TEMPLATE}
             if page.key == SitePage.Key.CRISIS_SUPPORT:
                 # The crisis lines are previewed with the mental health section of the supportive care page.
-                template, context = views.INTRODUCED_PAGES[SitePage.Key.CARE_INTRODUCTION]
                 introduction = live_site_page(SitePage.Key.CARE_INTRODUCTION)
-                return {**context(introduction), "crisis_preview": page, "page_template": template}
+                return {**views.care_context(introduction, crisis=page), "page_template": views.CARE_TEMPLATE}
             template, context = views.INTRODUCED_PAGES[page.key]
             return {**context(page), "page_template": template}
 

@@ -27,7 +27,8 @@ from pages.feedback import (
     site_path,
 )
 from editorial.public import public_page
-from pages.queries import live_site_page
+from pages.queries import live_site_page, live_site_pages
+from pages.sections import care_sections, emerging_sections
 from prices.cost_table import cost_table
 from prices.countries import country_for
 from prices.queries import attach_prices
@@ -58,11 +59,20 @@ def home_context(introduction, query=None):
 
 
 def emerging_context(introduction, query=None):
-    return {"introduction": introduction, "sections": queries.sections(Category.Kind.EMERGING)}
+    return {"introduction": introduction, "sections_html": emerging_sections(queries.sections(Category.Kind.EMERGING))}
 
 
-def care_context(introduction, query=None):
-    return {"introduction": introduction, "sections": queries.sections(Category.Kind.SUPPORTIVE)}
+LIVE = object()
+
+
+def care_context(introduction, query=None, crisis=LIVE):
+    """`crisis`: the crisis lines shown with the mental health section (the
+    view fetches the live text with the introduction; a preview passes the
+    editor's working copy); by default the live one."""
+    if crisis is LIVE:
+        crisis = live_site_page(SitePage.Key.CRISIS_SUPPORT)
+    sections = queries.sections(Category.Kind.SUPPORTIVE)
+    return {"introduction": introduction, "sections_html": care_sections(sections, crisis)}
 
 
 INTRODUCED_PAGES = {
@@ -90,7 +100,10 @@ def emerging(request):
 
 @public_page
 def care(request):
-    return introduced_page(request, SitePage.Key.CARE_INTRODUCTION)
+    # The introduction and the crisis lines in one query.
+    texts = live_site_pages(SitePage.Key.CARE_INTRODUCTION, SitePage.Key.CRISIS_SUPPORT)
+    context = care_context(texts[SitePage.Key.CARE_INTRODUCTION], request.GET, crisis=texts[SitePage.Key.CRISIS_SUPPORT])
+    return render(request, CARE_TEMPLATE, context)
 
 
 def site_page_context(text, key):

@@ -59,15 +59,21 @@ def dmt_categories():
     )
 
 
+# What a therapy's card (includes/therapy_card.html) and an emerging
+# section's list show of each therapy: the forty-odd fact-sheet columns
+# took longer to load than the rest of a section page's queries.
+CARD_THERAPY_FIELDS = ("id", "slug", "generic_name", "brand_names", "category", "route", "frequency", "summary", "development_stage")
+
+
 def sections(kind):
     """Published categories of one kind (emerging or supportive) in the editors'
-    order, each with `.published_therapies`. Two queries."""
+    order, each with `.published_therapies` (only CARD_THERAPY_FIELDS). Two queries."""
     return list(
         Category.objects.published()
         .filter(kind=kind)
         .select_related("approved_by__staff_profile")
         .order_by("display_order", "name")
-        .prefetch_related(_therapies())
+        .prefetch_related(_therapies(published_therapies().only(*CARD_THERAPY_FIELDS)))
     )
 
 
@@ -104,12 +110,12 @@ def reading_url(category, listed):
 
 
 def published_category(slug):
-    """One published category (with its approver) with its therapies, or 404.
-    Three queries."""
+    """One published category (with its approver) with its therapies (only
+    CARD_THERAPY_FIELDS: the page shows them as cards), or 404. Three queries."""
     queryset = (
         Category.objects.published()
         .select_related("approved_by__staff_profile")
-        .prefetch_related(_therapies())
+        .prefetch_related(_therapies(published_therapies().only(*CARD_THERAPY_FIELDS)))
     )
     return get_object_or_404(queryset, slug=slug)
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from therapies import extensions, queries
 from therapies.forms import TherapyFilterForm
+from therapies.group_lists import therapy_lists
 from therapies.models import Category, Therapy
 from therapies.page_cache import therapy_page_subjects
 from core import cache
@@ -46,7 +47,10 @@ def category_context(category, query=None):
         "medicines": [therapy for therapy in therapies if therapy.is_medicine],
         "procedures": [therapy for therapy in therapies if not therapy.is_medicine],
     }
-    return extensions.extended("category", context, query)
+    extensions.extended("category", context, query)
+    # After the extensions: the cards show the figures prices attach.
+    context["therapy_lists"] = therapy_lists(category, context["medicines"], context["procedures"])
+    return context
 
 
 @canonical_query("country")

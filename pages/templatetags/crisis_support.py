@@ -20,10 +20,12 @@ MENTAL_HEALTH_SECTION_SLUG = "mental-health-support"
 
 @register.simple_tag(takes_context=True)
 def crisis_support_for(context, section):
-    """The crisis text to show with `section`, or None. In a staff preview of
-    the crisis text itself, the editor's working copy (`crisis_preview`)."""
+    """The crisis text to show with `section`, or None. `crisis_text`, when
+    the page has it, is the text already chosen: the live one, fetched with
+    the supportive care page's introduction (pages/sections.py), or in a staff
+    preview of the crisis text itself the editor's working copy."""
     if getattr(section, "slug", None) != MENTAL_HEALTH_SECTION_SLUG:
         return None
-    if "crisis_preview" in context:
-        return context["crisis_preview"]
+    if "crisis_text" in context:
+        return context["crisis_text"]
     return live_site_page(SitePage.Key.CRISIS_SUPPORT)

@@ -1,0 +1,41 @@
+"""The emerging therapies and supportive care pages' sections, rendered once
+per content (core.fragments): on a page the page cache did not hold, the
+sections (their Markdown, review dates and reviewer credit, the supportive
+sections' cards) were most of the work, and they are the same HTML until
+an editor changes something.
+
+The key is a digest of every value the sections show: each section's
+loaded fields and its reviewer's (account and staff profile: the credit),
+each listed therapy's, and the crisis lines' text shown with the mental
+health section; core.fragments adds today's date (a review falls due) and
+the release and settings."""
+
+from core.fragments import kept_render, loaded_values
+
+EMERGING_SECTIONS_TEMPLATE = "pages/includes/emerging_sections.html"
+CARE_SECTIONS_TEMPLATE = "pages/includes/care_sections.html"
+
+# The related records includes/review_dates.html reads (the reviewer credit).
+REVIEWER = ("approved_by", "approved_by__staff_profile")
+
+
+def _made_from(sections, crisis):
+    yield loaded_values(crisis)
+    for section in sections:
+        yield loaded_values(section, follow=REVIEWER)
+        for therapy in section.published_therapies:
+            yield loaded_values(therapy)
+
+
+def emerging_sections(sections):
+    """The emerging page's sections' HTML. `sections` from
+    therapies.queries.sections(): each with `.published_therapies`."""
+    return kept_render("emerging-sections", EMERGING_SECTIONS_TEMPLATE, {"sections": sections}, _made_from(sections, None))
+
+
+def care_sections(sections, crisis):
+    """The supportive care page's sections' HTML, the mental health section
+    with `crisis` (the crisis lines' SitePage: the live one, an editor's
+    working copy in a preview, or None)."""
+    context = {"sections": sections, "crisis_text": crisis}
+    return kept_render("care-sections", CARE_SECTIONS_TEMPLATE, context, _made_from(sections, crisis))

@@ -28,8 +28,11 @@ EXPECTED = {
     },
     # A query count through a helper of the module that uses CaptureQueriesContext.
     "tests/prices/test_price_preview.py": {"test_the_previews_query_count_does_not_grow_with_the_rows"},
-    # A query count inside a nested function.
-    "tests/editorial/test_review_conversation.py": {"test_the_thread_is_one_query"},
+    # Query counts: inside a nested function, and in the test itself.
+    "tests/editorial/test_review_conversation.py": {
+        "test_the_thread_is_one_query",
+        "test_the_decisions_page_runs_a_fixed_number_of_queries",
+    },
 }
 # Files of which the pass runs nothing: pages and text, the same on any database.
 NOTHING_FROM = ["tests/core/test_markdown_links.py", "tests/core/test_trial_links.py"]

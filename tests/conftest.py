@@ -4,6 +4,7 @@ test states only what matters to it."""
 import datetime
 import itertools
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -24,18 +25,129 @@ _sequence = itertools.count(1)
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
 
 
+# --- Which tests the PostgreSQL pass runs (.ci/run, docs/testing.md) -----------------------
+#
+# `database_specific`: a test whose outcome can differ by database, so CI runs
+# it on PostgreSQL as well as on SQLite. Given automatically (below) to a test
+# that
+#   - commits real transactions (transactional_db, reset sequences, a
+#     django_db(transaction=True) mark): on_commit work, locking, isolation;
+#   - runs migrations (the `migration` marker): schema changes are SQL per database;
+#   - counts SQL queries (django_assert_num_queries, django_assert_max_num_queries,
+#     CaptureQueriesContext): savepoints and query plans differ per backend;
+# and to every test of the files below, whose subject is how the database behaves.
+# Everything else (pages, forms, permissions, rendering, text) runs on SQLite
+# only: the ORM makes the same rows either way.
+REAL_TRANSACTION_FIXTURES = {"transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+QUERY_COUNT_FIXTURES = {"django_assert_num_queries", "django_assert_max_num_queries"}
+QUERY_COUNT_NAMES = {"CaptureQueriesContext"}
+DATABASE_SPECIFIC_FILES = {
+    # Connections, timeouts, a database that is busy, down or hangs; per-database health query.
+    "tests/core/test_database_failures.py",
+    "tests/core/test_database_hang.py",
+    "tests/core/test_healthz.py",
+    # Locking (select_for_update) and atomic saves in the review workflow.
+    "tests/editorial/test_concurrent_edits.py",
+    "tests/editorial/test_edit_conflicts.py",
+    "tests/editorial/test_workflow.py",
+    "tests/editorial/test_scheduling.py",
+    # A second factor's codes are used once, under a row lock.
+    "tests/accounts/test_two_factor.py",
+    # Constraints the database itself enforces, and what it refuses to store (NUL bytes).
+    "tests/site/test_constraints.py",
+    "tests/site/test_hostile_input.py",
+    # The suite's own raw-SQL copying of rows and sequences (tests/database_state.py)
+    # and the demo loader that production runs on PostgreSQL.
+    "tests/site/test_database_state.py",
+    "tests/site/test_demo_content.py",
+    # Price imports (bulk writes, a per-database path in prices/pricing/applying.py),
+    # corrections under row locks, the newest figure picked by SQL, streamed and aggregated data.
+    "tests/prices/test_import_prices.py",
+    "tests/prices/test_import_hardening.py",
+    "tests/prices/test_price_import_admin.py",
+    "tests/prices/test_price_corrections.py",
+    "tests/prices/test_price_history.py",
+    "tests/prices/test_price_scale.py",
+    "tests/prices/test_open_data.py",
+    "tests/prices/test_open_data_kinds.py",
+    # Site search: SQLite FTS5 and PostgreSQL full-text search are two backends
+    # (search/backends.py); the search log's counting upserts; case-insensitive lookups.
+    "tests/search/test_search.py",
+    "tests/search/test_search_index.py",
+    "tests/search/test_search_log.py",
+    "tests/search/test_synonyms.py",
+    "tests/search/test_findability.py",
+}
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _real_transaction(item, fixtures):
+    from pytest_django.fixtures import validate_django_db
+
+    marker = item.get_closest_marker("django_db")
+    return bool(fixtures & REAL_TRANSACTION_FIXTURES) or bool(marker and any(validate_django_db(marker)[:2]))
+
+
+def _names_used(code):
+    """The names a function's code refers to, its nested functions' included."""
+    names = {*code.co_names, *code.co_varnames}
+    for constant in code.co_consts:
+        if hasattr(constant, "co_names"):
+            names |= _names_used(constant)
+    return names
+
+
+def _counts_queries(item, fixtures):
+    """By a fixture, or CaptureQueriesContext in the test or in a function of
+    its module that it calls (a helper that counts)."""
+    if fixtures & QUERY_COUNT_FIXTURES:
+        return True
+    code = getattr(getattr(item, "function", None), "__code__", None)
+    if code is None:
+        return False
+    names = _names_used(code)
+    module = vars(item.module) if getattr(item, "module", None) else {}
+    for name in list(names):
+        helper = getattr(module.get(name), "__code__", None)
+        if helper is not None:
+            names |= _names_used(helper)
+    return bool(QUERY_COUNT_NAMES & names)
+
+
+def database_specific(item):
+    """Why `item` is database_specific (a short reason), or None."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if item.path.relative_to(PROJECT_ROOT).as_posix() in DATABASE_SPECIFIC_FILES:
+        return "file"
+    if item.get_closest_marker("migration"):
+        return "migration"
+    if _real_transaction(item, fixtures):
+        return "transaction"
+    if _counts_queries(item, fixtures):
+        return "query count"
+    return None
+
+
 @pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """Markers a test gets from what it uses, before -m selects (pyproject.toml):
     `server` for a test of pytest-django's live_server, `database` for a test
     of the test database (a fixture above, directly or through other fixtures,
-    or a django_db mark). The suite's PostgreSQL pass (.ci/run) selects on them."""
+    or a django_db mark), `database_specific` by the rule above. The suite's
+    PostgreSQL pass (.ci/run) selects on them."""
+    # A file named in the rule that is gone would drop its tests from the
+    # PostgreSQL pass without a word: fail instead.
+    missing = sorted(path for path in DATABASE_SPECIFIC_FILES if not (PROJECT_ROOT / path).is_file())
+    if missing:
+        raise pytest.UsageError(f"tests/conftest.py DATABASE_SPECIFIC_FILES names files that do not exist: {missing}")
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         if "live_server" in fixtures:
             item.add_marker(pytest.mark.server)
         if fixtures & DATABASE_FIXTURES or item.get_closest_marker("django_db"):
             item.add_marker(pytest.mark.database)
+        if database_specific(item):
+            item.add_marker(pytest.mark.database_specific)
 
 
 # Tests that take many seconds each: child processes, a browser, migrations.

@@ -79,6 +79,9 @@ class Options:
     # sqlite: a migrated database file to start from, copied (the suite's, made
     # once per run: tests/prepared_sites.py); setup's migrate then has nothing to do.
     sqlite_from: str | None = None
+    # A folder of static files collected with these settings to copy (the
+    # suite's, collected once per run); setup's collectstatic is then skipped.
+    static_from: str | None = None
 
     def __post_init__(self):
         if self.database not in ("postgres", "sqlite"):
@@ -946,6 +949,8 @@ def run_in(workdir, options, children, say):
         database_url = f"sqlite:///{workdir / 'db.sqlite3'}"
         if options.sqlite_from:
             copy_sqlite(options.sqlite_from, workdir / "db.sqlite3")
+    if options.static_from:
+        shutil.copytree(options.static_from, workdir / "static")  # site_env's STATIC_ROOT
     env = server_environment(workdir, database_url)
     say("Migrating, loading the demo content, collecting static files...")
     run_checked(children, [sys.executable, "-m", "tests.loadtest_site", "setup", str(workdir)], workdir / "setup.log", env=env)

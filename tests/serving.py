@@ -94,15 +94,25 @@ def manage(env, *args):
     return result.stdout
 
 
-def prepare(env, demo=True, migrate=True):
+def prepare(env, demo=True, migrate=True, prepared=None):
     """Migrate, optionally load the demo content, and collect the static files.
     migrate=False: the database is already migrated (a copy the tests made
-    once per run, tests/prepared_sites.py)."""
+    once per run, tests/prepared_sites.py). `prepared` (the tests'
+    PreparedSites): the static files are a copy of the ones collected once
+    per run, instead of collectstatic here."""
     if migrate:
         manage(env, "migrate", "--noinput", "-v", "0")
     if demo:
         manage(env, "load_demo_content", "-v", "0")
-    manage(env, "collectstatic", "--noinput", "-v", "0")
+    if prepared is not None:
+        prepared.static(static_root(env))
+    else:
+        manage(env, "collectstatic", "--noinput", "-v", "0")
+
+
+def static_root(env):
+    """The STATIC_ROOT of a site_env environment (in its folder)."""
+    return Path(env["PYTHONPATH"].split(os.pathsep)[0]) / "static"
 
 
 def get(port, path, headers=None, timeout=10):

@@ -69,7 +69,7 @@ def prepared_site(tmp_path_factory, prepared_sites):
     once, copied for each test."""
     workdir = tmp_path_factory.mktemp("processes")
     env = site_env(workdir, database_url=prepared_sites.sqlite("migrated", workdir / "template.sqlite3"))
-    prepare(env, demo=False, migrate=False)
+    prepare(env, demo=False, migrate=False, prepared=prepared_sites)
     manage(env, "shell", "-c", SETUP)
     return workdir
 

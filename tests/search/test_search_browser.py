@@ -4,7 +4,14 @@ without any script, readable on a phone, and free of axe violations."""
 
 import pytest
 
-from tests.site.test_browser_axe import VIEWPORTS, axe_source, axe_violations
+from tests.site.test_browser_axe import (
+    VIEWPORTS,
+    at_every_width,
+    axe_source,
+    axe_violations,
+    open_at_first_width,
+    violations_report,
+)
 
 pytest_plugins = ["tests.browser_support"]
 
@@ -21,19 +28,19 @@ PAGES = [
 
 @pytest.mark.browser
 @pytest.mark.accessibility
-@pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_search_pages_have_no_axe_violation_and_the_box_fits(live_server, new_page, transactional_db, demo_content, viewport):
+def test_search_pages_have_no_axe_violation_and_the_box_fits(live_server, new_page, transactional_db, demo_content):
     source = axe_source()
     page = new_page()
-    page.set_viewport_size(VIEWPORTS[viewport])
-    found = []
+    found = {viewport: [] for viewport in VIEWPORTS}
     for path in PAGES:
-        response = page.goto(live_server.url + path)
+        response = open_at_first_width(page, live_server.url + path)
         assert response.status == 200, path
-        found += axe_violations(page, source)
-        # Nothing sticks out sideways on a phone.
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
-    assert not found, "\n".join(found)
+        for viewport in at_every_width(page):
+            found[viewport] += axe_violations(page, source)
+            # Nothing sticks out sideways, on a phone or a computer.
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (path, viewport)
+    report = violations_report(found, len(PAGES))
+    assert not report, report
 
 
 @pytest.mark.browser

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.server
 def site(tmp_path_factory, prepared_sites):
     workdir = tmp_path_factory.mktemp("gunicorn-site")
     env = site_env(workdir, prepared_sites.sqlite("migrated", workdir / "site.sqlite3"))
-    prepare(env, demo=False, migrate=False)
+    prepare(env, demo=False, migrate=False, prepared=prepared_sites)
     return workdir, env
 
 

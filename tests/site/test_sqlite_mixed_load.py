@@ -20,11 +20,16 @@ from tests.loadtest import Options, report, run
     reason="SQLite's own test: runs in the SQLite pass of the suite",
 )
 def test_readers_two_editors_and_imports_on_sqlite_give_no_error_and_lose_no_edit(tmp_path, prepared_sites):
-    # Starting from the run's migrated database spares the setup its migrations
-    # (tests/prepared_sites.py); the demo content, editors and load are as in `make loadtest`.
+    # Starting from the run's migrated database and collected static files spares
+    # the setup its migrations and collectstatic (tests/prepared_sites.py); the
+    # demo content, editors and load are as in `make loadtest`.
     migrated = tmp_path / "migrated.sqlite3"
     prepared_sites.sqlite("migrated", migrated)
-    result = run(Options(database="sqlite", seconds=15, readers=4, sqlite_from=str(migrated)), say=lambda text: None)
+    options = Options(
+        database="sqlite", seconds=15, readers=4, sqlite_from=str(migrated),
+        static_from=str(prepared_sites.collected_static()),
+    )
+    result = run(options, say=lambda text: None)
     summary = report(result)
 
     # The load really happened: pages read, saves made, imports applied.

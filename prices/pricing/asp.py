@@ -42,7 +42,7 @@ from django.utils import timezone
 
 from prices.models import HcpcsMapping, normalise_dosage, normalise_hcpcs
 from prices.pricing.csv_format import header_key
-from prices.pricing.rows import WHOLE_FILE, Problem, RawRow
+from prices.pricing.rows import WHOLE_FILE, Problem, UnitFigure, yearly_range_row
 from prices.pricing.zipped import MAX_ZIP_BYTES, ZipRefused, csv_from_zip, is_zip, megabytes
 
 SOURCE_URL = "https://www.cms.gov/medicare/payment/part-b-drugs/asp-pricing-files"
@@ -353,28 +353,20 @@ class AspParser:
         for code, (line, limit, dosage, description) in found.items():
             slug, product, _, units = self.mappings[code]
             annual = (limit * units).quantize(CENT, rounding=ROUND_HALF_UP)
-            by_product.setdefault((slug, product), []).append((line, code, limit, dosage, description, units, annual))
-        for (slug, product), used in sorted(by_product.items()):
-            used.sort()
-            amounts = [entry[6] for entry in used]
-            parts = [
+            working = (
                 f"{code}{f' ({description})' if description else ''}: ${limit} per {dosage} × "
                 f"{units.normalize():,f} = ${annual:,.2f} a year"
-                for line, code, limit, dosage, description, units, annual in used
-            ]
-            yield RawRow(
-                "line" + ("s " if len(used) > 1 else " ") + ", ".join(str(entry[0]) for entry in used),
-                {
-                    "kind": "therapy",
-                    "slug": slug,
-                    "low": str(min(amounts)),
-                    "high": str(max(amounts)),
-                    "currency": "USD",
-                    "price_kind": PRICE_KIND,
-                    "as_of": quarter_start(quarter).isoformat(),
-                    "source": f"CMS ASP pricing file, {label} ({', '.join(entry[1] for entry in used)})",
-                    "source_url": SOURCE_URL,
-                    "note": "Medicare Part B payment limit per billing unit × billing units a year. " + "; ".join(parts) + ".",
-                    "product": product,
-                },
+            )
+            by_product.setdefault((slug, product), []).append((code, UnitFigure(line, annual, working)))
+        for (slug, product), used in sorted(by_product.items()):
+            codes = ", ".join(code for code, _ in sorted(used, key=lambda entry: entry[1].line))
+            yield yearly_range_row(
+                [figure for _, figure in used],
+                slug=slug,
+                note="Medicare Part B payment limit per billing unit × billing units a year. ",
+                price_kind=PRICE_KIND,
+                as_of=quarter_start(quarter).isoformat(),
+                source=f"CMS ASP pricing file, {label} ({codes})",
+                source_url=SOURCE_URL,
+                product=product,
             )

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from prices.models import NdcMapping, normalise_ndc
 from prices.pricing.csv_format import SEMICOLONS, csv_records, first_record, header_key, header_positions, uses_semicolons
-from prices.pricing.rows import WHOLE_FILE, Problem, RawRow
+from prices.pricing.rows import WHOLE_FILE, Problem, UnitFigure, yearly_range_row
 
 SOURCE_NAME = "NADAC (CMS)"
 SOURCE_URL = "https://data.medicaid.gov/"
@@ -171,27 +171,18 @@ class NadacParser:
         for ndc, (effective, price, line, unit) in newest.items():
             slug, units = self.mappings[ndc]
             annual = (price * units).quantize(CENT, rounding=ROUND_HALF_UP)
-            by_therapy.setdefault(slug, []).append((ndc, effective, price, line, unit, units, annual))
-        for slug, used in sorted(by_therapy.items()):
-            used.sort(key=lambda entry: entry[3])
-            amounts = [entry[6] for entry in used]
-            parts = [
+            working = (
                 f"NDC {ndc[:5]}-{ndc[5:9]}-{ndc[9:]}: ${price} per {unit or 'unit'} × {units.normalize():f} "
                 f"= ${annual:,.2f} a year (effective {effective:%Y-%m-%d})"
-                for ndc, effective, price, line, unit, units, annual in used
-            ]
-            yield RawRow(
-                "line" + ("s " if len(used) > 1 else " ") + ", ".join(str(entry[3]) for entry in used),
-                {
-                    "kind": "therapy",
-                    "slug": slug,
-                    "low": str(min(amounts)),
-                    "high": str(max(amounts)),
-                    "currency": "USD",
-                    "price_kind": "us-nadac",
-                    "as_of": max(entry[1] for entry in used).isoformat(),
-                    "source": SOURCE_NAME,
-                    "source_url": SOURCE_URL,
-                    "note": "Annual cost from NADAC per unit × units a year. " + "; ".join(parts) + ".",
-                },
+            )
+            by_therapy.setdefault(slug, []).append((effective, UnitFigure(line, annual, working)))
+        for slug, used in sorted(by_therapy.items()):
+            yield yearly_range_row(
+                [figure for _, figure in used],
+                slug=slug,
+                note="Annual cost from NADAC per unit × units a year. ",
+                price_kind="us-nadac",
+                as_of=max(effective for effective, _ in used).isoformat(),
+                source=SOURCE_NAME,
+                source_url=SOURCE_URL,
             )

@@ -39,6 +39,38 @@ class RawRow:
 
 
 @dataclass(frozen=True, slots=True)
+class UnitFigure:
+    """A year's figure worked out from one mapped code's price per unit (a
+    NADAC file's NDC, an ASP file's HCPCS code), with the line it came from
+    and the working, for the estimate's note."""
+
+    line: int
+    annual: object  # Decimal, to the cent
+    working: str
+
+
+def yearly_range_row(figures, *, slug, note, **values):
+    """The RawRow of one medicine (or product) priced by several codes: the
+    lowest and highest of their yearly figures, each code's working in the
+    note after `note`. `values` gives the row's other columns."""
+    figures = sorted(figures, key=lambda figure: figure.line)
+    amounts = [figure.annual for figure in figures]
+    lines = ", ".join(str(figure.line) for figure in figures)
+    return RawRow(
+        ("lines " if len(figures) > 1 else "line ") + lines,
+        {
+            "kind": "therapy",
+            "slug": slug,
+            "low": str(min(amounts)),
+            "high": str(max(amounts)),
+            "currency": "USD",
+            **values,
+            "note": note + "; ".join(figure.working for figure in figures) + ".",
+        },
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class Conflict:
     """A row for a subject, product, currency and date that already has an
     estimate with different amounts. Estimates are history and are never

@@ -5,6 +5,7 @@ import datetime
 import itertools
 from decimal import Decimal
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Group
@@ -532,3 +533,19 @@ def pytest_sessionfinish(session):
     from tests.prepared_sites import drop_postgres_templates
 
     drop_postgres_templates(session.config._tmp_path_factory.getbasetemp())
+
+
+@pytest.fixture
+def page_cache_off(settings):
+    """Every request renders its page: what is tested is a kept fragment alone."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
+def fragment_renders():
+    """A spy on core.fragments' rendering: its calls are the kept fragments
+    that were rendered rather than found."""
+    from core import fragments
+
+    with mock.patch.object(fragments, "render_to_string", wraps=fragments.render_to_string) as spy:
+        yield spy

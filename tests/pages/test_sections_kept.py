@@ -6,12 +6,10 @@ falls due) makes them new. The page cache is off here, so what is tested is
 the kept sections alone."""
 
 import datetime
-from unittest import mock
 
 import pytest
 from django.utils import timezone
 
-from core import fragments
 from editorial.models import StaffProfile
 from pages.models import SitePage
 from pages.templatetags.crisis_support import MENTAL_HEALTH_SECTION_SLUG
@@ -19,16 +17,7 @@ from therapies.models import Category, Therapy
 from tests.conftest import clock_at
 from tests.page_helpers import page
 
-
-@pytest.fixture(autouse=True)
-def pages_rendered_every_time(settings):
-    settings.PAGE_CACHE_SECONDS = 0
-
-
-@pytest.fixture
-def renders():
-    with mock.patch.object(fragments, "render_to_string", wraps=fragments.render_to_string) as spy:
-        yield spy
+pytestmark = pytest.mark.usefixtures("page_cache_off")
 
 
 def sections_renders(spy):
@@ -52,14 +41,14 @@ def text(client, url):
     return page(client.get(url)).text
 
 
-def test_the_sections_are_rendered_once_for_many_requests(client, emerging, renders):
+def test_the_sections_are_rendered_once_for_many_requests(client, emerging, fragment_renders):
     first = client.get("/emerging/").content
     assert "Phase 2 trial" in text(client, "/emerging/")
     assert client.get("/emerging/").content == first
-    assert sections_renders(renders) == ["pages/includes/emerging_sections.html"]
+    assert sections_renders(fragment_renders) == ["pages/includes/emerging_sections.html"]
 
 
-def test_an_edited_section_therapy_or_reviewer_shows_at_once(client, emerging, reviewer, renders):
+def test_an_edited_section_therapy_or_reviewer_shows_at_once(client, emerging, reviewer, fragment_renders):
     text(client, "/emerging/")
 
     emerging.body = "Some **repair** work, edited."
@@ -75,7 +64,7 @@ def test_an_edited_section_therapy_or_reviewer_shows_at_once(client, emerging, r
 
     Therapy.objects.filter(slug="repairumab").update(status="draft")
     assert "repairumab" not in text(client, "/emerging/")
-    assert len(sections_renders(renders)) == 5
+    assert len(sections_renders(fragment_renders)) == 5
 
 
 def test_a_review_that_falls_due_overnight_shows_the_next_day(client, emerging):
@@ -87,7 +76,7 @@ def test_a_review_that_falls_due_overnight_shows_the_next_day(client, emerging):
         assert "Review due:" in text(client, "/emerging/")
 
 
-def test_an_edited_crisis_text_shows_with_the_mental_health_section_at_once(client, make_category, make_site_page, renders):
+def test_an_edited_crisis_text_shows_with_the_mental_health_section_at_once(client, make_category, make_site_page, fragment_renders):
     make_category(kind=Category.Kind.SUPPORTIVE, name="Mental health support", slug=MENTAL_HEALTH_SECTION_SLUG)
     crisis = make_site_page(key=SitePage.Key.CRISIS_SUPPORT, title="Need help now?", body="Call the Samaritans on 116 123.")
     assert "Call the Samaritans on 116 123." in text(client, "/care/")
@@ -97,7 +86,7 @@ def test_an_edited_crisis_text_shows_with_the_mental_health_section_at_once(clie
 
     SitePage.objects.filter(pk=crisis.pk).update(status="draft")
     assert "Need help now?" not in text(client, "/care/")
-    assert len(sections_renders(renders)) == 3
+    assert len(sections_renders(fragment_renders)) == 3
 
 
 def test_a_supportive_section_shows_its_cards_and_a_renamed_one_at_once(client, make_category, make_therapy):
@@ -110,8 +99,8 @@ def test_a_supportive_section_shows_its_cards_and_a_renamed_one_at_once(client, 
     assert "Moving better" in shown and "Moving well" not in shown
 
 
-def test_with_debug_on_the_sections_are_rendered_every_time_so_template_edits_show(client, emerging, renders, settings):
+def test_with_debug_on_the_sections_are_rendered_every_time_so_template_edits_show(client, emerging, fragment_renders, settings):
     settings.DEBUG = True
     text(client, "/emerging/")
     text(client, "/emerging/")
-    assert len(sections_renders(renders)) == 2
+    assert len(sections_renders(fragment_renders)) == 2

@@ -7,29 +7,18 @@ here, so what is tested is the kept lists alone."""
 
 import datetime
 from decimal import Decimal
-from unittest import mock
 
 import pytest
 from django.utils import timezone
 
-from core import fragments
 from prices.models import PriceKind
 from therapies.models import Therapy
 from tests.conftest import clock_at
 from tests.page_helpers import page
 
+pytestmark = pytest.mark.usefixtures("page_cache_off")
+
 URL = "/categories/kept-group/"
-
-
-@pytest.fixture(autouse=True)
-def pages_rendered_every_time(settings):
-    settings.PAGE_CACHE_SECONDS = 0
-
-
-@pytest.fixture
-def renders():
-    with mock.patch.object(fragments, "render_to_string", wraps=fragments.render_to_string) as spy:
-        yield spy
 
 
 def list_renders(spy):
@@ -48,15 +37,15 @@ def cards(client, url=URL):
     return page(client.get(url)).section_text("Medicines in this group", None)
 
 
-def test_the_lists_are_rendered_once_for_many_requests(client, priced, renders):
+def test_the_lists_are_rendered_once_for_many_requests(client, priced, fragment_renders):
     first = client.get(URL).content
     assert "US$60,000 to US$80,000 a year" in cards(client)
     assert client.get(URL).content == first
-    assert len(list_renders(renders)) == 1
+    assert len(list_renders(fragment_renders)) == 1
 
 
 def test_a_new_figure_a_renamed_medicine_an_edited_kind_and_a_procedure_show_at_once(
-    client, priced, make_therapy, make_estimate, renders
+    client, priced, make_therapy, make_estimate, fragment_renders
 ):
     cards(client)
 
@@ -72,7 +61,7 @@ def test_a_new_figure_a_renamed_medicine_an_edited_kind_and_a_procedure_show_at_
 
     make_therapy(generic_name="a procedure", slug="a-procedure", category=priced.category, route=Therapy.Route.PROCEDURE)
     assert "a procedure" in page(client.get(URL)).section_text("Procedures (not medicines)", None)
-    assert len(list_renders(renders)) == 5
+    assert len(list_renders(fragment_renders)) == 5
 
 
 def test_a_figure_that_goes_out_of_date_overnight_is_marked_the_next_day(client, priced, settings):
@@ -81,7 +70,7 @@ def test_a_figure_that_goes_out_of_date_overnight_is_marked_the_next_day(client,
         assert "may be out of date" in cards(client)
 
 
-def test_each_country_has_its_own_lists(client, priced, renders):
+def test_each_country_has_its_own_lists(client, priced, fragment_renders):
     us, uk = cards(client), cards(client, URL + "?country=uk")
     assert "US$60,000" in us and "US$60,000" not in uk
-    assert len(list_renders(renders)) == 2
+    assert len(list_renders(fragment_renders)) == 2

@@ -7,22 +7,12 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from watches.models import WatchedSource, WatchRun
+from watches.models import CHECK_STATE_FIELDS, WatchedSource, WatchRun
 
 RUNS_SHOWN = 20
 
-STATE_FIELDS = (
-    "next_due_at",
-    "last_checked_at",
-    "last_succeeded_at",
-    "last_changed_at",
-    "last_outcome",
-    "last_message",
-    "failures_in_a_row",
-    "attention",
-    "claimed_by",
-    "recent_runs",
-)
+# Shown read-only: the run's state (the task's address and the claim's expiry are internal), then the runs.
+STATE_FIELDS = (*(name for name in CHECK_STATE_FIELDS if name not in ("attention_url", "claimed_until")), "recent_runs")
 
 
 @admin.register(WatchedSource)

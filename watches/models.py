@@ -19,6 +19,20 @@ from simple_history.models import HistoricalRecords
 # quarterly file.
 RETRY_AFTER_FAILURE = datetime.timedelta(hours=6)
 FAILURES_SHOWN_AFTER = 3
+# The fields run_watches writes on a source after each check; never the admin form.
+CHECK_STATE_FIELDS = (
+    "next_due_at",
+    "last_checked_at",
+    "last_succeeded_at",
+    "last_changed_at",
+    "last_outcome",
+    "last_message",
+    "failures_in_a_row",
+    "attention",
+    "attention_url",
+    "claimed_until",
+    "claimed_by",
+)
 
 
 class WatchedSource(models.Model):
@@ -85,21 +99,8 @@ class WatchedSource(models.Model):
     claimed_until = models.DateTimeField(null=True, blank=True)
     claimed_by = models.CharField(max_length=120, blank=True)
 
-    history = HistoricalRecords(
-        excluded_fields=[
-            "next_due_at",
-            "last_checked_at",
-            "last_succeeded_at",
-            "last_changed_at",
-            "last_outcome",
-            "last_message",
-            "failures_in_a_row",
-            "attention",
-            "attention_url",
-            "claimed_until",
-            "claimed_by",
-        ]
-    )
+    # What the runner writes after each check is kept by WatchRun, not as editors' history.
+    history = HistoricalRecords(excluded_fields=list(CHECK_STATE_FIELDS))
 
     class Meta:
         ordering = ["name"]

@@ -6,7 +6,8 @@
 
 - The demo content (manage.py load_demo_content) for tests that only read it,
   without running the loader in every one of them (the `demo_content`
-  fixture). The first such test in a test process runs the real loader, in
+  fixture), and other sites a test file builds the same way for each of
+  its tests (KeptRows: the query counts' large site). The first such test in a test process runs the real loader, in
   the test's own never-committed transaction like any test, and keeps what it
   changed: every row it added or altered, table by table, and the state of
   the database it started from. Each later test that starts from exactly
@@ -121,15 +122,21 @@ def _write(changes):
             cursor.execute(sql)
 
 
-class DemoTemplate:
-    def __init__(self):
-        self.base = None  # the database state the loader started from
-        self.changes = None  # what it changed
-        self.output = ""  # what it printed
-        self.copied = 0  # tests given the rows directly
-        self.loaded = 0  # tests that ran the loader
+class KeptRows:
+    """The rows a build makes (load(build): a callable that returns what it
+    printed, if anything), made by the build itself in the first test of a
+    process and kept, then written in directly for each later test that
+    starts from the same database state. Any other starting state runs the
+    build again. One KeptRows per build that always makes the same rows."""
 
-    def load(self):
+    def __init__(self):
+        self.base = None  # the database state the build started from
+        self.changes = None  # what it changed
+        self.output = ""  # what it returned
+        self.copied = 0  # tests given the rows directly
+        self.loaded = 0  # tests that ran the build
+
+    def load(self, build):
         before = database_state()
         if self.changes is not None and before == self.base:
             _write(self.changes)
@@ -139,17 +146,30 @@ class DemoTemplate:
                 caches[alias].clear()
             self.copied += 1
             return self.output
-        out = StringIO()
-        call_command("load_demo_content", stdout=out)
+        output = build()
         self.loaded += 1
         # Kept only from a test inside a transaction (the `db` fixture): the
-        # loader's on-commit work (page cache, search index) then runs as it
+        # build's on-commit work (page cache, search index) then runs as it
         # does for every such test (tests/conftest.py, page_cache_per_test).
         if connection.in_atomic_block:
             changes = _changes(before, database_state())
             if changes is not None:
-                self.base, self.changes, self.output = before, changes, out.getvalue()
-        return out.getvalue()
+                self.base, self.changes, self.output = before, changes, output
+        return output
+
+
+def _load_demo_content():
+    out = StringIO()
+    call_command("load_demo_content", stdout=out)
+    return out.getvalue()
+
+
+class DemoTemplate(KeptRows):
+    """The demo content as `manage.py load_demo_content` makes it; load()
+    returns what the loader printed."""
+
+    def load(self):
+        return super().load(_load_demo_content)
 
 
 template = DemoTemplate()

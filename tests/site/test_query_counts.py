@@ -13,6 +13,7 @@ from articles.models import COST_TABLE_MARKER
 from pages.models import SitePage
 from editorial.models import Reference, StaffProfile
 from tests.conftest import LIVE
+from tests.database_state import KeptRows
 from editorial import workflow
 from editorial.models import Revision
 from therapies.models import Category, Therapy
@@ -59,6 +60,9 @@ CITING = ["/therapies/therapy-0-0/", "/articles/article-0/", "/articles/with-tab
 INTRODUCED = {"/": "home", "/emerging/": "emerging", "/care/": "care"}
 
 SIZES = {"small": (1, 1, 1), "large": (5, 6, 4)}
+# Each size's site is built through the models once per test process, and its
+# rows written in for the other pages' tests (the large one takes seconds).
+KEPT_SITES = {size: KeptRows() for size in SIZES}
 
 
 @pytest.fixture(autouse=True)
@@ -134,7 +138,7 @@ def build_site(make_category, make_therapy, make_estimate, make_article, groups,
 def test_query_count_does_not_grow_with_rows(
     client, make_category, make_therapy, make_estimate, make_article, django_assert_num_queries, url, size
 ):
-    build_site(make_category, make_therapy, make_estimate, make_article, *SIZES[size])
+    KEPT_SITES[size].load(lambda: build_site(make_category, make_therapy, make_estimate, make_article, *SIZES[size]))
 
     with django_assert_num_queries(EXPECTED_QUERIES[url]):
         response = client.get(url)

@@ -32,8 +32,15 @@ def test_readers_two_editors_and_imports_on_sqlite_give_no_error_and_lose_no_edi
     result = run(options, say=lambda text: None)
     summary = report(result)
 
-    # The load really happened: pages read, saves made, imports applied.
-    assert sum(hit.role == "readers" for hit in result.hits) >= 100, summary
+    # The load really happened: pages read, saves made, imports applied, and
+    # readers reading while an import wrote (the contention that gave "database
+    # is locked"). Counted in requests, not a rate: a busy machine (the suite's
+    # other worker) serves 6 pages a second here, a quiet one 30 or more.
+    reads = [hit for hit in result.hits if hit.role == "readers"]
+    assert len(reads) >= 40, summary
+    assert any(
+        imported["started"] < hit.started < imported["ended"] for imported in result.imports for hit in reads
+    ), summary
     saves = sum(map(len, result.confirmed.values()))
     assert saves >= 10, summary
     assert len(result.imports) >= 2, summary

@@ -7,7 +7,26 @@ needs the test-only setting FETCH_ALLOW_LOOPBACK_FOR_TESTS."""
 import http.server
 import threading
 import time
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+
+# shutdown() returns at serve_forever's next poll: half a second by default,
+# paid by every test that stops a server.
+POLL_SECONDS = 0.01
+
+
+@contextmanager
+def local_http_server(handler):
+    """A ThreadingHTTPServer on 127.0.0.1 (a free port) answering with
+    `handler` (a BaseHTTPRequestHandler class) while the block runs."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": POLL_SECONDS}, daemon=True).start()
+    try:
+        yield httpd
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 @dataclass
@@ -23,10 +42,8 @@ class RecordedServer:
     def __init__(self):
         self.answers = {}
         self.requests = []
-        handler = self._handler_class()
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.httpd = None
+        self._running = ExitStack()
 
     @property
     def url(self):
@@ -67,9 +84,8 @@ class RecordedServer:
         return Handler
 
     def __enter__(self):
-        self.thread.start()
+        self.httpd = self._running.enter_context(local_http_server(self._handler_class()))
         return self
 
     def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self._running.close()

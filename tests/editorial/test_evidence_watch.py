@@ -13,7 +13,6 @@ import datetime
 import http.server
 import json
 import re
-import threading
 import time
 
 import pytest
@@ -29,6 +28,7 @@ from editorial.evidence import check_medicine_labels, check_trial_registry
 from editorial.models import EvidenceFlag, Reference, ReviewDecision, WatchedIdentifier
 from tests.conftest import clock_at, logged_in
 from tests.page_helpers import page
+from tests.recorded_server import local_http_server
 
 pytestmark = pytest.mark.django_db
 
@@ -107,12 +107,8 @@ def serve(path, document=None, *, status=200, body=None, content_type="applicati
 @pytest.fixture
 def local_server():
     Handler.routes, Handler.requests = {}, []
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with local_http_server(Handler) as httpd:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import datetime
 import http.server
 import io
 import socket
-import threading
 import time
 from decimal import Decimal
 from io import StringIO
@@ -27,6 +26,7 @@ from core import fetching
 from prices.pricing import FetchError, Source, apply, fetch_url
 from prices.pricing.rows import RawRow
 from prices.pricing.validation import RowValidator
+from tests.recorded_server import local_http_server
 
 pytestmark = pytest.mark.django_db
 
@@ -119,13 +119,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def local_server():
     Handler.requests = []
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield httpd.server_address[1]
-    httpd.shutdown()
-    httpd.server_close()
+    with local_http_server(Handler) as httpd:
+        yield httpd.server_address[1]
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import datetime
 import hashlib
 import http.server
 import json
-import threading
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
@@ -17,6 +16,7 @@ from django.utils import timezone
 from prices.models import CostEstimate, PriceImport
 from prices.pricing import FetchError, Source, apply, fetch_url, preview
 from prices.pricing import applying
+from tests.recorded_server import local_http_server
 
 DATA = Path(__file__).parents[1] / "data"
 HEADER = "kind,slug,low,high,currency,as_of,source,source_url,note\n"
@@ -394,12 +394,8 @@ def server(monkeypatch, settings):
     settings.FETCH_ALLOW_LOOPBACK_FOR_TESTS = True
     for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
         monkeypatch.delenv(name, raising=False)
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), PriceServer)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with local_http_server(PriceServer) as httpd:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
 
 
 def test_the_command_imports_from_an_address(subjects, server):

@@ -60,12 +60,13 @@ class HashingReader:
 
 
 def infer_format(name):
-    """'csv' or 'json' from a file name's or URL path's extension, else None.
-    A NADAC or ASP pricing file is a .csv too (an ASP one often a .zip), so
-    they always need an explicit format."""
+    """The format a file name's or URL path's extension says, else None:
+    'csv' or 'json' (the site's own), 'asp' for a .zip (the only format that
+    comes zipped: CMS's ASP pricing file). A NADAC file, or an ASP file
+    unzipped, is a .csv too, so it needs its format said."""
     path = urlsplit(name).path if "://" in name else name
     suffix = PurePosixPath(path).suffix.lower()
-    return {".csv": "csv", ".json": "json"}.get(suffix)
+    return {".csv": "csv", ".json": "json", ".zip": "asp"}.get(suffix)
 
 
 def sha256_of(path):

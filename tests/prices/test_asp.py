@@ -118,6 +118,14 @@ def test_the_zip_names_the_csv_it_read(mapped):
     assert database() == ([], [])
 
 
+def test_a_zip_is_read_as_an_asp_file_without_its_format_said(mapped):
+    out, err = StringIO(), StringIO()
+    call_command("import_prices", str(SAMPLE_ZIP), "--dry-run", stdout=out, stderr=err)
+    assert "Read July 2026 ASP Pricing File.csv from the ZIP." in out.getvalue()
+    assert "Dry run: would add 1 new estimate." in out.getvalue()
+    assert database() == ([], [])
+
+
 def test_preview_and_apply_take_the_format_as_for_any_other(mapped):
     """As the scheduler will call them, with a Source and the format."""
     source = Source(SAMPLE_ZIP, "https://www.cms.gov/files/zip/july-2026-asp-pricing-file.zip", PriceImport.SourceKind.URL)

@@ -31,7 +31,7 @@ class Command(BaseCommand):
             "--format",
             choices=FORMATS,
             help="csv, json, nadac or asp (CMS's quarterly ASP pricing file, CSV or ZIP; its quarter is read from "
-            "its title lines and name). Default: from the file extension (.csv, .json).",
+            "its title lines and name). Default: from the file extension (.csv, .json; .zip is asp).",
         )
         parser.add_argument(
             "--accept-large-changes",

@@ -1,8 +1,10 @@
 """Word-by-word differences between two versions of a field, as HTML.
 
 A reviewer should see what changed inside a long text, not hunt for it in two
-full columns. Text is split into words that keep the whitespace after them,
-so line breaks survive and joining the pieces gives back the text exactly.
+full columns. Text is split into words and the whitespace between them, so
+line breaks survive and joining the pieces gives back the text exactly; a
+word is the same word whatever follows it, so text added after the last word
+marks only what was added.
 Every piece is escaped before it is marked: editors' text is Markdown and may
 hold HTML, which must show as text here, never run."""
 
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-_TOKEN = re.compile(r"\s+|\S+\s*")
+_TOKEN = re.compile(r"\s+|\S+")
 
 # An unchanged stretch this short between two changes (a lone "a " or "of ")
 # is folded into them: "<del>a</del> of <del>b</del>" reads worse than one change.
@@ -65,13 +67,13 @@ def _mark(tag, pieces):
     text = "".join(pieces)
     if not text:
         return ""
-    # Trailing whitespace stays outside the mark, so a struck-through or
-    # underlined stretch does not run on into the gap after it.
-    body = text.rstrip()
-    rest = text[len(body) :]
+    # Whitespace at either end stays outside the mark, so a struck-through or
+    # underlined stretch does not run on into the gaps around it.
+    body = text.strip()
     if not body:
         return escape(text)
-    return f"<{tag}>{escape(body)}</{tag}>{escape(rest)}"
+    start = text.index(body)
+    return f"{escape(text[:start])}<{tag}>{escape(body)}</{tag}>{escape(text[start + len(body):])}"
 
 
 def word_diff(old, new):
@@ -92,7 +94,8 @@ def word_diff(old, new):
         removed, added = _mark("del", old_tokens[i1:i2]), _mark("ins", new_tokens[j1:j2])
         before.append(removed)
         after.append(added)
-        inline.append(removed + added)
+        # A space between the struck-through words and their replacement.
+        inline.append(f"{removed} {added}" if removed and added else removed + added)
     return WordDiff(
         mark_safe("".join(before)), mark_safe("".join(after)), mark_safe("".join(inline)), True
     )

@@ -55,8 +55,21 @@ def test_a_word_diff_marks_the_removed_and_the_added_words_inside_a_field():
     diff = word_diff("Take one tablet daily with food.", "Take two tablets daily with water.")
     assert diff.before == "Take <del>one tablet</del> daily with <del>food.</del>"
     assert diff.after == "Take <ins>two tablets</ins> daily with <ins>water.</ins>"
-    assert diff.inline == "Take <del>one tablet</del> <ins>two tablets</ins> daily with <del>food.</del><ins>water.</ins>"
+    assert diff.inline == "Take <del>one tablet</del> <ins>two tablets</ins> daily with <del>food.</del> <ins>water.</ins>"
     assert word_diff("Same.", "Same.").changed is False
+
+
+def test_text_added_after_the_last_word_marks_only_what_was_added():
+    diff = word_diff("Rest helps.", "Rest helps. Pacing helps more.")
+    assert diff.before == "Rest helps."
+    assert diff.after == diff.inline == "Rest helps. <ins>Pacing helps more.</ins>"
+
+    on_a_new_line = word_diff("Rest helps.", "Rest helps.\n\nPacing helps more.")
+    assert on_a_new_line.after == "Rest helps.\n\n<ins>Pacing helps more.</ins>"
+
+    removed = word_diff("Rest helps. Pacing helps more.", "Rest helps.")
+    assert removed.before == "Rest helps. <del>Pacing helps more.</del>"
+    assert removed.after == "Rest helps."
 
 
 def test_a_word_diff_escapes_html_in_the_content():
@@ -401,8 +414,8 @@ def test_the_oldest_row_of_a_history_page_is_compared_with_the_next_page(reviewe
         workflow.save_edit(article, editor_user)
     rows = history_rows(reviewer_web.get(admin_url(article, "history")).content.decode())
     assert len(rows) == 2
-    assert "Text <del>two.</del><ins>three.</ins>" in rows[0]
-    assert "Text <del>one.</del><ins>two.</ins>" in rows[1]  # against the version on page 2
+    assert "Text <del>two.</del> <ins>three.</ins>" in rows[0]
+    assert "Text <del>one.</del> <ins>two.</ins>" in rows[1]  # against the version on page 2
 
 
 def test_unpublishing_a_group_says_its_therapies_go_too(reviewer_web, make_category):

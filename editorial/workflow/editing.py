@@ -17,11 +17,22 @@ from editorial.workflow.revisions import (
 from editorial.workflow.rules import is_protected
 
 
+# What a review decision that changes the edit version did, in the words an
+# editor whose form is out of date is told; anything else "saved this page".
+DECISION_DID = {
+    ReviewDecision.Action.SENT_BACK: "sent this page back",
+    ReviewDecision.Action.APPROVED: "approved this page",
+    ReviewDecision.Action.SCHEDULED: "approved this page",
+    ReviewDecision.Action.UNPUBLISHED: "unpublished this page",
+    ReviewDecision.Action.RESTORED: "restored an earlier version of this page",
+}
+
+
 def last_saved(live):
-    """(user, when, name) of the latest change to `live`'s edit version: a save
-    of the record, a save of its open revision (both leave their editor in
-    `last_edited_by`), or a review decision such as an approval or a send-back
-    (which leaves `last_edited_by` alone or names someone else)."""
+    """(user, when, name, what they did) of the latest change to `live`'s
+    edit version: a save of the record, a save of its open revision (both
+    leave their editor in `last_edited_by`), or a review decision such as an
+    approval or a send-back (which leaves `last_edited_by` alone)."""
     saved_by_id, saved_at = live.last_edited_by_id, live.updated_at
     revision = open_revision(live)
     if revision is not None and revision.updated_at > saved_at:
@@ -34,9 +45,9 @@ def last_saved(live):
         .first()
     )
     if decision is not None and decision.created_at >= saved_at:
-        return decision.actor, decision.created_at, decision.actor_name
+        return decision.actor, decision.created_at, decision.actor_name, DECISION_DID.get(decision.action, "saved this page")
     saved_by = get_user_model().objects.filter(pk=saved_by_id).first() if saved_by_id else None
-    return saved_by, saved_at, ""
+    return saved_by, saved_at, "", "saved this page"
 
 
 def _check_version(live, base_version):
@@ -44,10 +55,15 @@ def _check_version(live, base_version):
         raise EditConflict(*last_saved(live))
 
 
-def bump_version(live, user):
-    # Only the version and the editor: `updated_at` is what readers see as
-    # "last updated", and a pending edit has not changed the page.
-    type(live).objects.filter(pk=live.pk).update(edit_version=F("edit_version") + 1, last_edited_by=user)
+def bump_version(live, editor=None):
+    """A new edit version, so a form opened before it is refused. Only the
+    version and, for a save, its editor: `updated_at` is what readers see as
+    "last updated", and a pending edit has not changed the page; a review
+    decision (no `editor`) leaves "Last edited by" naming who wrote."""
+    changes = {"edit_version": F("edit_version") + 1}
+    if editor is not None:
+        changes["last_edited_by"] = editor
+    type(live).objects.filter(pk=live.pk).update(**changes)
 
 
 @transaction.atomic

@@ -134,8 +134,8 @@ def send_back(obj, reviewer, note):
         raise WorkflowError("There is nothing waiting for review here.")
     record(obj, ReviewDecision.Action.SENT_BACK, reviewer, note, revision=revision)
     # An editor whose form still shows the sent-back text must be told, not
-    # quietly start a new revision from it.
-    bump_version(obj, reviewer)
+    # quietly start a new revision from it; "Last edited by" still names its author.
+    bump_version(obj)
 
 
 @transaction.atomic

@@ -105,3 +105,28 @@ def test_a_conflict_between_the_check_and_the_save_is_refused_too(editor_web, re
     # (Rita's save happened inside the refused request here, so it was rolled
     # back with it; in real life it was committed by her own request.)
     assert Article.objects.get(pk=article.pk).body != "Edna's rewrite."
+
+
+@pytest.mark.parametrize("published", [False, True], ids=["draft in review", "published with pending edits"])
+def test_a_send_back_names_the_reviewer_for_what_they_did_and_leaves_the_author_as_last_editor(
+    editor_web, editor_user, reviewer, make_article, published
+):
+    article = make_article(body="Original.") if published else draft(make_article, body="Original.")
+    article.body = "Edna's draft."
+    workflow.save_edit(article, editor_user)  # on a live page, a revision waiting for review
+    if not published:
+        workflow.submit_for_review(Article.objects.get(pk=article.pk), editor_user)
+    form = open_form(editor_web, article)  # Edna opens the form again while it is in review
+
+    workflow.send_back(Article.objects.get(pk=article.pk), reviewer, "Please cite the label.")
+
+    assert Article.objects.get(pk=article.pk).last_edited_by == editor_user
+    changelist = editor_web.get("/admin/articles/article/").content.decode()
+    row = changelist.split(f"/admin/articles/article/{article.pk}/change/", 1)[1].split("</tr>", 1)[0]
+    assert "Edna Editor" in row and "Rita Reviewer" not in row
+
+    response = editor_web.post(admin_url(article, "change"), {**form, "body": "Edna's second try."})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Rita Reviewer sent this page back at" in page and "Rita Reviewer sent this page back after you opened it" in page
+    assert "Rita Reviewer saved this page" not in page

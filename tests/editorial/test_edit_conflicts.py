@@ -239,7 +239,7 @@ def test_an_approval_since_the_form_was_opened_names_the_reviewer(make_therapy, 
     eddies = open_form(second_web, therapy)
     workflow.approve(Therapy.objects.get(pk=therapy.pk), reviewer)
     page = save(second_web, therapy, eddies, frequency="Every day", _save="Save").content.decode()
-    assert "Rita Reviewer saved this page at" in page
+    assert "Rita Reviewer approved this page at" in page
 
 
 def test_after_a_merge_and_an_approval_the_history_credits_each_editor_for_their_fields(

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from editorial import workflow
-from editorial.models import person_name
+from editorial.models import people_named, person_name
 
 # Set by reviewers and the review actions, not part of what readers read.
 REVIEW_DATES = frozenset({"last_reviewed", "review_interval_months"})
@@ -134,8 +134,8 @@ def of_pending(obj, revision):
 
 
 def of_pending_label(revision):
-    author = person_name(revision.created_by) or "an editor"
-    return f"Pending changes by {author}, last saved {timezone.localtime(revision.updated_at):%d %b %Y %H:%M}"
+    authors = people_named(revision.authors()) or "an editor"
+    return f"Pending changes by {authors}, last saved {timezone.localtime(revision.updated_at):%d %b %Y %H:%M}"
 
 
 def is_version_id(key):

@@ -15,7 +15,7 @@ from editorial.admin.editing import edit_of, start_edit
 from editorial.admin.evidence import EvidenceActionsMixin
 from editorial.admin.forms import ReviewedContentForm
 from editorial.admin.reviewing import ReviewActionsMixin
-from editorial.models import EditorialStatus, ReviewDecision, Revision, open_revision_exists, person_name
+from editorial.models import EditorialStatus, ReviewDecision, Revision, open_revision_exists, people_named, person_name
 from editorial.preview import preview_url
 
 PENDING_REVISION_BANNER = (
@@ -307,6 +307,7 @@ class ReviewedContentAdmin(EvidenceActionsMixin, ReviewActionsMixin, SimpleHisto
             {
                 "workflow_obj": obj,
                 "open_revision": revision,
+                "pending_authors": people_named(revision.authors()) if revision is not None else "",
                 "sent_back_revision": edit.sent_back_revision,
                 "live_edit_banner": PENDING_REVISION_BANNER if live_with_revision and can_edit else "",
                 "preview_url": preview_url(obj) if (can_edit or can_publish) else "",

@@ -16,7 +16,7 @@ from django.utils import timezone
 from editorial import versions, workflow
 from editorial.admin.editing import start_edit
 from editorial.admin.forms import ApproveForm, SendBackForm, UnpublishForm
-from editorial.models import EditorialStatus, ReviewDecision, Revision
+from editorial.models import EditorialStatus, ReviewDecision, Revision, people_named
 from editorial.preview import preview_url
 
 
@@ -86,6 +86,7 @@ class ReviewActionsMixin:
             "original": live,
             "live": live,
             "revision": revision,
+            "pending_authors": people_named(revision.authors()) if revision is not None else "",
             "changes": workflow.changes(live, revision) if revision is not None else None,
             "summary": self._content_summary(live) if revision is None else None,
             "form": form,

@@ -18,7 +18,7 @@ from editorial.models.content import (
 )
 from editorial.models.decisions import ReviewDecision, ReviewDecisionQuerySet
 from editorial.models.evidence import EvidenceFlag, WatchedIdentifier
-from editorial.models.people import StaffProfile, credited_name, person_name
+from editorial.models.people import StaffProfile, credited_name, people_named, person_name
 from editorial.models.redirects import SlugRedirect
 from editorial.models.references import Reference
 from editorial.models.revisions import Revision, RevisionQuerySet, open_revision_exists
@@ -40,6 +40,7 @@ __all__ = [
     "credited_name",
     "live_q",
     "open_revision_exists",
+    "people_named",
     "person_name",
     "reviewed_models",
 ]

@@ -54,3 +54,9 @@ def person_name(user):
 def credited_name(user):
     """The reviewer credit readers see: the display name with credentials."""
     return _profile_name(user, "credited_name")
+
+
+def people_named(users):
+    """Colleagues' names in a sentence: "Edna Editor and Eddie Second"."""
+    names = [person_name(user) for user in users]
+    return " and ".join(filter(None, [", ".join(names[:-1]), names[-1]])) if names else ""

@@ -61,6 +61,15 @@ class Revision(models.Model):
 
     objects = RevisionQuerySet.as_manager()
 
+    def authors(self):
+        """Everyone whose writing it holds: who started it, then each other
+        editor credited with a field (a merge of two editors' changes names both)."""
+        from django.contrib.auth import get_user_model
+
+        ids = list(dict.fromkeys(pk for pk in (self.created_by_id, *self.contributions.values()) if pk is not None))
+        users = get_user_model().objects.select_related("staff_profile").in_bulk(ids)
+        return [users[pk] for pk in ids if pk in users]
+
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["content_type", "object_id", "status"], name="revision_object_status")]

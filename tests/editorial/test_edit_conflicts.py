@@ -255,6 +255,16 @@ def test_after_a_merge_and_an_approval_the_history_credits_each_editor_for_their
     assert "Approved by Rita Reviewer" in reason
 
 
+def test_after_a_merge_the_pending_changes_name_both_editors(make_therapy, editor_web, second_web, reviewer_web):
+    therapy, response = first_saves_then_second_is_refused(make_therapy, editor_web, second_web, True)
+    assert save(second_web, therapy, form_data(response), **MERGE).status_code == 302
+
+    form = editor_web.get(admin_url(therapy, "change")).content.decode()
+    assert "Pending changes by Edna Editor and Eddie Second" in " ".join(form.split())
+    review = reviewer_web.get(admin_url(therapy, "review")).content.decode()
+    assert "Proposed by Edna Editor and Eddie Second, last saved" in review
+
+
 def test_related_therapies_merge_with_another_field(make_article, make_therapy, editor_web, second_web):
     one, two = make_therapy(), make_therapy()
     article = make_article(body="Old body.")

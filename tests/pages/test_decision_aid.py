@@ -15,6 +15,9 @@ from django.core.exceptions import ValidationError
 
 from core.cache import STATUS_HEADER
 from editorial import versions, workflow
+from editorial.preview import preview_url
+from tests.admin_roles import admin_url
+from tests.editorial.test_reviewer_credit_and_admin_names import post_form
 from pages.models import SitePage
 from tests.page_helpers import PRICE_DISCLAIMER, assert_site_layout, day, page
 from therapies.models import DECISION_AID_FIELDS, Category, Therapy
@@ -234,6 +237,16 @@ def test_a_draft_change_to_a_question_stays_hidden_until_approved(client, medici
     workflow.approve(SitePage.objects.get(pk=question.pk), reviewer)
 
     assert "Thinking of a baby in the next few years?" in page(client.get("/decide/")).text
+
+
+def test_an_editor_previews_a_question_change_on_the_question_page(editor_web, client, medicines, make_site_page):
+    question = make_site_page(key=SitePage.Key.DECIDE_WAY, title="How would you take it?", body="Some are tablets.")
+    post_form(editor_web, admin_url(question, "change"), title="How would you prefer to take it?", _save="Save")
+
+    preview = page(editor_web.get(preview_url(question)))
+
+    assert "How would you prefer to take it?" in preview.text and "Show the medicines that fit" in preview.text
+    assert "How would you prefer to take it?" not in page(client.get("/decide/")).text
 
 
 def test_a_question_without_a_live_text_is_asked_plainly_without_a_why_line(client, medicines, make_site_page):

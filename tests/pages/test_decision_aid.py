@@ -273,6 +273,7 @@ def test_the_structured_values_are_content_an_edit_of_which_is_reviewed_and_diff
         {"blood_tests_first_year": 60},
         {"pregnancy_plan": "can_continue", "conception_wait": 2, "conception_wait_unit": "months"},
         {"pregnancy_plan": "stop_before"},
+        {"pregnancy_plan": "stop_before", "conception_wait_unit": "months"},  # a NULL wait must not slip through
         {"trial_comparator": "a hunch"},
     ],
 )

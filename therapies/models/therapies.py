@@ -311,7 +311,13 @@ class Therapy(ReviewedContent):
             # exactly when the plan is to stop a set time before.
             models.CheckConstraint(
                 condition=(
-                    Q(pregnancy_plan=PregnancyPlan.STOP_BEFORE, conception_wait__gte=1, conception_wait_unit__in=TimeUnit.values)
+                    # isnull=False as well: a NULL wait makes "gte" unknown, and an unknown check passes.
+                    Q(
+                        pregnancy_plan=PregnancyPlan.STOP_BEFORE,
+                        conception_wait__isnull=False,
+                        conception_wait__gte=1,
+                        conception_wait_unit__in=TimeUnit.values,
+                    )
                     | (~Q(pregnancy_plan=PregnancyPlan.STOP_BEFORE) & Q(conception_wait__isnull=True, conception_wait_unit=""))
                 ),
                 name="therapy_conception_wait_with_its_plan",

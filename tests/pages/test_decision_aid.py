@@ -321,6 +321,8 @@ def test_a_new_reader_who_wants_a_tablet_monthly_tests_and_a_baby_in_two_years_g
     assert "ozanimod" in fitting and "Stop at least 3 months before trying to conceive." in fitting
     assert "natalizumab" in not_fitting and "ocrelizumab" not in fitting
     assert "These figures cannot be compared directly." in shown.text
+    # When each medicine's facts were last reviewed, and by whom.
+    assert "Facts reviewed By Demo medical reviewer" in fitting
     assert "Questions to ask my neurologist" in page(
         client.get("/decide/summary/?ms=rrms&way=tablet&often=daily&tests=12&pregnancy=yes&cost=yes")
     ).text

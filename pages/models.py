@@ -33,6 +33,19 @@ class SitePage(ReviewedContent):
         # Shown with the mental health support section, on the supportive care
         # page and on that section's own page.
         CRISIS_SUPPORT = "crisis", "Mental health support: crisis lines and helplines"
+        # The decision aid (/decide/, issue 22): its introduction, then each
+        # question (the title) with its one line on why it matters (the body).
+        # The answers a reader picks from are fixed in pages/decision_aid.py:
+        # the aid matches them against the medicines' structured values.
+        DECIDE_INTRODUCTION = "decide", "Decision aid: introduction"
+        DECIDE_MS_TYPE = "decide-ms-type", "Decision aid question: MS type"
+        DECIDE_WAY = "decide-way", "Decision aid question: how to take a medicine"
+        DECIDE_OFTEN = "decide-often", "Decision aid question: how often"
+        DECIDE_TESTS = "decide-tests", "Decision aid question: blood tests a year"
+        DECIDE_VISITS = "decide-visits", "Decision aid question: clinic visits a year"
+        DECIDE_PREGNANCY = "decide-pregnancy", "Decision aid question: pregnancy"
+        DECIDE_WEIGHING = "decide-weighing", "Decision aid question: effect against risks"
+        DECIDE_COST = "decide-cost", "Decision aid question: cost"
 
     # The public page each text appears on.
     URL_NAMES = {
@@ -44,7 +57,11 @@ class SitePage(ReviewedContent):
         Key.ACCESSIBILITY: "pages:accessibility",
         Key.CONTACT: "pages:contact",
         Key.CRISIS_SUPPORT: "pages:care",
+        **{key: "pages:decide" for key in Key.values if key.startswith("decide")},
     }
+    # The decision aid's questions: parts of its page, never pages of their own
+    # (search indexes the aid once, by its introduction).
+    DECISION_AID_QUESTIONS = tuple(key for key in Key if key.startswith("decide-"))
     # The texts that are whole pages (not part of another page), in the order
     # the footer lists them.
     OWN_PAGES = (Key.ABOUT, Key.EDITORIAL_POLICY, Key.ACCESSIBILITY, Key.CONTACT)
@@ -76,7 +93,11 @@ class SitePage(ReviewedContent):
             *ReviewedContent.Meta.constraints,
             models.CheckConstraint(
                 condition=models.Q(
-                    key__in=["home", "emerging", "care", "about", "editorial-policy", "accessibility", "contact", "crisis"]
+                    key__in=[
+                        "home", "emerging", "care", "about", "editorial-policy", "accessibility", "contact", "crisis",
+                        "decide", "decide-ms-type", "decide-way", "decide-often", "decide-tests", "decide-visits",
+                        "decide-pregnancy", "decide-weighing", "decide-cost",
+                    ]
                 ),
                 name="site_page_key_valid",
             ),

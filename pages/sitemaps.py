@@ -63,9 +63,15 @@ class ArticleSitemap(SiteSitemap):
 
 class SitePageSitemap(SiteSitemap):
     """The pages whose text is a site text: the home page, the emerging and
-    supportive care pages, and the site's own pages (about us and the rest)."""
+    supportive care pages, the decision aid's questions (once: its answer
+    pages are the reader's own) and the site's own pages (about us and the rest)."""
 
-    KEYS = (SitePage.Key.HOME_INTRODUCTION, SitePage.Key.EMERGING_INTRODUCTION, SitePage.Key.CARE_INTRODUCTION)
+    KEYS = (
+        SitePage.Key.HOME_INTRODUCTION,
+        SitePage.Key.EMERGING_INTRODUCTION,
+        SitePage.Key.CARE_INTRODUCTION,
+        SitePage.Key.DECIDE_INTRODUCTION,
+    )
 
     def items(self):
         keys = (*self.KEYS, *SitePage.OWN_PAGES)

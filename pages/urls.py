@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from pages import views
+from pages import decide_views, views
 
 app_name = "pages"
 
@@ -15,6 +15,10 @@ urlpatterns = [
     path("editorial-policy/", views.editorial_policy, name="editorial_policy"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("contact/", views.contact, name="contact"),
+    # The decision aid (issue 22): questions, answers, a summary to print.
+    path("decide/", decide_views.decide, name="decide"),
+    path("decide/answers/", decide_views.decide_answers, name="decide_answers"),
+    path("decide/summary/", decide_views.decide_summary, name="decide_summary"),
     path("feedback/", views.feedback, name="feedback"),
     path("feedback/thanks/", views.feedback_thanks, name="feedback_thanks"),
 ]

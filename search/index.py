@@ -247,7 +247,7 @@ def site_page_url(page):
 
 
 def site_page_document(page):
-    if not _published(page) or page.key not in SitePage.URL_NAMES:
+    if not _published(page) or page.key not in SitePage.URL_NAMES or page.key in SitePage.DECISION_AID_QUESTIONS:
         return None
     return SearchDocument(
         kind=SearchDocument.Kind.PAGE,

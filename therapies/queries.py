@@ -59,6 +59,18 @@ def dmt_categories():
     )
 
 
+def decision_aid_medicines():
+    """Every published medicine of a published disease-modifying group, by
+    name, with its approver for the review credit: what the decision aid
+    weighs (pages.decision_match). One query."""
+    return list(
+        published_therapies()
+        .filter(category__kind=Category.Kind.DISEASE_MODIFYING)
+        .exclude(route__in=[Therapy.Route.PROCEDURE, Therapy.Route.NON_DRUG])
+        .select_related("approved_by__staff_profile")
+    )
+
+
 # What a therapy's card (includes/therapy_card.html) and an emerging
 # section's list show of each therapy: the forty-odd fact-sheet columns
 # took longer to load than the rest of a section page's queries.

@@ -66,12 +66,16 @@ def proposed_changes(obj, old, new, shipped=()):
     return changes
 
 
-EMPTY = ("", None, False)  # an unticked box is empty too (a medicine's MS types)
+def is_empty(value):
+    """"" and None are empty, and so is an unticked box (a medicine's MS
+    types); 0 is a value (a medicine needing no routine blood tests), though
+    0 == False would put it among them in a tuple."""
+    return value is None or value is False or value == ""
 
 
 def filled_gaps(obj, fills):
     """The fields of `obj` that are empty and that `fills` gives a value."""
-    return {field: value for field, value in fills.items() if value not in EMPTY and getattr(obj, field) in EMPTY}
+    return {field: value for field, value in fills.items() if not is_empty(value) and is_empty(getattr(obj, field))}
 
 
 def _sent_back_before(obj, changes):

@@ -48,6 +48,11 @@ NAMED_PAGES = [
     # Four: on a phone, two to a line, each value labelled.
     ("therapies:compare", {}, "?t=fingolimod&t=ocrelizumab&t=natalizumab&t=dimethyl-fumarate"),
     ("therapies:compare", {}, ""),  # nothing chosen yet
+    # The decision aid (issue 22): the questions, an answer with medicines on
+    # both sides, and the summary to print.
+    ("pages:decide", {}, ""),
+    ("pages:decide_answers", {}, "?way=tablet&tests=12&pregnancy=yes&weighing=not-sure&cost=yes"),
+    ("pages:decide_summary", {}, "?way=tablet&tests=12&pregnancy=yes&weighing=not-sure&cost=yes"),
     ("pages:about", {}, ""),
     ("pages:editorial_policy", {}, ""),
     ("pages:accessibility", {}, ""),

@@ -56,6 +56,10 @@ def public_pages(demo_content):
         f"/categories/{category.slug}/prices/": ["page"],
         "/feedback/": ["page"],
         "/feedback/thanks/": ["page"],
+        # The decision aid reads its answers and the country from the address.
+        "/decide/": ["way", "country"],
+        "/decide/answers/": ["ms", "way", "often", "tests", "visits", "pregnancy", "weighing", "cost", "country"],
+        "/decide/summary/": ["tests", "pregnancy", "country"],
         "/prices.csv": ["page"],
         "/prices.json": ["page"],
         "/prices/history.csv": ["page"],

@@ -48,6 +48,12 @@ EXPECTED_QUERIES = {
     "/categories/emerging-0/": 6,
     "/emerging/": 4,  # due, intro, sections + approvers (with profiles), their therapies
     "/care/": 4,
+    # The decision aid (issue 22): its texts (introduction and questions) in
+    # one query; the answers match every medicine from one list, with its
+    # approver for the review credit, and their own prices.
+    "/decide/": 3,  # due, texts, kinds (the country choice)
+    "/decide/answers/?way=tablet&tests=12&pregnancy=yes&cost=yes": 5,  # due, texts, kinds, medicines, their own
+    "/decide/summary/?way=clinic&weighing=stronger": 5,  # the same
     "/articles/": 3,  # due, count, one page
     "/articles/article-0/": 4,  # due, article + approver, its related therapies, its references
     "/articles/with-table/": 8,  # the same + the cost table's four (DMT groups, their therapies, kinds, medicines' own)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from editorial.admin import ReferenceInline, ReviewedContentAdmin, ReviewerEditsLiveRows
 from therapies.models import (
     CATEGORY_PROXIES,
+    DECISION_AID_ADMIN_ROWS,
     FACT_SHEET_ADMIN_ROWS,
     Category,
     DmtGroup,
@@ -195,6 +196,15 @@ class TherapyAdmin(ReviewedContentAdmin):
                 "and the page leaves that block out. Say which reference backs each block in the "
                 "references below ('Supports').",
                 "fields": FACT_SHEET_ADMIN_ROWS,
+            },
+        ),
+        (
+            "Decision aid",
+            {
+                "description": "The values the decision aid (/decide/) matches readers' answers against, filled "
+                "from the fact sheet's sources. Leave a value empty where the sources give none: the aid says "
+                "'not recorded, ask your neurologist' and never guesses.",
+                "fields": DECISION_AID_ADMIN_ROWS,
             },
         ),
     )

@@ -7,6 +7,10 @@ reference.
     fact_sheets_added_2026_12.json    the DMTs added in December 2026 (when present)
     therapy_details_2026_12.json      for the launch DMTs: their maker, first approval,
                                       generics and the fact-sheet lines they lacked (when present)
+    decision_aid_2026_12.json         the decision aid's structured values (issue 22): tests and
+                                      clinic visits a year, the pregnancy plan, the trial's
+                                      comparator; only what the brief states (docs/decision-aid.md
+                                      lists the line behind each)
 
 Each is {slug: {"ms_types": [...], field: value, ..., "references": [...]}}
 (details: any of those keys). `load(loader, run, therapies)` is called by the
@@ -29,7 +33,7 @@ from pathlib import Path
 from core.demo import read_json
 from editorial import workflow
 from therapies.demo import references
-from therapies.models import FACT_SHEET_FIELDS, FACT_SHEET_MS_TYPE_FIELDS, Therapy
+from therapies.models import DECISION_AID_FIELDS, FACT_SHEET_FIELDS, FACT_SHEET_MS_TYPE_FIELDS, Therapy
 
 HERE = Path(__file__).parent
 
@@ -37,7 +41,7 @@ HERE = Path(__file__).parent
 # list ("ms_types"), filled only when none is ticked; and a therapy's details.
 TEXT_FIELDS = [name for name in FACT_SHEET_FIELDS if name not in FACT_SHEET_MS_TYPE_FIELDS]
 DETAIL_FIELDS = ["maker", "first_approved", "generics"]
-FILLABLE = {*TEXT_FIELDS, *DETAIL_FIELDS}
+FILLABLE = {*TEXT_FIELDS, *DETAIL_FIELDS, *DECISION_AID_FIELDS}
 KEYS = {*FILLABLE, "ms_types", "references"}
 
 # slug -> {"ms_types": [...], field: value, ..., "references": [reference rows]}
@@ -52,7 +56,10 @@ def sheets():
     """{slug: sheet}: the launch fact sheets, the added medicines' and the
     launch medicines' details merged in (details only add to a sheet)."""
     merged = {slug: dict(sheet) for slug, sheet in {**FACT_SHEETS, **_optional("fact_sheets_added_2026_12.json")}.items()}
-    for slug, details in _optional("therapy_details_2026_12.json").items():
+    added = {**_optional("therapy_details_2026_12.json")}
+    for slug, values in _optional("decision_aid_2026_12.json").items():
+        added[slug] = {**added.get(slug, {}), **values}
+    for slug, details in added.items():
         sheet = merged.setdefault(slug, {})
         for key, value in details.items():
             if key == "references":
@@ -91,10 +98,15 @@ def all_values():
 def missing_values(therapy, sheet):
     """The values `therapy` lacks: {field: value} for empty fields only, with
     the MS types as their boxes when none is ticked."""
-    values = {name: sheet[name] for name in FILLABLE if sheet.get(name) and not getattr(therapy, name)}
+    # 0 is a value ("no routine blood tests"); only None and "" are empty.
+    values = {name: sheet[name] for name in FILLABLE if _given(sheet.get(name)) and not _given(getattr(therapy, name))}
     if not therapy.ms_type_codes and sheet.get("ms_types"):
         values.update({f"licensed_{code}": True for code in sheet["ms_types"]})
     return values
+
+
+def _given(value):
+    return value is not None and value != ""
 
 
 def load(loader, run, therapies):

@@ -13,9 +13,21 @@ from therapies.models.categories import (
     OneKindOfCategory,
     SupportiveSection,
 )
-from therapies.models.choices import MS_TYPES, DevelopmentStage, DoseInterval, Efficacy, Route, Setting
+from therapies.models.choices import (
+    MS_TYPES,
+    DevelopmentStage,
+    DoseInterval,
+    Efficacy,
+    PregnancyPlan,
+    Route,
+    Setting,
+    TimeUnit,
+    TrialComparator,
+)
 from therapies.models.medicine_forms import FormKind, TherapyForm
 from therapies.models.therapies import (
+    DECISION_AID_ADMIN_ROWS,
+    DECISION_AID_FIELDS,
     FACT_SHEET,
     FACT_SHEET_ADMIN_ROWS,
     FACT_SHEET_BLOCKS,
@@ -31,6 +43,8 @@ from therapies.models.therapies import (
 
 __all__ = [
     "CATEGORY_PROXIES",
+    "DECISION_AID_ADMIN_ROWS",
+    "DECISION_AID_FIELDS",
     "FACT_SHEET",
     "FACT_SHEET_ADMIN_ROWS",
     "FACT_SHEET_BLOCKS",
@@ -51,10 +65,13 @@ __all__ = [
     "EmergingSection",
     "FormKind",
     "OneKindOfCategory",
+    "PregnancyPlan",
     "Route",
     "Setting",
     "SupportiveSection",
     "Therapy",
     "TherapyForm",
     "TherapyQuerySet",
+    "TimeUnit",
+    "TrialComparator",
 ]

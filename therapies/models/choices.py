@@ -58,3 +58,30 @@ MS_TYPES = [
 
 def ms_type_field(code):
     return f"licensed_{code}"
+
+
+# --- The decision aid's structured values (issue 22) ---
+# Each is filled from the fact sheets and the content brief and reviewed like
+# the rest of the therapy, so the aid never parses a sentence to decide what
+# fits: an empty value is said as "not recorded", never guessed.
+
+
+class TrialComparator(models.TextChoices):
+    """What the main trial result (efficacy_result) was measured against.
+    Results against different comparators cannot be set side by side."""
+
+    PLACEBO = "placebo", "a dummy treatment (placebo)"
+    INTERFERON_BETA_1A = "interferon_beta_1a", "interferon beta-1a"
+    TERIFLUNOMIDE = "teriflunomide", "teriflunomide"
+
+
+class PregnancyPlan(models.TextChoices):
+    CAN_CONTINUE = "can_continue", "Can be used in pregnancy when clinically needed"
+    STOP_BEFORE = "stop_before", "Stopped a set time before trying to conceive"
+    PLAN_WITH_TEAM = "plan_with_team", "Timing planned with the neurologist"
+
+
+class TimeUnit(models.TextChoices):
+    DAYS = "days", "days"
+    WEEKS = "weeks", "weeks"
+    MONTHS = "months", "months"

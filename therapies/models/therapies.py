@@ -22,8 +22,11 @@ from therapies.models.choices import (
     DevelopmentStage,
     DoseInterval,
     Efficacy,
+    PregnancyPlan,
     Route,
     Setting,
+    TimeUnit,
+    TrialComparator,
     ms_type_field,
 )
 
@@ -63,6 +66,30 @@ FACT_SHEET_REQUIRED_BLOCKS = ("who", "how", "efficacy", "side_effects", "risks",
 FACT_SHEET_REQUIRED_FIELDS = ("breastfeeding",)
 
 LIST_HELP = "One item per line; each line is shown as a bullet point."
+
+# The decision aid's structured values (issue 22), in the admin's order. They
+# are content like the fact sheet: an edit is a revision, reviewed and shown
+# in the review's diff (editorial takes every editable field).
+DECISION_AID_ADMIN_ROWS = (
+    "trial_comparator",
+    ("blood_tests_first_year", "blood_tests_later_year"),
+    ("clinic_visits_first_year", "clinic_visits_later_year"),
+    "pregnancy_plan",
+    ("conception_wait", "conception_wait_unit"),
+)
+DECISION_AID_FIELDS = _flat(DECISION_AID_ADMIN_ROWS)
+DECISION_AID_COUNT_FIELDS = (
+    "blood_tests_first_year",
+    "blood_tests_later_year",
+    "clinic_visits_first_year",
+    "clinic_visits_later_year",
+)
+# At most weekly: a count above this is a typing slip, not a schedule.
+MOST_A_YEAR = 53
+COUNT_HELP = (
+    "A whole number a year, as the label or the content brief gives it (e.g. 'every 3 months' is 4). "
+    "Leave empty where the sources give no count: the decision aid then says 'not recorded'."
+)
 
 
 class TherapyQuerySet(ReviewedContentQuerySet):
@@ -194,6 +221,46 @@ class Therapy(ReviewedContent):
         blank=True,
         help_text="What happens on stopping: rebound risk, how long it stays in the body.",
     )
+    # --- Decision aid: structured values, never parsed from the text above ---
+    trial_comparator = models.CharField(
+        "main trial compared with",
+        max_length=30,
+        choices=TrialComparator.choices,
+        blank=True,
+        help_text="What the main trial result was measured against. The decision aid says figures against "
+        "different comparators cannot be compared directly.",
+    )
+    blood_tests_first_year = models.PositiveSmallIntegerField(
+        "blood tests in the first year", null=True, blank=True, help_text="After starting. " + COUNT_HELP
+    )
+    blood_tests_later_year = models.PositiveSmallIntegerField(
+        "blood tests a year after that", null=True, blank=True, help_text="The most a later year needs. " + COUNT_HELP
+    )
+    clinic_visits_first_year = models.PositiveSmallIntegerField(
+        "clinic visits for doses in the first year",
+        null=True,
+        blank=True,
+        help_text="Visits to be given the medicine or watched after a dose (0 for a medicine taken at home). "
+        + COUNT_HELP,
+    )
+    clinic_visits_later_year = models.PositiveSmallIntegerField(
+        "clinic visits for doses a year after that", null=True, blank=True, help_text="The most a later year needs. " + COUNT_HELP
+    )
+    pregnancy_plan = models.CharField(
+        "pregnancy plan",
+        max_length=20,
+        choices=PregnancyPlan.choices,
+        blank=True,
+        help_text="How a pregnancy is planned with this medicine. 'Stopped a set time before' needs the time below.",
+    )
+    conception_wait = models.PositiveSmallIntegerField(
+        "time from the last dose to trying for a baby",
+        null=True,
+        blank=True,
+        help_text="Only with 'Stopped a set time before', e.g. 2 (months) for 'stop at least 2 months before "
+        "trying to conceive'.",
+    )
+    conception_wait_unit = models.CharField("in", max_length=10, choices=TimeUnit.choices, blank=True)
     references = GenericRelation("editorial.Reference", related_query_name="therapy")
     history = HistoricalRecords()
 
@@ -224,6 +291,36 @@ class Therapy(ReviewedContent):
             models.CheckConstraint(
                 condition=Q(efficacy_tier="") | Q(efficacy_tier__in=Efficacy.values),
                 name="therapy_efficacy_tier_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(trial_comparator="") | Q(trial_comparator__in=TrialComparator.values),
+                name="therapy_trial_comparator_valid",
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__lte": MOST_A_YEAR}),
+                    name=f"therapy_{name}_at_most_weekly",
+                )
+                for name in DECISION_AID_COUNT_FIELDS
+            ),
+            models.CheckConstraint(
+                condition=Q(pregnancy_plan="") | Q(pregnancy_plan__in=PregnancyPlan.values),
+                name="therapy_pregnancy_plan_valid",
+            ),
+            # A set time before conceiving is a number and a unit, given
+            # exactly when the plan is to stop a set time before.
+            models.CheckConstraint(
+                condition=(
+                    # isnull=False as well: a NULL wait makes "gte" unknown, and an unknown check passes.
+                    Q(
+                        pregnancy_plan=PregnancyPlan.STOP_BEFORE,
+                        conception_wait__isnull=False,
+                        conception_wait__gte=1,
+                        conception_wait_unit__in=TimeUnit.values,
+                    )
+                    | (~Q(pregnancy_plan=PregnancyPlan.STOP_BEFORE) & Q(conception_wait__isnull=True, conception_wait_unit=""))
+                ),
+                name="therapy_conception_wait_with_its_plan",
             ),
         ]
 
@@ -268,6 +365,29 @@ class Therapy(ReviewedContent):
             raise ValidationError(
                 {"development_stage": "Agents in an emerging-therapy section need a development stage."}
             )
+        self._clean_conception_wait()
+
+    def _clean_conception_wait(self):
+        """The database's rule (therapy_conception_wait_with_its_plan), said
+        next to the field an editor must change."""
+        stops_before = self.pregnancy_plan == PregnancyPlan.STOP_BEFORE
+        given = self.conception_wait is not None or bool(self.conception_wait_unit)
+        if stops_before and (not self.conception_wait or not self.conception_wait_unit):
+            raise ValidationError(
+                {"conception_wait": "Give the time and its unit, e.g. 2 months: the plan is to stop a set time before."}
+            )
+        if given and not stops_before:
+            raise ValidationError(
+                {"conception_wait": "Leave this empty, or set the pregnancy plan to 'Stopped a set time before'."}
+            )
+
+    @property
+    def conception_wait_text(self):
+        """'2 months', '1 week', '10 days'; '' when there is no set time."""
+        if not self.conception_wait or not self.conception_wait_unit:
+            return ""
+        unit = self.conception_wait_unit
+        return f"{self.conception_wait} {unit[:-1] if self.conception_wait == 1 else unit}"
 
     def preview_notes(self):
         category = getattr(self, "category", None) if self.category_id else None

@@ -4,7 +4,7 @@ reviewers (see editorial.admin for the review workflow)."""
 from django.contrib import admin
 
 from articles.models import Article
-from editorial.admin import ReferenceInline, ReviewedContentAdmin
+from editorial.admin import PersonListFilter, ReferenceInline, ReviewedContentAdmin
 from editorial.models import person_name
 
 
@@ -23,8 +23,8 @@ class ArticleAdmin(ReviewedContentAdmin):
     list_filter = (
         "status",
         "byline",
-        ("last_edited_by", admin.RelatedOnlyFieldListFilter),
-        ("approved_by", admin.RelatedOnlyFieldListFilter),
+        ("last_edited_by", PersonListFilter),
+        ("approved_by", PersonListFilter),
         "last_reviewed",
     )
     # The editor's name comes with the row: no query per row.

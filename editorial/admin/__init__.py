@@ -21,5 +21,6 @@ person is shown; the workflow decides what an action does.
 from editorial.admin import decisions, people  # noqa: F401  (register their admins)
 from editorial.admin.content import ReviewedContentAdmin  # noqa: F401
 from editorial.admin.forms import ReviewedContentForm  # noqa: F401
+from editorial.admin.people import PersonListFilter  # noqa: F401
 from editorial.admin.references import ReferenceInline, ReviewerEditsLiveRows  # noqa: F401
 from editorial.models import open_revision_exists  # noqa: F401

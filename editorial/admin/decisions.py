@@ -93,7 +93,28 @@ class ReviewDecisionAdmin(KeptRecordAdminMixin, admin.ModelAdmin):
             return obj.object_repr
         return format_html('<a href="{}">{}</a>', url, obj.object_repr)
 
+    def get_changelist_instance(self, request):
+        """The page's decisions with the kind of page each is about, named in
+        one query per kind of content (a section is not a "category")."""
+        changelist = super().get_changelist_instance(request)
+        decisions = list(changelist.result_list)
+        by_type = {}
+        for decision in decisions:
+            by_type.setdefault(decision.content_type, []).append(decision)
+        for content_type, of_type in by_type.items():
+            model = content_type.model_class()
+            if model is not None and hasattr(model, "kind_names"):
+                names = model.kind_names({decision.object_id for decision in of_type})
+                for decision in of_type:
+                    decision.kind_name = names.get(decision.object_id)
+        changelist.result_list = decisions
+        return changelist
+
     @admin.display(description="kind", ordering="content_type")
     def kind(self, obj):
+        if getattr(obj, "kind_name", None):
+            return obj.kind_name
         model = obj.content_type.model_class()
+        if model is not None and hasattr(model, "kind_names"):
+            return model.kind_names([obj.object_id]).get(obj.object_id, model._meta.verbose_name)
         return model._meta.verbose_name if model is not None else obj.content_type.model

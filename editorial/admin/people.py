@@ -20,6 +20,17 @@ User = get_user_model()
 DEACTIVATE_INSTEAD = "Deactivate the account instead (untick Active)."
 
 
+class PersonListFilter(admin.RelatedOnlyFieldListFilter):
+    """A list filter on a field that names a member of staff (last edited by,
+    approved by, recorded by): each person listed once, by the name they go
+    by everywhere else in the admin, not by their user name."""
+
+    def field_choices(self, field, request, model_admin):
+        chosen = model_admin.get_queryset(request).distinct().values_list(f"{self.field_path}__pk", flat=True)
+        people = User.objects.filter(pk__in=chosen).select_related("staff_profile")
+        return sorted(((person.pk, person_name(person)) for person in people), key=lambda choice: choice[1].casefold())
+
+
 def editorial_work():
     """A filter on users: has this person done editorial work? Any review
     decision, revision, approval, edit or history entry of reviewed content.

@@ -201,6 +201,19 @@ class ReviewedContent(models.Model):
             and (self.expires_at is None or self.expires_at > now)
         )
 
+    @property
+    def kind_name(self):
+        """What editors call this kind of page ("emerging therapy section"):
+        the model's name, unless a model holds several kinds under one
+        content type (a category) and names each (`kind_names`)."""
+        return self._meta.verbose_name
+
+    @classmethod
+    def kind_names(cls, pks):
+        """{pk: kind_name} for the records `pks`, in one query where names
+        differ by row; the review log names a page of each kind this way."""
+        return {pk: cls._meta.verbose_name for pk in pks}
+
     def preview_notes(self):
         """Reasons readers would not see this page even once it is live (e.g. a
         therapy whose group is unpublished), shown on the staff preview."""

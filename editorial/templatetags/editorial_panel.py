@@ -50,7 +50,7 @@ def _changelist_url(model):
 
 
 def _entry(obj, note, url=None, **extra):
-    return {"obj": obj, "kind": obj._meta.verbose_name, "url": url or _change_url(obj), "note": note, **extra}
+    return {"obj": obj, "kind": obj.kind_name, "url": url or _change_url(obj), "note": note, **extra}
 
 
 def _revisions(model, status):

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from editorial.admin import PersonListFilter
 from editorial.models import person_name
 from prices.admin.checks import CheckedEstimateFormMixin, confirm_field
 from prices.admin.corrections import STATE_RELATED, EstimateCorrectionAdminMixin, state_html
@@ -359,7 +360,7 @@ class CostEstimateAdmin(EstimateCorrectionAdminMixin, admin.ModelAdmin):
         "recorded_at",
         "state_display",
     )
-    list_filter = ("state", "kind", "currency", "category__kind", "category", ("recorded_by", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("state", "kind", "currency", "category__kind", "category", ("recorded_by", PersonListFilter))
     list_select_related = ("category", "therapy", "kind", "recorded_by__staff_profile", *STATE_RELATED)
     search_fields = ("category__name", "therapy__generic_name", "therapy__brand_names", "product", "source_name", "note")
     date_hierarchy = "as_of"

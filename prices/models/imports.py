@@ -50,7 +50,7 @@ class PriceImport(models.Model):
     created_by_label = models.CharField(
         "imported by",
         max_length=150,
-        help_text=f"The editor's user name, '{COMMAND_LABEL}' for the import_prices command, or '{WATCHED_LABEL}'.",
+        help_text=f"The editor's name as colleagues know it (their profile's display name), '{COMMAND_LABEL}' for the import_prices command, or '{WATCHED_LABEL}'.",
     )
 
     class Meta:

@@ -17,6 +17,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.utils import timezone
 
 from core import cache
+from editorial.models import person_name
 from prices.models import CostEstimate, PriceImport
 from prices.pricing.asp import AspParser
 from prices.pricing.csv_format import CsvParser
@@ -154,7 +155,7 @@ def apply(source, fmt, *, user=None, expected_sha256=None, today=None, accept_fl
                 summary=" ".join(report.notes),
                 created_at=recorded_at,
                 created_by=user,
-                created_by_label=user.get_username() if user is not None else _unattended_label(source),
+                created_by_label=person_name(user) if user is not None else _unattended_label(source),
             )
             staged.write(price_import=record, recorded_by=user, recorded_at=recorded_at)
             staged.drop()

@@ -227,3 +227,21 @@ def test_scheduled_is_kept_apart_from_awaiting_review_and_says_when(reviewer_web
     assert f'href="{link(conversation["in_review"], "change")}"' in section(page, "awaiting-review")
     assert "/review/" not in section(page, "awaiting-review") + section(page, "scheduled")
 
+
+
+def test_sections_are_named_by_their_kind_on_the_panel_and_in_the_review_log(
+    reviewer_web, editor_user, reviewer, make_category
+):
+    emerging = draft(make_category, kind="emerging", name="BTK inhibitors")
+    care = draft(make_category, kind="supportive", name="Help with fatigue")
+    for section_in_review in (emerging, care):
+        workflow.submit_for_review(fresh(section_in_review), editor_user)
+    workflow.send_back(fresh(care), reviewer, "Add the helplines.")
+
+    panel = " ".join(reviewer_web.get("/admin/").content.decode().split())
+    assert "BTK inhibitors</a> <span class=\"mini quiet\">(emerging therapy section" in panel
+    assert "(category" not in panel
+
+    log = " ".join(reviewer_web.get(reverse("admin:editorial_reviewdecision_changelist")).content.decode().split())
+    kinds = re.findall(r'<td class="field-kind">([^<]*)</td>', log)
+    assert sorted(kinds) == ["emerging therapy section", "supportive care section", "supportive care section"]

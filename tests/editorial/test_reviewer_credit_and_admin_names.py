@@ -333,6 +333,18 @@ def test_the_article_list_shows_and_filters_by_author_editor_and_status(
     assert list(filtered) == [theirs]
 
 
+def test_the_list_filters_name_people_as_they_go_by_not_by_user_name(editor_web, editor_user, second_editor, make_article):
+    StaffProfile.objects.create(user=editor_user, display_name="Edna E. (editor)")
+    make_article(title="Fatigue", last_edited_by=editor_user)
+    draft(make_article, title="Bladder problems", last_edited_by=second_editor)
+
+    changelist = editor_web.get(admin_url(Article, "changelist"))
+    [filter_spec] = [spec for spec in changelist.context["cl"].filter_specs if spec.title == "last edited by"]
+    assert [name for _, name in filter_spec.lookup_choices] == ["Eddie Second", "Edna E. (editor)"]
+    sidebar = page(changelist).text
+    assert "Edna E. (editor)" in sidebar and "edna" not in sidebar.split() and "ed2" not in sidebar.split()
+
+
 # --- 7.7 Images are refused with a message, not dropped -----------------------------------------
 
 

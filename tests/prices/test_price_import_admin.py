@@ -40,7 +40,9 @@ def subjects(make_category, make_therapy):
 @pytest.fixture
 def price_editor(django_user_model):
     """Staff with only the right to add cost estimates (and nothing else)."""
-    user = django_user_model.objects.create_user("prices", "prices@example.org", "a-long-test-password", is_staff=True)
+    user = django_user_model.objects.create_user(
+        "prices", "prices@example.org", "a-long-test-password", is_staff=True, first_name="Pat", last_name="Prices"
+    )
     user.user_permissions.add(Permission.objects.get(codename="add_costestimate", content_type__app_label="prices"))
     return user
 
@@ -85,7 +87,7 @@ def test_apply_writes_the_previewed_file(client, price_editor, subjects, private
     record = PriceImport.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("admin:prices_priceimport_change", args=[record.pk])
     assert (record.file_name, record.sha256, record.format, record.source_kind) == ("new prices.json", sha256, "json", "upload")
-    assert (record.created_by, record.created_by_label, record.rows_new) == (price_editor, "prices", 3)
+    assert (record.created_by, record.created_by_label, record.rows_new) == (price_editor, "Pat Prices", 3)
     assert all(e.recorded_by == price_editor and e.price_import == record for e in CostEstimate.objects.all())
     assert CostEstimate.objects.count() == 3
     assert not (private_staging / sha256).exists()

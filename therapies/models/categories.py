@@ -74,6 +74,21 @@ class Category(ReviewedContent):
     def default_review_intervals(cls):
         return review_intervals_by_kind("kind")
 
+    # Each kind by the name its proxy (below) gives it: on the dashboard and
+    # in the review log, a section is not a "category".
+    @property
+    def kind_name(self):
+        return _kind_name(self.kind)
+
+    @classmethod
+    def kind_names(cls, pks):
+        return {pk: _kind_name(kind) for pk, kind in Category.objects.filter(pk__in=pks).values_list("pk", "kind")}
+
+
+def _kind_name(kind):
+    proxy = CATEGORY_PROXIES.get(kind)
+    return proxy._meta.verbose_name if proxy is not None else Category._meta.verbose_name
+
 
 def review_interval_for_kind(kind):
     if kind == CategoryKind.EMERGING:

@@ -111,8 +111,55 @@ def when_and_who(record):
     return f"{timezone.localtime(record.history_date):%d %b %Y %H:%M}, {who}"
 
 
-def of_record(record):
-    return Version(str(record.history_id), f"Version of {when_and_who(record)}", _values_of_record(record))
+# What a history row was, from the reason the workflow wrote on it: the
+# versions a reviewer picks from are told apart by what happened, not only by
+# when (four saves in one minute read alike).
+EVENTS = (
+    ("Submitted for review", "Submitted"),
+    ("Sent back", "Sent back"),
+    ("Approved", "Approved"),
+    ("Written by", "Approved"),  # an approval crediting several editors
+    ("Unpublished", "Unpublished"),
+    ("Restored", "Restored an earlier version"),
+    ("Marked as reviewed", "Marked as reviewed"),
+)
+
+
+def event_of(record, sent_back_before=False):
+    """"Submitted", "Sent back", "Resubmitted" (submitted after a send-back),
+    "Approved", "Created", "Edited"..."""
+    reason = (record.history_change_reason or "").strip()
+    for start, event in EVENTS:
+        if reason.startswith(start):
+            return "Resubmitted" if event == "Submitted" and sent_back_before else event
+    return {"+": "Created", "-": "Deleted"}.get(record.history_type, "Edited")
+
+
+def version_label(record, sent_back_before=False, number=None):
+    numbered = f" (version {number})" if number is not None else ""
+    return f"{event_of(record, sent_back_before)}{numbered}: {when_and_who(record)}"
+
+
+def labelled(records, newest_number=None):
+    """{history id: label} for history rows of a page (any order), each
+    numbered from the oldest (`newest_number`: the newest's number when
+    `records` are not the whole history); a submission after a send-back is
+    labelled a resubmission."""
+    labels, sent_back = {}, False
+    in_order = sorted(records, key=lambda record: (record.history_date, record.history_id))
+    first_number = (len(in_order) if newest_number is None else newest_number) - len(in_order) + 1
+    for number, record in enumerate(in_order, start=first_number):
+        labels[record.history_id] = version_label(record, sent_back, number)
+        event = event_of(record)
+        if event == "Sent back":
+            sent_back = True
+        elif event in ("Approved", "Unpublished"):
+            sent_back = False
+    return labels
+
+
+def of_record(record, label=None):
+    return Version(str(record.history_id), label or version_label(record), _values_of_record(record))
 
 
 def of_live_label(obj):
@@ -169,15 +216,24 @@ def find(obj, key):
     )
     if record is None:
         raise UnknownVersion(f"This page has no version number {key}. Choose the versions from the lists below.")
-    return of_record(record)
+    # Labelled as in the lists to choose from (a resubmission knows it follows a send-back).
+    return of_record(record, labelled(_labelling_rows(obj))[record.history_id])
 
 
 def record_choices(obj):
     """(key, label) for each version in the page's history, newest first."""
-    records = history_of(obj).select_related("history_user__staff_profile").only(
-        "history_id", "history_date", "history_user"
+    records = _labelling_rows(obj)
+    labels = labelled(records)
+    return [(str(record.history_id), labels[record.history_id]) for record in records]
+
+
+def _labelling_rows(obj):
+    """The page's history rows, newest first, with what their labels need only."""
+    return list(
+        history_of(obj).select_related("history_user__staff_profile").only(
+            "history_id", "history_date", "history_user", "history_change_reason", "history_type"
+        )
     )
-    return [(str(record.history_id), f"Version of {when_and_who(record)}") for record in records]
 
 
 def choices(obj):
@@ -233,12 +289,15 @@ def describe(model, record, previous, content_changes):
     return "Saved, with no change to the content."
 
 
-def annotate_history(model, records, before_oldest=None):
+def annotate_history(model, records, before_oldest=None, newest_number=None):
     """Give each historical record (newest first) the changes to its content
     since the record before it (`content_changes`), what happened
     (`what_happened`) and who did it (`person`). `before_oldest` is the record
-    preceding the last one, when the list is one page of a longer history."""
-    versions = [of_record(record) for record in records]
+    preceding the last one, and `newest_number` the first record's version
+    number, when the list is one page of a longer history."""
+    earlier = [before_oldest] if before_oldest is not None else []
+    labels = labelled([*records, *earlier], newest_number)
+    versions = [of_record(record, labels[record.history_id]) for record in records]
     following = [*records[1:], before_oldest]
     following_versions = [*versions[1:], of_record(before_oldest) if before_oldest is not None else None]
     for record, version, previous, previous_version in zip(records, versions, following, following_versions):

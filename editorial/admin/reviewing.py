@@ -219,7 +219,9 @@ class ReviewActionsMixin:
         if records and historical_records.has_next():
             # The oldest row on this page is compared with the newest on the next.
             before_oldest = historical_records.paginator.object_list[historical_records.end_index()]
-        versions.annotate_history(self.model, records, before_oldest)
+        # Versions are numbered from the oldest: the newest on this page is the count of those from it on.
+        newest_number = historical_records.paginator.count - historical_records.start_index() + 1
+        versions.annotate_history(self.model, records, before_oldest, newest_number)
 
     def history_view(self, request, object_id, extra_context=None):
         live = self._object_or_none(object_id)

@@ -196,6 +196,39 @@ def compare_url(obj, **params):
     return f"{admin_url(obj, 'compare', obj.pk)}?{query}"
 
 
+def test_the_versions_to_compare_say_what_happened_and_a_resubmission_compares_with_what_was_sent_back(
+    reviewer_web, editor_user, reviewer, make_article
+):
+    article = draft(make_article, title="Fatigue", body="Rest helps.")
+    article.body = "Pacing helps."
+    workflow.save_edit(article, editor_user)
+    workflow.submit_for_review(Article.objects.get(pk=article.pk), editor_user)
+    workflow.send_back(Article.objects.get(pk=article.pk), reviewer, "Say how pacing works.")
+    resubmitted = Article.objects.get(pk=article.pk)
+    resubmitted.body = "Pacing means planning rest before you tire."
+    workflow.save_edit(resubmitted, editor_user)
+    workflow.submit_for_review(Article.objects.get(pk=article.pk), editor_user)
+
+    page = reviewer_web.get(compare_url(article))
+    labels = [label for key, label in page.context["choices"] if key.isdigit()]
+    assert [label.split(":")[0] for label in labels] == [
+        "Resubmitted (version 6)", "Edited (version 5)", "Sent back (version 4)", "Submitted (version 3)",
+        "Edited (version 2)", "Created (version 1)",
+    ]
+    assert len(set(labels)) == len(labels)
+
+    # The resubmission against the version the reviewer sent back: only the editor's new words.
+    sent_back, resubmission = (
+        article.history.get(history_change_reason__startswith="Sent back"),
+        article.history.filter(history_change_reason__startswith="Submitted").latest("history_date"),
+    )
+    compared = reviewer_web.get(compare_url(article, **{"from": sent_back.history_id, "to": resubmission.history_id}))
+    assert [change.name for change in compared.context["changes"]] == ["body"]
+    table = between(compared.content.decode(), 'id="compare-changes"', "</table>")
+    assert "From: Sent back (version 4):" in table and "To: Resubmitted (version 6):" in table
+    assert "Pacing <ins>means planning rest before you tire.</ins>" in table and "Pacing <del>helps.</del>" in table
+
+
 def test_comparing_two_versions_from_the_history(reviewer_web, editor_web, reviewed_history):
     records = list(reviewed_history.history.order_by("history_date"))
     first, latest = records[0], records[-1]
@@ -207,10 +240,11 @@ def test_comparing_two_versions_from_the_history(reviewer_web, editor_web, revie
     assert "<del>Rest helps.</del>" in table and "<ins>Pacing helps most.</ins>" in table
     assert "to its very last sentence." in table and "chars]" not in table
     first_when, latest_when = timezone.localtime(first.history_date), timezone.localtime(latest.history_date)
-    assert f"From: Version of {first_when:%d %b %Y %H:%M}, no person recorded" in table  # made by the test, not a person
-    assert f"To: Version of {latest_when:%d %b %Y %H:%M}, Rita Reviewer" in table
+    assert f"From: Created (version 1): {first_when:%d %b %Y %H:%M}, no person recorded" in table  # made by the test
+    assert f"To: Approved (version {len(records)}): {latest_when:%d %b %Y %H:%M}, Rita Reviewer" in table
+    rows = strip_tags(table.split("</thead>", 1)[1])  # the heading names the versions, "Approved" among them
     for workflow_field in ("Status", "Last reviewed", "Approved"):
-        assert workflow_field not in strip_tags(table)
+        assert workflow_field not in rows
 
     # The same version on both sides: nothing to show, and it says so.
     same = editor_web.get(compare_url(reviewed_history, **{"from": latest.history_id, "to": "live"}))

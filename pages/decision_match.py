@@ -9,9 +9,9 @@ a medicine. Nothing is scored or ranked: both lists are in name order."""
 from dataclasses import dataclass, field
 
 from pages.decision_aid import ANY, NOT_SURE
+from therapies.fact_sheet import NOT_RECORDED, burden_text
 from therapies.models import DoseInterval, Efficacy, PregnancyPlan, Route, Setting
 
-NOT_RECORDED = "not recorded — ask your neurologist"
 
 WAYS = {
     "tablet": "a tablet or capsule at home",
@@ -96,15 +96,6 @@ def way_of_taking(therapy):
 
 def how_often(therapy):
     return therapy.frequency.strip() or therapy.get_dose_interval_display()
-
-
-def burden_text(first, later):
-    """'4 in the first year; 4 a year after that', with what is not recorded said so."""
-    if first is None and later is None:
-        return NOT_RECORDED.capitalize()
-    first_text = f"{first} in the first year" if first is not None else f"first year {NOT_RECORDED}"
-    later_text = f"{later} a year after that" if later is not None else f"later years {NOT_RECORDED}"
-    return f"{first_text}; {later_text}"
 
 
 def pregnancy_text(therapy):

@@ -7,6 +7,19 @@ needs no extra query; a block with nothing to say is left out entirely."""
 
 from dataclasses import dataclass, field
 
+# Said where a structured value (a count of tests or visits, a wait) is not
+# given by the sources: never a guess, never counted against a medicine.
+NOT_RECORDED = "not recorded — ask your neurologist"
+
+
+def burden_text(first, later):
+    """'4 in the first year; 4 a year after that', with what is not recorded said so."""
+    if first is None and later is None:
+        return NOT_RECORDED.capitalize()
+    first_text = f"{first} in the first year" if first is not None else f"first year {NOT_RECORDED}"
+    later_text = f"{later} a year after that" if later is not None else f"later years {NOT_RECORDED}"
+    return f"{first_text}; {later_text}"
+
 
 @dataclass
 class Citation:
@@ -63,13 +76,24 @@ def _content(therapy, code):
         return {"facts": facts}
     if code == "efficacy":
         tier = f"{therapy.get_efficacy_tier_display()}." if therapy.efficacy_tier else ""
-        return {"lead": tier, "text": therapy.efficacy_result.strip()}
+        # What the trial figure was measured against: figures against different comparators do not compare.
+        compared = [("Main trial compared with", therapy.get_trial_comparator_display())] if therapy.trial_comparator else []
+        return {"lead": tier, "text": therapy.efficacy_result.strip(), "lines": compared}
     if code == "side_effects":
         return {"items": therapy.side_effect_list}
     if code == "risks":
         return {"items": therapy.serious_risk_list}
     if code == "monitoring":
-        return {"items": therapy.monitoring_list}
+        # The counts the decision aid uses, where the sources give them.
+        counts = [
+            (label, burden_text(first, later))
+            for label, first, later in (
+                ("Blood tests", therapy.blood_tests_first_year, therapy.blood_tests_later_year),
+                ("Clinic visits for doses", therapy.clinic_visits_first_year, therapy.clinic_visits_later_year),
+            )
+            if first is not None or later is not None
+        ]
+        return {"items": therapy.monitoring_list, "lines": counts}
     if code == "before":
         return {"items": therapy.before_starting_list}
     if code == "pregnancy":

@@ -143,6 +143,21 @@ def test_each_block_cites_its_own_references_linking_to_the_numbered_list(client
     assert '<li id="ref-3">Gilenya label' in references
 
 
+def test_the_decision_aids_counts_and_comparator_show_on_the_fact_sheet_where_recorded(client, make_therapy):
+    therapy = make_therapy(
+        monitoring="Blood count every 3 months", efficacy_result="Fewer relapses.", trial_comparator="placebo",
+        blood_tests_first_year=4, blood_tests_later_year=4, clinic_visits_first_year=1,
+    )
+    shown = page(client, therapy)
+    monitoring = block_text(shown, "Tests and monitoring")
+    assert "Blood tests: 4 in the first year; 4 a year after that" in monitoring
+    assert "Clinic visits for doses: 1 in the first year; later years not recorded — ask your neurologist" in monitoring
+    assert "Main trial compared with: a dummy treatment (placebo)" in block_text(shown, "How well it works")
+
+    unrecorded = page(client, make_therapy(monitoring="Blood count every 3 months"))
+    assert "Blood tests:" not in unrecorded.text and "Clinic visits for doses:" not in unrecorded.text
+
+
 def test_blocks_with_nothing_to_say_are_left_out(client, make_therapy):
     therapy = make_therapy(serious_risks="Liver damage")
     shown = page(client, therapy)

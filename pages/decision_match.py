@@ -99,15 +99,21 @@ def how_often(therapy):
 
 
 def pregnancy_text(therapy):
+    """The plan (a structured value), then the fact sheet's own reviewed
+    words, which carry what the plan alone would lose: whose label says so,
+    that it applies to men too, that it is usually stopped."""
     plan = therapy.pregnancy_plan
+    said = therapy.pregnancy.strip()
     if plan == PregnancyPlan.STOP_BEFORE:
-        return f"Stop at least {therapy.conception_wait_text} before trying to conceive."
-    if plan == PregnancyPlan.CAN_CONTINUE:
-        return "Can be used in pregnancy when clinically needed."
-    if plan == PregnancyPlan.PLAN_WITH_TEAM:
+        plan_text = f"At least {therapy.conception_wait_text} from the last dose before trying to conceive."
+    elif plan == PregnancyPlan.CAN_CONTINUE:
+        plan_text = "Can be used in pregnancy when clinically needed."
+    elif plan == PregnancyPlan.PLAN_WITH_TEAM:
         washout = therapy.pregnancy_washout.strip()
-        return "Plan the timing with your neurologist." + (f" Wash-out before trying for a baby: {washout}." if washout else "")
-    return f"{NOT_RECORDED.capitalize()}."
+        plan_text = "Plan the timing with your neurologist." + (f" Wash-out before trying for a baby: {washout}." if washout else "")
+    else:
+        return f"{NOT_RECORDED.capitalize()}."
+    return f"{plan_text} {said}" if said else plan_text
 
 
 def _ms_type(therapy, value, question):

@@ -13,11 +13,20 @@ NOT_RECORDED = "not recorded — ask your neurologist"
 
 
 def burden_text(first, later):
-    """'4 in the first year; 4 a year after that', with what is not recorded said so."""
+    """'4 in the first year; up to 4 in any later year', with what is not
+    recorded said so. `later` is the most any later year needs: "up to",
+    because a medicine given in courses (alemtuzumab, cladribine) needs them
+    in some later years only."""
     if first is None and later is None:
         return NOT_RECORDED.capitalize()
-    first_text = f"{first} in the first year" if first is not None else f"first year {NOT_RECORDED}"
-    later_text = f"{later} a year after that" if later is not None else f"later years {NOT_RECORDED}"
+    if first is None:
+        first_text = f"first year {NOT_RECORDED}"
+    else:
+        first_text = "none in the first year" if first == 0 else f"{first} in the first year"
+    if later is None:
+        later_text = f"later years {NOT_RECORDED}"
+    else:
+        later_text = "none in later years" if later == 0 else f"up to {later} in any later year"
     return f"{first_text}; {later_text}"
 
 

@@ -72,7 +72,7 @@ def test_a_reader_answers_reads_the_reasons_and_opens_the_summary(
     expect(page.locator("h1")).to_have_text("My summary for the appointment")
     expect(page.locator(".decide-to-ask")).to_contain_text("Which of these medicines would you suggest for me")
     if "pregnancy" in answers:
-        expect(page.locator(".decide-summary")).to_contain_text("Stop at least 2 months before trying to conceive.")
+        expect(page.locator(".decide-summary")).to_contain_text("At least 2 months from the last dose before trying to conceive.")
         expect(page.locator(".decide-to-ask")).to_contain_text("How would we plan stopping before a pregnancy")
     page.emulate_media(media="print")
     expect(page.locator("nav[aria-label='Main']")).to_be_hidden()

@@ -90,9 +90,9 @@ def test_each_answer_gets_its_own_line_and_a_limit_on_tests_or_visits_is_a_reaso
     fitting = shown.section_text(FITTING, NOT_FITTING)
     not_fitting = shown.section_text(NOT_FITTING, NOT_STARTING)
     assert "ocrelizumab" in not_fitting  # 3 visits in its first year, more than 2
-    assert "3 in the first year; 2 a year after that: more than the 2 a year you could manage." in not_fitting
+    assert "3 in the first year; up to 2 in any later year: more than the 2 a year you could manage." in not_fitting
     assert "Not licensed for primary progressive MS." in not_fitting  # the tablet and the injection
-    assert "4 in the first year; 4 a year after that: more than the 0 a year you could manage." in not_fitting
+    assert "4 in the first year; up to 4 in any later year: more than the 0 a year you could manage." in not_fitting
     assert "Three times a week: more often than you said you could." in not_fitting
     assert "Licensed for primary progressive MS." in not_fitting  # ocrelizumab's fitting line, beside its reason
     assert "None of the medicines fits all your answers." in fitting
@@ -111,7 +111,7 @@ def test_the_pregnancy_answer_shows_the_time_to_stop_from_the_structured_field(c
     _response, shown = answers_page(client, "pregnancy=yes")
 
     fitting = shown.section_text(FITTING, NOT_FITTING)
-    assert "Stop at least 2 months before trying to conceive." in fitting
+    assert "At least 2 months from the last dose before trying to conceive." in fitting
     assert "Plan the timing with your neurologist." in fitting
     assert "see the label" not in fitting  # the prose wash-out is not what the line says
 
@@ -212,7 +212,7 @@ def test_the_summary_prints_with_the_answers_the_fitting_medicines_and_questions
 
     assert "A tablet or capsule at home" in shown.text  # the answer
     assert "fingolimod" in shown.section_text("Medicines that fit my answers", "Medicines that do not fit")
-    assert "Stop at least 2 months before trying to conceive." in shown.text
+    assert "At least 2 months from the last dose before trying to conceive." in shown.text
     assert "How would we plan stopping before a pregnancy" in shown.text
     assert "What would each medicine cost me" in shown.text
     assert "What would happen if I did not start a medicine now?" in shown.text
@@ -317,8 +317,8 @@ def test_a_new_reader_who_wants_a_tablet_monthly_tests_and_a_baby_in_two_years_g
 
     fitting = shown.section_text(FITTING, NOT_FITTING)
     not_fitting = shown.section_text(NOT_FITTING, NOT_STARTING)
-    assert "fingolimod" in fitting and "Stop at least 2 months before trying to conceive." in fitting
-    assert "ozanimod" in fitting and "Stop at least 3 months before trying to conceive." in fitting
+    assert "fingolimod" in fitting and "At least 2 months from the last dose before trying to conceive." in fitting
+    assert "ozanimod" in fitting and "At least 3 months from the last dose before trying to conceive." in fitting
     assert "natalizumab" in not_fitting and "ocrelizumab" not in fitting
     assert "These figures cannot be compared directly." in shown.text
     # When each medicine's facts were last reviewed, and by whom.

@@ -150,7 +150,7 @@ def test_the_decision_aids_counts_and_comparator_show_on_the_fact_sheet_where_re
     )
     shown = page(client, therapy)
     monitoring = block_text(shown, "Tests and monitoring")
-    assert "Blood tests: 4 in the first year; 4 a year after that" in monitoring
+    assert "Blood tests: 4 in the first year; up to 4 in any later year" in monitoring
     assert "Clinic visits for doses: 1 in the first year; later years not recorded — ask your neurologist" in monitoring
     assert "Main trial compared with: a dummy treatment (placebo)" in block_text(shown, "How well it works")
 

@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from editorial import workflow
-from editorial.models import people_named, person_name
+from editorial.models import Revision, people_named, person_name
 
 # Set by reviewers and the review actions, not part of what readers read.
 REVIEW_DATES = frozenset({"last_reviewed", "review_interval_months"})
 
-LIVE, PENDING = "live", "pending"
+LIVE, PENDING, SENT_BACK = "live", "pending", "sent-back"
 
 
 def compared_fields(model):
@@ -180,6 +180,26 @@ def of_pending(obj, revision):
     )
 
 
+def last_sent_back(obj):
+    """The latest edit a reviewer sent back (on a live page, a revision), or None."""
+    return Revision.objects.for_object(obj).filter(status=Revision.Status.REJECTED).order_by("-reviewed_at", "-id").first()
+
+
+def of_sent_back(obj, revision):
+    """The text a reviewer sent back, so a resubmission can be compared with exactly it."""
+    model = type(obj)
+    returned, m2m = workflow.materialise(model.objects.get(pk=obj.pk), revision.data)
+    return Version(
+        SENT_BACK, of_sent_back_label(revision), {field.name: _display(returned, field, m2m) for field in compared_fields(model)}
+    )
+
+
+def of_sent_back_label(revision):
+    by = person_name(revision.reviewed_by) or "a reviewer"
+    when = f" at {timezone.localtime(revision.reviewed_at):%d %b %Y %H:%M}" if revision.reviewed_at else ""
+    return f"Sent back by {by}{when}: the text returned to the editor"
+
+
 def of_pending_label(revision):
     authors = people_named(revision.authors()) or "an editor"
     return f"Pending changes by {authors}, last saved {timezone.localtime(revision.updated_at):%d %b %Y %H:%M}"
@@ -199,7 +219,8 @@ def history_of(obj):
 
 
 def find(obj, key):
-    """The version `key` names: a history id of this page, "live" or "pending"."""
+    """The version `key` names: a history id of this page, "live", "pending"
+    or "sent-back" (the latest edit a reviewer sent back)."""
     key = (key or "").strip()
     if key == LIVE:
         return of_live(obj)
@@ -208,6 +229,11 @@ def find(obj, key):
         if revision is None:
             raise UnknownVersion("There are no pending changes on this page to compare.")
         return of_pending(obj, revision)
+    if key == SENT_BACK:
+        revision = last_sent_back(obj)
+        if revision is None:
+            raise UnknownVersion("No changes to this page have been sent back.")
+        return of_sent_back(obj, revision)
     if not is_version_id(key):
         raise UnknownVersion(f"“{Truncator(key).chars(40)}” is not a version of this page. Choose the versions from the lists below.")
     lookups = history_prefetches(type(obj))
@@ -241,7 +267,9 @@ def choices(obj):
     (if any), the live version, then the history, newest first."""
     revision = workflow.open_revision(obj)
     pending = [(PENDING, of_pending_label(revision))] if revision is not None else []
-    return [*pending, (LIVE, of_live_label(obj)), *record_choices(obj)]
+    returned = last_sent_back(obj)
+    sent_back = [(SENT_BACK, of_sent_back_label(returned))] if returned is not None else []
+    return [*pending, *sent_back, (LIVE, of_live_label(obj)), *record_choices(obj)]
 
 
 def compare(model, before, after):

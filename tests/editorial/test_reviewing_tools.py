@@ -229,6 +229,31 @@ def test_the_versions_to_compare_say_what_happened_and_a_resubmission_compares_w
     assert "Pacing <ins>means planning rest before you tire.</ins>" in table and "Pacing <del>helps.</del>" in table
 
 
+def test_on_a_live_page_a_resubmission_is_compared_with_the_text_that_was_sent_back(
+    reviewer_web, editor_user, reviewer, make_article
+):
+    article = make_article(title="Fatigue", body="Rest helps.")
+    first_try = Article.objects.get(pk=article.pk)
+    first_try.body = "Pacing helps."
+    workflow.save_edit(first_try, editor_user)
+    workflow.send_back(Article.objects.get(pk=article.pk), reviewer, "Say how pacing works.")
+    second_try = Article.objects.get(pk=article.pk)
+    second_try.body = "Pacing means planning rest before you tire."
+    workflow.save_edit(second_try, editor_user)
+
+    choices = dict(reviewer_web.get(compare_url(article)).context["choices"])
+    assert choices["sent-back"].startswith("Sent back by Rita Reviewer at ")
+    compared = reviewer_web.get(compare_url(article, **{"from": "sent-back", "to": "pending"}))
+    table = between(compared.content.decode(), 'id="compare-changes"', "</table>")
+    assert "Pacing <del>helps.</del>" in table and "Pacing <ins>means planning rest before you tire.</ins>" in table
+    assert "Rest helps." not in table  # the live text is not what the reviewer compares against
+
+    nothing_sent_back = make_article(title="Sleep")
+    assert "sent-back" not in dict(reviewer_web.get(compare_url(nothing_sent_back)).context["choices"])
+    refused = reviewer_web.get(compare_url(nothing_sent_back, **{"from": "sent-back", "to": "live"}))
+    assert refused.status_code == 400 and "No changes to this page have been sent back." in refused.content.decode()
+
+
 def test_comparing_two_versions_from_the_history(reviewer_web, editor_web, reviewed_history):
     records = list(reviewed_history.history.order_by("history_date"))
     first, latest = records[0], records[-1]

@@ -258,3 +258,29 @@ def test_a_staging_folder_others_can_read_is_refused(settings, tmp_path):
     settings.PRICE_IMPORT_STAGING_DIR = str(shared)
     with pytest.raises(ImproperlyConfigured, match="must belong to this process's user and be private"):
         staging.staging_dir()
+
+
+def test_imports_recorded_before_name_their_editor_as_colleagues_know_them(price_editor, django_user_model):
+    """The data migration prices.0008, run on today's models: rows that named
+    the user name now name the person (profile, else full name)."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    from editorial.models import StaffProfile
+
+    migration = importlib.import_module("prices.migrations.0008_imported_by_names_the_person")
+    profiled = django_user_model.objects.create_user("dr-x", first_name="Xan", last_name="Example")
+    StaffProfile.objects.create(user=profiled, display_name="Dr X. Example")
+    common = {"format": "csv", "source_kind": "upload", "rows_total": 1, "rows_new": 1, "rows_unchanged": 0}
+    by_name = PriceImport.objects.create(file_name="a.csv", sha256="a" * 64, created_by=price_editor, created_by_label="prices", **common)
+    by_profile = PriceImport.objects.create(file_name="b.csv", sha256="b" * 64, created_by=profiled, created_by_label="dr-x", **common)
+    by_command = PriceImport.objects.create(file_name="c.csv", sha256="c" * 64, created_by_label="by the command", **common)
+
+    migration.name_the_people(apps, connection.schema_editor())
+
+    by_name.refresh_from_db(), by_profile.refresh_from_db(), by_command.refresh_from_db()
+    assert (by_name.created_by_label, by_profile.created_by_label, by_command.created_by_label) == (
+        "Pat Prices", "Dr X. Example", "by the command"
+    )

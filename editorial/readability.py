@@ -71,6 +71,10 @@ class TextCheck:
     """What the checks found in one text. `grade` is None for a text too short
     to measure."""
 
+    # For the templates, which show the targets beside the figures.
+    target_grade = TARGET_GRADE
+    long_sentence_words = LONG_SENTENCE_WORDS
+
     words: int = 0
     grade: float | None = None
     longest_sentences: list = field(default_factory=list)
@@ -164,7 +168,8 @@ def _grade(found):
         return None
     # Each sentence given its full stop, so textstat counts them as the reader meets them.
     text = " ".join(s.text if s.text[-1] in ".!?" else f"{s.text}." for s in found)
-    return round(textstat.flesch_kincaid_grade(text), 1)
+    # Very short, plain sentences score below 0, which reads as a fault: 0 is "as easy as it gets".
+    return max(0.0, round(textstat.flesch_kincaid_grade(text), 1))
 
 
 def heading_problems(levels):

@@ -39,13 +39,15 @@ EXPECTED_QUERIES = {
     # each, whatever the length of the history. The therapy page shows its own
     # figures per product and kind first, and its group's ranges (from its
     # medicines' current figures) as context.
-    "/therapies/therapy-0-0/": 10,  # due, therapy + group + approver, articles, references, its forms (issue 18),
-    # kinds, its own current ones, its group's medicines' current ones, its recent estimates, its chart
+    # A page with an editor's body text reads the glossary once, to show each
+    # term's plain meaning after its first use (issue 23, core.markup.explain_terms).
+    "/therapies/therapy-0-0/": 11,  # due, therapy + group + approver, articles, references, its forms (issue 18),
+    # kinds, its own current ones, its group's medicines' current ones, its recent estimates, its chart, glossary
     # A group's page: its medicines' figures (for their cards and the group's
     # ranges) and the ranges once published for the group itself, listed as
     # history without a chart.
-    "/categories/group-0/": 6,  # due, group + approver, its therapies, kinds, their own current ones, its published ranges
-    "/categories/emerging-0/": 6,
+    "/categories/group-0/": 7,  # due, group + approver, its therapies, kinds, their own current ones, its published ranges, glossary
+    "/categories/emerging-0/": 7,
     "/emerging/": 4,  # due, intro, sections + approvers (with profiles), their therapies
     "/care/": 4,
     # The decision aid (issue 22): its texts (introduction and questions) in
@@ -55,8 +57,8 @@ EXPECTED_QUERIES = {
     "/decide/answers/?way=tablet&tests=12&pregnancy=yes&cost=yes": 5,  # due, texts, kinds, medicines, their own
     "/decide/summary/?way=clinic&weighing=stronger": 5,  # the same
     "/articles/": 3,  # due, count, one page
-    "/articles/article-0/": 4,  # due, article + approver, its related therapies, its references
-    "/articles/with-table/": 8,  # the same + the cost table's four (DMT groups, their therapies, kinds, medicines' own)
+    "/articles/article-0/": 5,  # due, article + approver, glossary, its related therapies, its references
+    "/articles/with-table/": 9,  # the same + the cost table's four (DMT groups, their therapies, kinds, medicines' own)
 }
 
 # Pages that show a reviewer's credit, and pages with a reference list.

@@ -28,6 +28,17 @@ def with_plain_meanings(html):
     return explain_terms(html, glossary_terms())
 
 
+@register.filter
+def explained_by(html, glossary):
+    """As with_plain_meanings, with the glossary's (term, plain meaning) pairs
+    given: for kept fragments, which name them in their key and may not query."""
+    if not str(html or "").strip():
+        return html
+    if not isinstance(html, SafeData):
+        html = escape(html)
+    return explain_terms(html, glossary or ())
+
+
 @register.filter(is_safe=True)
 def with_trial_links(text):
     """Plain text (a fact-sheet line), escaped, its trial numbers linked to the registry."""

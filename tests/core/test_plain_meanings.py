@@ -84,3 +84,16 @@ def test_an_attribute_holding_a_term_and_a_closing_bracket_is_left_whole():
     assert 'title="lymphocytes &gt; 1"' in html or 'title="lymphocytes > 1"' in html
     assert html.count('class="plain-meaning"') == 1
     assert 'about <dfn class="glossary-term">lymphocytes</dfn>' in html
+
+
+def test_the_emerging_pages_kept_sections_show_the_glossary_as_it_is_now(client, make_category, page_cache_off):
+    """The sections are a kept fragment (pages/sections.py): the glossary is in
+    its key, so a changed meaning is a new fragment, never the old one."""
+    from therapies.models import Category
+
+    GlossaryTerm.objects.create(term="myelin", plain_meaning="the coating around nerve fibres")
+    make_category(kind=Category.Kind.EMERGING, name="Repair", slug="repair", body="Some medicines may repair myelin.")
+    assert "(the coating around nerve fibres)" in client.get("/emerging/").content.decode()
+    GlossaryTerm.objects.filter(term="myelin").update(plain_meaning="the protective coating around nerves")
+    html = client.get("/emerging/").content.decode()
+    assert "(the protective coating around nerves)" in html and "(the coating around nerve fibres)" not in html

@@ -28,6 +28,8 @@ CONTENT = [
     ("search", "searchterm", ["view"]),
     # What readers' words also mean, so search finds the pages that answer them.
     ("search", "searchsynonym", ["add", "change", "delete", "view"]),
+    # Medical words and their plain meanings, shown beside editors' text and to readers.
+    ("editorial", "glossaryterm", ["add", "change", "delete", "view"]),
     ("prices", "costestimate", ["view"]),
     ("editorial", "revision", ["view"]),
     ("editorial", "reviewdecision", ["view"]),

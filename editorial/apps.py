@@ -16,6 +16,12 @@ class EditorialConfig(AppConfig):
         # Adding a trial or label to a page's references starts watching it.
         watched.connect()
 
+        from core import markup
+        from editorial.models import GlossaryTerm
+
+        # Public pages show a glossary term's plain meaning where the text uses it.
+        markup.register_glossary(lambda: GlossaryTerm.objects.pairs())
+
         # run_watches checks the trial registry and labels (watches.kinds).
         from editorial.evidence import scheduled  # noqa: F401
 

@@ -8,7 +8,9 @@ The key is a digest of every value the sections show: each section's
 loaded fields and its reviewer's (account and staff profile: the credit),
 each listed therapy's, and the crisis lines' text shown with the mental
 health section; core.fragments adds today's date (a review falls due) and
-the release and settings."""
+the release and settings; and the glossary, whose plain meanings the
+sections' text shows (core.markup.explain_terms), read before rendering
+since a kept fragment may not query as it renders."""
 
 from core.fragments import kept_render, loaded_values
 
@@ -19,7 +21,8 @@ CARE_SECTIONS_TEMPLATE = "pages/includes/care_sections.html"
 REVIEWER = ("approved_by", "approved_by__staff_profile")
 
 
-def _made_from(sections, crisis):
+def _made_from(sections, crisis, glossary):
+    yield ("glossary", tuple(glossary))
     yield loaded_values(crisis)
     for section in sections:
         yield loaded_values(section, follow=REVIEWER)
@@ -27,15 +30,17 @@ def _made_from(sections, crisis):
             yield loaded_values(therapy)
 
 
-def emerging_sections(sections):
+def emerging_sections(sections, glossary=()):
     """The emerging page's sections' HTML. `sections` from
-    therapies.queries.sections(): each with `.published_therapies`."""
-    return kept_render("emerging-sections", EMERGING_SECTIONS_TEMPLATE, {"sections": sections}, _made_from(sections, None))
+    therapies.queries.sections(): each with `.published_therapies`;
+    `glossary` the (term, plain meaning) pairs their text explains."""
+    context = {"sections": sections, "glossary": glossary}
+    return kept_render("emerging-sections", EMERGING_SECTIONS_TEMPLATE, context, _made_from(sections, None, glossary))
 
 
-def care_sections(sections, crisis):
+def care_sections(sections, crisis, glossary=()):
     """The supportive care page's sections' HTML, the mental health section
     with `crisis` (the crisis lines' SitePage: the live one, an editor's
     working copy in a preview, or None)."""
-    context = {"sections": sections, "crisis_text": crisis}
-    return kept_render("care-sections", CARE_SECTIONS_TEMPLATE, context, _made_from(sections, crisis))
+    context = {"sections": sections, "crisis_text": crisis, "glossary": glossary}
+    return kept_render("care-sections", CARE_SECTIONS_TEMPLATE, context, _made_from(sections, crisis, glossary))

@@ -32,6 +32,7 @@ from pages.sections import care_sections, emerging_sections
 from prices.cost_table import cost_table
 from prices.countries import country_for
 from prices.queries import attach_prices
+from core.markup import glossary_terms
 from core.sharing import canonical_query
 from therapies import queries
 from therapies.models import Category
@@ -59,7 +60,10 @@ def home_context(introduction, query=None):
 
 
 def emerging_context(introduction, query=None):
-    return {"introduction": introduction, "sections_html": emerging_sections(queries.sections(Category.Kind.EMERGING))}
+    # The glossary read once for the introduction and the kept sections.
+    glossary = glossary_terms()
+    sections_html = emerging_sections(queries.sections(Category.Kind.EMERGING), glossary)
+    return {"introduction": introduction, "sections_html": sections_html, "glossary": glossary}
 
 
 LIVE = object()
@@ -72,7 +76,8 @@ def care_context(introduction, query=None, crisis=LIVE):
     if crisis is LIVE:
         crisis = live_site_page(SitePage.Key.CRISIS_SUPPORT)
     sections = queries.sections(Category.Kind.SUPPORTIVE)
-    return {"introduction": introduction, "sections_html": care_sections(sections, crisis)}
+    glossary = glossary_terms()
+    return {"introduction": introduction, "sections_html": care_sections(sections, crisis, glossary), "glossary": glossary}
 
 
 INTRODUCED_PAGES = {

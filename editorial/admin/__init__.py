@@ -15,10 +15,11 @@ person is shown; the workflow decides what an action does.
     actions.py    bulk actions for reviewers
     references.py the citations inline, and the rule for inlines of rows readers see at once
     decisions.py  every review decision across the site (read-only)
+    glossary.py   the editors' glossary: medical words and their plain meanings
     people.py     staff accounts: kept, not deleted, once they did editorial work; their profile
 """
 
-from editorial.admin import decisions, people  # noqa: F401  (register their admins)
+from editorial.admin import decisions, glossary, people  # noqa: F401  (register their admins)
 from editorial.admin.content import ReviewedContentAdmin  # noqa: F401
 from editorial.admin.forms import ReviewedContentForm  # noqa: F401
 from editorial.admin.people import PersonListFilter  # noqa: F401

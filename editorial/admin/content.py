@@ -14,6 +14,7 @@ from editorial.admin.actions import PUBLISHER_ACTIONS, delete_unpublished_select
 from editorial.admin.editing import edit_of, start_edit
 from editorial.admin.evidence import EvidenceActionsMixin
 from editorial.admin.forms import ReviewedContentForm
+from editorial.admin.plain_language import form_checks
 from editorial.admin.reviewing import ReviewActionsMixin
 from editorial.models import EditorialStatus, ReviewDecision, Revision, open_revision_exists, people_named, person_name
 from editorial.preview import preview_url
@@ -288,6 +289,7 @@ class ReviewedContentAdmin(EvidenceActionsMixin, ReviewActionsMixin, SimpleHisto
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context.update(self.workflow_context(request, obj))
+        context["field_checks"] = form_checks(context["adminform"].form, self.model)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def workflow_context(self, request, obj):

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from editorial import versions, workflow
 from editorial.admin.editing import start_edit
+from editorial.admin import plain_language
 from editorial.admin.forms import ApproveForm, SendBackForm, UnpublishForm
 from editorial.models import EditorialStatus, ReviewDecision, Revision, people_named
 from editorial.preview import preview_url
@@ -79,6 +80,9 @@ class ReviewActionsMixin:
                 else:
                     messages.success(request, f"Approved and published: readers now see this version of “{result}”.")
                 return HttpResponseRedirect(self._change_url(live))
+        changes = workflow.changes(live, revision) if revision is not None else None
+        # The plain-language checks beside the diff, before and after the edit.
+        text_checks = plain_language.change_checks(changes, self.model) if changes else {}
         context = {
             **self.admin_site.each_context(request),
             "title": f"Review: {live}",
@@ -87,8 +91,10 @@ class ReviewActionsMixin:
             "live": live,
             "revision": revision,
             "pending_authors": people_named(revision.authors()) if revision is not None else "",
-            "changes": workflow.changes(live, revision) if revision is not None else None,
+            "changes": changes,
+            "change_rows": [(change, text_checks.get(change.name)) for change in changes or ()],
             "summary": self._content_summary(live) if revision is None else None,
+            "field_checks": plain_language.content_checks(live) if revision is None else [],
             "form": form,
             "media": self.media + form.media,
             "preview_url": preview_url(live),

@@ -1,11 +1,13 @@
 """The demo content's review: the date every launch page was reviewed and
 published on, and the demo reviewer's staff profile, which tells readers it
-is demo data."""
+is demo data; and the editors' glossary (glossary.json): medical words the
+demo pages use, each with a short plain meaning. A term is created only when
+missing (whatever its capitals) and never overwritten."""
 
 from pathlib import Path
 
 from core.demo import date, moment, read_json
-from editorial.models import StaffProfile
+from editorial.models import GlossaryTerm, StaffProfile
 
 HERE = Path(__file__).parent
 _REVIEW = read_json(HERE, "review.json")
@@ -31,3 +33,10 @@ def load(loader, reviewer):
         values={"user": reviewer, **profile},
         label=f"staff profile {profile['display_name']!r}",
     )
+    for row in read_json(HERE, "glossary.json"):
+        loader.get_or_create(
+            GlossaryTerm,
+            lookups=[{"term__iexact": row["term"]}],
+            values=row,
+            label=f"glossary term {row['term']!r}",
+        )

@@ -29,7 +29,7 @@ EXPECTED_QUERIES = {
     # in one query (prices.countries.country_view, issue 19): the country the
     # address asks for and the kinds it shows. A group's range is worked out
     # from its medicines' own current figures, never read as its own estimate.
-    "/": 7,  # due, intro, DMT groups, their therapies, kinds, medicines' own (one query), latest articles
+    "/": 8,  # due, intro, DMT groups, their therapies, kinds, medicines' own (one query), latest articles, glossary
     # The chooser works out its filters' options from the one list of therapies (issue 10).
     "/therapies/": 5,  # due, DMT groups, their therapies, kinds, medicines' own
     "/therapies/?route=injection&efficacy=high&t=therapy-0-0": 5,  # the same, therapies filtered and ticked
@@ -39,15 +39,17 @@ EXPECTED_QUERIES = {
     # each, whatever the length of the history. The therapy page shows its own
     # figures per product and kind first, and its group's ranges (from its
     # medicines' current figures) as context.
-    "/therapies/therapy-0-0/": 10,  # due, therapy + group + approver, articles, references, its forms (issue 18),
-    # kinds, its own current ones, its group's medicines' current ones, its recent estimates, its chart
+    # A page with an editor's body text reads the glossary once, to show each
+    # term's plain meaning after its first use (issue 23, core.markup.explain_terms).
+    "/therapies/therapy-0-0/": 11,  # due, therapy + group + approver, articles, references, its forms (issue 18),
+    # kinds, its own current ones, its group's medicines' current ones, its recent estimates, its chart, glossary
     # A group's page: its medicines' figures (for their cards and the group's
     # ranges) and the ranges once published for the group itself, listed as
     # history without a chart.
-    "/categories/group-0/": 6,  # due, group + approver, its therapies, kinds, their own current ones, its published ranges
-    "/categories/emerging-0/": 6,
-    "/emerging/": 4,  # due, intro, sections + approvers (with profiles), their therapies
-    "/care/": 4,
+    "/categories/group-0/": 7,  # due, group + approver, its therapies, kinds, their own current ones, its published ranges, glossary
+    "/categories/emerging-0/": 7,
+    "/emerging/": 5,  # due, intro, glossary, sections + approvers (with profiles), their therapies
+    "/care/": 5,
     # The decision aid (issue 22): its texts (introduction and questions) in
     # one query; the answers match every medicine from one list, with its
     # approver for the review credit, and their own prices.
@@ -55,8 +57,8 @@ EXPECTED_QUERIES = {
     "/decide/answers/?way=tablet&tests=12&pregnancy=yes&cost=yes": 5,  # due, texts, kinds, medicines, their own
     "/decide/summary/?way=clinic&weighing=stronger": 5,  # the same
     "/articles/": 3,  # due, count, one page
-    "/articles/article-0/": 4,  # due, article + approver, its related therapies, its references
-    "/articles/with-table/": 8,  # the same + the cost table's four (DMT groups, their therapies, kinds, medicines' own)
+    "/articles/article-0/": 5,  # due, article + approver, glossary, its related therapies, its references
+    "/articles/with-table/": 9,  # the same + the cost table's four (DMT groups, their therapies, kinds, medicines' own)
 }
 
 # Pages that show a reviewer's credit, and pages with a reference list.

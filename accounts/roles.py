@@ -47,6 +47,8 @@ PUBLISHING = [
     ("therapies", "emergingsection", ["publish"]),
     ("therapies", "supportivesection", ["publish"]),
     ("pages", "sitepage", ["publish"]),
+    # A glossary meaning shows to readers once a reviewer has checked it.
+    ("editorial", "glossaryterm", ["publish"]),
 ]
 PRICES = [
     ("prices", "costestimate", ["add", "view", "correct"]),

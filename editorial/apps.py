@@ -19,8 +19,8 @@ class EditorialConfig(AppConfig):
         from core import markup
         from editorial.models import GlossaryTerm
 
-        # Public pages show a glossary term's plain meaning where the text uses it.
-        markup.register_glossary(lambda: GlossaryTerm.objects.pairs())
+        # Public pages show a glossary term's plain meaning where the text uses it, once a reviewer checked it.
+        markup.register_glossary(lambda: GlossaryTerm.objects.checked().pairs())
 
         # run_watches checks the trial registry and labels (watches.kinds).
         from editorial.evidence import scheduled  # noqa: F401

@@ -1,14 +1,16 @@
-"""Editors and medical reviewers keep the glossary."""
+"""Editors and medical reviewers keep the glossary; medical reviewers check
+the meanings readers see."""
 
 from django.db import migrations
 
 from accounts.roles import ensure_roles
 
 GRANTS = [("editorial", "glossaryterm", ["add", "change", "delete", "view"])]
+CHECKS = [("editorial", "glossaryterm", ["publish"])]
 
 
 def grant(apps, schema_editor):
-    ensure_roles(apps, {"Editors": GRANTS, "Medical reviewers": GRANTS})
+    ensure_roles(apps, {"Editors": GRANTS, "Medical reviewers": GRANTS + CHECKS})
 
 
 class Migration(migrations.Migration):

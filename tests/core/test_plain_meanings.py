@@ -5,12 +5,18 @@ through the page cache."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from core.cache import STATUS_HEADER
 from core.markup import explain_terms, render_markdown
 from editorial.models import GlossaryTerm
 
 LYMPHOCYTE = ("lymphocyte", "a kind of white blood cell")
+
+
+def checked_term(term, meaning):
+    """A term a medical reviewer has checked: readers see only those."""
+    return GlossaryTerm.objects.create(term=term, plain_meaning=meaning, checked_at=timezone.now())
 
 
 def explained(markdown_text, glossary=(LYMPHOCYTE,)):
@@ -48,7 +54,7 @@ def test_a_term_inside_a_longer_word_is_not_explained():
 
 @pytest.fixture
 def lymphocyte_therapy(db, make_therapy):
-    GlossaryTerm.objects.create(term="lymphocyte", plain_meaning="a kind of white blood cell")
+    checked_term("lymphocyte", "a kind of white blood cell")
     return make_therapy(slug="lowermab", body="It lowers the number of lymphocytes in the blood.")
 
 
@@ -61,7 +67,7 @@ def test_the_therapy_page_shows_the_plain_meaning_without_javascript(client, lym
 
 
 def test_an_article_shows_the_plain_meaning(client, make_article):
-    GlossaryTerm.objects.create(term="relapse", plain_meaning="a time when MS symptoms come back")
+    checked_term("relapse", "a time when MS symptoms come back")
     make_article(slug="relapses", body="A relapse can last days.")
     html = client.get("/articles/relapses/").content.decode()
     assert '<dfn class="glossary-term">relapse</dfn><span class="plain-meaning"> (a time when MS symptoms come back)</span>' in html
@@ -91,9 +97,16 @@ def test_the_emerging_pages_kept_sections_show_the_glossary_as_it_is_now(client,
     its key, so a changed meaning is a new fragment, never the old one."""
     from therapies.models import Category
 
-    GlossaryTerm.objects.create(term="myelin", plain_meaning="the coating around nerve fibres")
+    checked_term("myelin", "the coating around nerve fibres")
     make_category(kind=Category.Kind.EMERGING, name="Repair", slug="repair", body="Some medicines may repair myelin.")
     assert "(the coating around nerve fibres)" in client.get("/emerging/").content.decode()
     GlossaryTerm.objects.filter(term="myelin").update(plain_meaning="the protective coating around nerves")
     html = client.get("/emerging/").content.decode()
     assert "(the protective coating around nerves)" in html and "(the coating around nerve fibres)" not in html
+
+
+def test_a_meaning_no_reviewer_has_checked_stays_off_public_pages(client, make_article):
+    GlossaryTerm.objects.create(term="relapse", plain_meaning="an editor's draft meaning")
+    make_article(slug="relapses", body="A relapse can last days.")
+    html = client.get("/articles/relapses/").content.decode()
+    assert "an editor's draft meaning" not in html and 'class="glossary-term"' not in html

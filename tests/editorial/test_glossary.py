@@ -34,6 +34,27 @@ def test_a_medical_reviewer_changes_a_term(reviewer_web):
     assert term.plain_meaning == "the protective coating around nerve fibres"
 
 
+def test_readers_see_a_meaning_once_a_reviewer_checks_it_and_an_editors_change_waits_again(
+    client, editor_web, reviewer_web, make_article
+):
+    make_article(slug="relapses", body="A relapse can last days.")
+    page = lambda: client.get("/articles/relapses/").content.decode()  # noqa: E731
+
+    assert add_term(editor_web, "relapse", "a time when MS symptoms come back").status_code == 302
+    term = GlossaryTerm.objects.get()
+    assert term.checked_by is None and "(a time when MS symptoms come back)" not in page()
+    assert "Not yet: a medical reviewer checks it by saving it." in editor_web.get(admin_url(term, "change")).content.decode()
+
+    assert reviewer_web.post(admin_url(term, "change"), {"term": "relapse", "plain_meaning": term.plain_meaning}).status_code == 302
+    term.refresh_from_db()
+    assert term.checked_by.username == "rita" and "(a time when MS symptoms come back)" in page()
+
+    changed = {"term": "relapse", "plain_meaning": "when symptoms flare"}
+    assert editor_web.post(admin_url(term, "change"), changed).status_code == 302
+    term.refresh_from_db()
+    assert term.checked_at is None and "when symptoms flare" not in page() and "(a time when" not in page()
+
+
 def test_a_price_editor_cannot_change_the_glossary(price_web):
     assert add_term(price_web, "lesion", "an area of damage").status_code == 403
     assert not GlossaryTerm.objects.exists()

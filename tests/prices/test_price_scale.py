@@ -335,7 +335,7 @@ def test_admin_change_page_lists_the_newest_estimates_and_links_to_all(editor_cl
     CostEstimate.objects.filter(pk__in=[e.pk for e in history[25:]]).delete()
     short_queries, _ = admin_page_queries(editor_client, target)
     assert few_queries == short_queries
-    assert few_queries < 20
+    assert few_queries <= 20  # 20 since the plain-language checks read the glossary (one query)
 
 
 def test_a_new_estimate_is_recorded_through_the_capped_inline(editor_client, editor, oral):

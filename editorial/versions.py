@@ -172,12 +172,15 @@ def of_live(obj):
     return Version(LIVE, of_live_label(obj), {field.name: _display(obj, field) for field in compared_fields(type(obj))})
 
 
-def of_pending(obj, revision):
+def _of_revision(obj, key, label, revision):
+    """The page as `revision` would make it, as a version to compare."""
     model = type(obj)
-    pending, m2m = workflow.materialise(model.objects.get(pk=obj.pk), revision.data)
-    return Version(
-        PENDING, of_pending_label(revision), {field.name: _display(pending, field, m2m) for field in compared_fields(model)}
-    )
+    edited, m2m = workflow.materialise(model.objects.get(pk=obj.pk), revision.data)
+    return Version(key, label, {field.name: _display(edited, field, m2m) for field in compared_fields(model)})
+
+
+def of_pending(obj, revision):
+    return _of_revision(obj, PENDING, of_pending_label(revision), revision)
 
 
 def last_sent_back(obj):
@@ -187,11 +190,7 @@ def last_sent_back(obj):
 
 def of_sent_back(obj, revision):
     """The text a reviewer sent back, so a resubmission can be compared with exactly it."""
-    model = type(obj)
-    returned, m2m = workflow.materialise(model.objects.get(pk=obj.pk), revision.data)
-    return Version(
-        SENT_BACK, of_sent_back_label(revision), {field.name: _display(returned, field, m2m) for field in compared_fields(model)}
-    )
+    return _of_revision(obj, SENT_BACK, of_sent_back_label(revision), revision)
 
 
 def of_sent_back_label(revision):

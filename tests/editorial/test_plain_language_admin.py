@@ -11,17 +11,11 @@ from articles.models import Article
 from editorial import workflow
 from editorial.models import GlossaryTerm
 from tests.admin_roles import admin_url, draft
+from tests.editorial.test_readability import LONG_WINDED, PLAIN
 from tests.prices.test_estimates_admin import form_data
 
 pytestmark = pytest.mark.django_db
 
-LONG_WINDED = (
-    "Notwithstanding the considerable heterogeneity of immunomodulatory interventions, "
-    "comprehensive longitudinal evaluation demonstrates substantially diminished "
-    "inflammatory demyelinating activity, particularly regarding gadolinium-enhancing "
-    "abnormalities identified radiologically throughout subsequent observational intervals."
-)
-PLAIN = "MS can change over time. Some medicines slow it down. Ask your care team what fits you."
 EVERY_PROBLEM = (
     f"## Treatment\n\n{LONG_WINDED}\n\n#### Costs\n\n"
     "Lymphocytes matter. For prices [click here](https://example.org/prices)."

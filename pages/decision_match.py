@@ -129,6 +129,11 @@ def _ms_type(therapy, value, question):
     return Line("MS type", f"Not licensed for {label}.", False)
 
 
+def _judged(topic, said, fits, reason):
+    """The line for an answer a medicine fits or not: what it is, then why not."""
+    return Line(topic, f"{said}.", True) if fits else Line(topic, f"{said}: {reason}.", False)
+
+
 def _way(therapy, value, question):
     way = way_of_taking(therapy)
     said = f"Taken as {WAYS[way]}"
@@ -145,9 +150,7 @@ def _often(therapy, value, question):
         return Line("How often", f"{said or NOT_RECORDED.capitalize()}.")
     if value not in LESS_OFTEN_THAN:
         return Line("How often", f"{said}.")
-    if therapy.dose_interval in LESS_OFTEN_THAN[value]:
-        return Line("How often", f"{said}.", True)
-    return Line("How often", f"{said}: more often than you said you could.", False)
+    return _judged("How often", said, therapy.dose_interval in LESS_OFTEN_THAN[value], "more often than you said you could")
 
 
 def _burden(noun, first_field, later_field):
@@ -157,10 +160,8 @@ def _burden(noun, first_field, later_field):
         if not value.isdigit() or (first is None and later is None):
             return Line(noun, f"{said}.")
         limit = int(value)
-        over = [count for count in (first, later) if count is not None and count > limit]
-        if over:
-            return Line(noun, f"{said}: more than the {limit} a year you could manage.", False)
-        return Line(noun, f"{said}.", True)
+        within = all(count is None or count <= limit for count in (first, later))
+        return _judged(noun, said, within, f"more than the {limit} a year you could manage")
 
     return line
 
@@ -179,9 +180,7 @@ def _weighing(therapy, value, question):
         return Line("Effect and risks", f"Efficacy level {NOT_RECORDED}.")
     if value not in WEIGHING_FITS:
         return Line("Effect and risks", f"{tier}.")
-    if therapy.efficacy_tier in WEIGHING_FITS[value]:
-        return Line("Effect and risks", f"{tier}.", True)
-    return Line("Effect and risks", f"{tier}: you said {WEIGHING_SAID[value]}.", False)
+    return _judged("Effect and risks", tier, therapy.efficacy_tier in WEIGHING_FITS[value], f"you said {WEIGHING_SAID[value]}")
 
 
 def _cost(therapy, value, question):

@@ -5,9 +5,6 @@ from django.utils.safestring import mark_safe
 from articles.models import COST_TABLE_MARKER
 from core.markup import explain_terms, glossary_terms, render_markdown
 from prices.cost_table import cost_table
-from prices.countries import country_for
-from prices.queries import attach_prices
-from therapies.queries import dmt_categories
 
 MARKER_PARAGRAPH = f"<p>{COST_TABLE_MARKER}</p>"
 
@@ -22,6 +19,4 @@ def render_article_body(article, query=None):
     html = str(explain_terms(render_markdown(article.body), glossary_terms()))
     if MARKER_PARAGRAPH not in html:
         return mark_safe(html)
-    prices = country_for(query)
-    table = cost_table(attach_prices(dmt_categories(), prices), prices)
-    return mark_safe(html.replace(MARKER_PARAGRAPH, table))
+    return mark_safe(html.replace(MARKER_PARAGRAPH, cost_table(query)))

@@ -173,6 +173,28 @@ def bump_content_version(subjects=None):
             health.bump_owed = False
 
 
+def _start_version(name):
+    """A version for a new or emptied cache. If another process started one
+    first, theirs."""
+    token = _new_token()
+    if not _shared("starting the content version", "add", name, token, timeout=None):
+        token = _shared("reading the content version", "get", name) or token
+    return token
+
+
+def content_version():
+    """The current content version, or None if the shared cache is failing
+    (or owes a replacement this process could not make)."""
+    try:
+        if health.bump_owed:
+            bump_content_version()
+            if health.bump_owed:
+                return None
+        return _shared("reading the content version", "get", VERSION_KEY) or _start_version(VERSION_KEY)
+    except CacheUnavailable:
+        return None
+
+
 def content_changed(using=None):
     """Something readers can see has changed (or will, on commit): stored
     pages must not be served once the change is committed.
@@ -258,7 +280,7 @@ def next_scheduled_change(now=None):
     return first.union(*others, all=True).order_by("moment").first()
 
 
-def _next_change_timestamp(token, now):
+def next_change_timestamp(token, now):
     """next_scheduled_change() as a timestamp (None: nothing scheduled),
     remembered for this content version until that moment."""
     key = SCHEDULE_KEY.format(token)
@@ -383,12 +405,7 @@ class AnonymousPageCacheMiddleware:
         return versions, found.get(key)
 
     def _start(self, name):
-        """A version for a new or emptied cache. If another request started
-        one first, theirs."""
-        token = _new_token()
-        if not _shared("starting the content version", "add", name, token, timeout=None):
-            token = _shared("reading the content version", "get", name) or token
-        return token
+        return _start_version(name)
 
     def _current(self, entry, versions):
         token, *_, subjects = entry
@@ -403,7 +420,7 @@ class AnonymousPageCacheMiddleware:
     def _store(self, key, versions, request, response, now, seconds):
         token = versions[0]
         try:
-            next_change = _next_change_timestamp(token, now)
+            next_change = next_change_timestamp(token, now)
             subjects = self._subject_tokens(request, token)
         except CacheUnavailable:
             return
@@ -454,24 +471,3 @@ class AnonymousPageCacheMiddleware:
                 if not _shared("starting a subject's version", "add", name, tokens[name], timeout=None):
                     return False
         return tokens
-
-
-# --- Values computed from content --------------------------------------------------------
-
-
-def remember(key, compute, timeout=UNSCHEDULED_SECONDS):
-    """compute(), kept in the shared cache under `key`. The key must name
-    everything the value depends on (e.g. a hash of the text it renders), so
-    a stored value can never be out of date. Without a working cache the
-    value is computed each time."""
-    try:
-        value = _shared("reading a stored value", "get", key)
-    except CacheUnavailable:
-        return compute()
-    if value is None:
-        value = compute()
-        try:
-            _shared("storing a value", "set", key, value, timeout=timeout)
-        except CacheUnavailable:
-            pass
-    return value

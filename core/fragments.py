@@ -1,4 +1,4 @@
-"""Parts of a page rendered once per content and kept (core.cache.remember):
+"""Parts of a page rendered once per content and kept (core.kept.remember):
 on a page the page cache does not hold, rendering the same list of records
 into the same HTML again was most of the work (the emerging and supportive
 care pages' sections, a group's medicines; prices/cost_table.py keeps the
@@ -25,7 +25,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from core.cache import remember
+from core.kept import remember
 from core.page_keys import page_fingerprint
 
 KEY = "fragment:{}:{}"

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from core.cache import remember
+from core.kept import remember
 from core.trials import link_numbers_in_html
 
 MARKDOWN_HELP = (

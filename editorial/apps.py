@@ -17,10 +17,13 @@ class EditorialConfig(AppConfig):
         watched.connect()
 
         from core import markup
+        from core.kept import KeptWhileContentUnchanged
         from editorial.models import GlossaryTerm
 
-        # Public pages show a glossary term's plain meaning where the text uses it, once a reviewer checked it.
-        markup.register_glossary(lambda: GlossaryTerm.objects.checked().pairs())
+        # Public pages show a glossary term's plain meaning where the text uses
+        # it, once a reviewer checked it. Every page reads the glossary: it is
+        # kept until the content changes (a term's edit is a change).
+        markup.register_glossary(KeptWhileContentUnchanged(lambda: list(GlossaryTerm.objects.checked().pairs())))
 
         # run_watches checks the trial registry and labels (watches.kinds).
         from editorial.evidence import scheduled  # noqa: F401

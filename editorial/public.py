@@ -8,8 +8,9 @@ time. This runs once per request, here and nowhere else: every public view
 
 Why a decorator and not a middleware: only the views that show content need
 it, so the admin, static files and unknown addresses never pay the query, and
-a new public view opts in visibly. It costs one indexed query when nothing is
-due (workflow.publish_due_revisions).
+a new public view opts in visibly. When nothing is due it costs one cached
+value read: the first go-live time, read from the table once after each
+change (workflow.publish_due_revisions).
 
 Also here: the shared answer to an address that matches no live record, which
 may be an old address of a renamed record (SlugRedirect).

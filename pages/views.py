@@ -31,7 +31,6 @@ from pages.queries import live_site_page, live_site_pages
 from pages.sections import care_sections, emerging_sections
 from prices.cost_table import cost_table
 from prices.countries import country_for
-from prices.queries import attach_prices
 from core.markup import glossary_terms
 from core.sharing import canonical_query
 from therapies import queries
@@ -54,7 +53,7 @@ def home_context(introduction, query=None):
     return {
         "introduction": introduction,
         "prices": prices,
-        "cost_table": cost_table(attach_prices(queries.dmt_categories(), prices), prices, query),
+        "cost_table": cost_table(query, prices),
         "latest_articles": latest_articles(3),
     }
 

@@ -431,6 +431,18 @@ def page_cache_per_test(monkeypatch):
     monkeypatch.setattr(transactions, "once_on_commit", when_committed)
 
 
+def a_quiet_moment():
+    """Noon tomorrow in the site's time zone: a test that moves the clock on
+    by minutes from "now" would cross midnight, when every stored page ends,
+    if the suite ran just before it. Content made at the real time is live by then."""
+    import datetime
+
+    from django.utils import timezone
+
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time(12)))
+
+
 def clock_at(moment):
     """The site's clock reads `moment` inside the `with` block. Tests of
     scheduled changes move time, not the schedule: a page may rightly be

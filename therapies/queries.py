@@ -30,9 +30,18 @@ def published_therapies():
     return Therapy.objects.live().filter(live_q("category__")).order_by("generic_name")
 
 
+def _live_therapies():
+    """published_therapies() for a prefetch from categories already chosen as
+    live (or, in an editor's preview, to be shown as if live): the
+    category's own rule again, in a join, cost a sixth of a section page's
+    time and changed nothing."""
+    return Therapy.objects.live().order_by("generic_name")
+
+
 def _therapies(queryset=None):
+    """A category's therapies readers may see, as `.published_therapies`."""
     if queryset is None:
-        queryset = published_therapies()
+        queryset = _live_therapies()
     return Prefetch("therapies", queryset=queryset, to_attr="published_therapies")
 
 
@@ -55,7 +64,7 @@ def dmt_categories():
         Category.objects.published()
         .filter(kind=Category.Kind.DISEASE_MODIFYING)
         .order_by("display_order", "name")
-        .prefetch_related(_therapies(published_therapies().only(*COST_TABLE_THERAPY_FIELDS)))
+        .prefetch_related(_therapies(_live_therapies().only(*COST_TABLE_THERAPY_FIELDS)))
     )
 
 
@@ -85,7 +94,7 @@ def sections(kind):
         .filter(kind=kind)
         .select_related("approved_by__staff_profile")
         .order_by("display_order", "name")
-        .prefetch_related(_therapies(published_therapies().only(*CARD_THERAPY_FIELDS)))
+        .prefetch_related(_therapies(_live_therapies().only(*CARD_THERAPY_FIELDS)))
     )
 
 
@@ -127,7 +136,7 @@ def published_category(slug):
     queryset = (
         Category.objects.published()
         .select_related("approved_by__staff_profile")
-        .prefetch_related(_therapies(published_therapies().only(*CARD_THERAPY_FIELDS)))
+        .prefetch_related(_therapies(_live_therapies().only(*CARD_THERAPY_FIELDS)))
     )
     return get_object_or_404(queryset, slug=slug)
 
@@ -136,8 +145,7 @@ def prepare_category(category):
     """What published_category() attaches, for a category already in memory
     (an editor's working copy). The category itself need not be live, so its
     therapies are those that will show once it is: the live ones."""
-    live_therapies = Therapy.objects.live().order_by("generic_name")
-    prefetch_related_objects([category], _therapies(live_therapies))
+    prefetch_related_objects([category], _therapies())
     return category
 
 
@@ -328,11 +336,7 @@ def chooser(chosen, picked_slugs=()):
         Category.objects.published()
         .filter(kind=Category.Kind.DISEASE_MODIFYING)
         .order_by("display_order", "name")
-        .prefetch_related(Prefetch(
-            "therapies",
-            queryset=published_therapies(),
-            to_attr="published_therapies",
-        ))
+        .prefetch_related(_therapies())
     )
     everything = [therapy for category in categories for therapy in category.published_therapies]
     offered = {}

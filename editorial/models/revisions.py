@@ -19,6 +19,11 @@ class RevisionQuerySet(models.QuerySet):
     def due(self, now=None):
         return self.filter(status=Revision.Status.SCHEDULED, go_live_at__lte=now or timezone.now())
 
+    def first_go_live(self):
+        """When the first approved revision still waiting goes live (None: none
+        waits). One already due counts: it has still to be applied."""
+        return self.filter(status=Revision.Status.SCHEDULED).aggregate(first=models.Min("go_live_at"))["first"]
+
 
 def open_revision_exists(model):
     """An annotation: does the row have a pending or scheduled revision? One

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from core import cache as page_cache
 from core.cache import STATUS_HEADER, VERSION_KEY, AnonymousPageCacheMiddleware
-from tests.conftest import clock_at
+from tests.conftest import a_quiet_moment, clock_at
 from tests.page_helpers import page
 from core import markup, page_keys
 
@@ -152,7 +152,7 @@ def test_zero_seconds_turns_the_page_cache_off(client, therapy, settings):
 
 def test_a_page_is_kept_no_longer_than_the_setting_says(client, therapy, settings):
     settings.PAGE_CACHE_SECONDS = 60
-    start = timezone.now()
+    start = a_quiet_moment()
     with clock_at(start):
         client.get("/therapies/cachimab/")
     with clock_at(start + datetime.timedelta(seconds=59)):

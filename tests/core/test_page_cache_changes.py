@@ -21,7 +21,7 @@ from django.utils import timezone
 from editorial import workflow
 from core.cache import STATUS_HEADER
 from editorial.models import Reference, SlugRedirect, StaffProfile
-from tests.conftest import clock_at
+from tests.conftest import a_quiet_moment, clock_at
 from tests.page_helpers import page
 from therapies.models import Therapy
 from prices.models import PriceImport
@@ -194,7 +194,7 @@ def test_a_scheduled_change_shows_on_the_first_request_after_its_go_live_time(
     client, make_therapy, editor_user, reviewer
 ):
     therapy = make_therapy(generic_name="soonimab", slug="soonimab", summary="Today's summary.")
-    start = timezone.now()
+    start = a_quiet_moment()
     with clock_at(start):
         therapy.summary = "Tomorrow's summary."
         workflow.save_edit(therapy, editor_user)
@@ -216,7 +216,7 @@ def test_a_scheduled_change_shows_on_the_first_request_after_its_go_live_time(
 
 def test_content_approved_to_go_live_later_appears_at_its_time(client, make_category, reviewer):
     category = make_category(name="Later group", slug="later", is_published=False, status="in_review")
-    start = timezone.now()
+    start = a_quiet_moment()
     with clock_at(start):
         workflow.approve(category, reviewer, go_live_at=start + SOON)
         assert served_from_cache(client, "/categories/later/") == 404
@@ -226,7 +226,7 @@ def test_content_approved_to_go_live_later_appears_at_its_time(client, make_cate
 
 
 def test_content_leaves_at_its_expiry_though_its_page_was_cached(client, make_therapy):
-    start = timezone.now()
+    start = a_quiet_moment()
     make_therapy(generic_name="briefimab", slug="briefimab", expires_at=start + SOON)
     with clock_at(start):
         assert "briefimab" in served_from_cache(client, "/therapies/briefimab/")

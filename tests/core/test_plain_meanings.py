@@ -100,7 +100,9 @@ def test_the_emerging_pages_kept_sections_show_the_glossary_as_it_is_now(client,
     checked_term("myelin", "the coating around nerve fibres")
     make_category(kind=Category.Kind.EMERGING, name="Repair", slug="repair", body="Some medicines may repair myelin.")
     assert "(the coating around nerve fibres)" in client.get("/emerging/").content.decode()
-    GlossaryTerm.objects.filter(term="myelin").update(plain_meaning="the protective coating around nerves")
+    term = GlossaryTerm.objects.get(term="myelin")
+    term.plain_meaning = "the protective coating around nerves"  # a medical reviewer's edit, saved as checked
+    term.save()
     html = client.get("/emerging/").content.decode()
     assert "(the protective coating around nerves)" in html and "(the coating around nerve fibres)" not in html
 

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from articles.models import Article
 from editorial.models import Reference, Revision, SlugRedirect
+from tests.old_databases import database_at, migrate_to_the_newest
 from therapies.models import Therapy
 
 EDITORIAL = Path(__file__).resolve().parents[2] / "editorial"
@@ -53,9 +52,7 @@ BEFORE = [*LAST_BEFORE_THE_MOVE, ("editorial", None)]
 @pytest.mark.migration
 @pytest.mark.django_db(transaction=True)
 def test_a_database_from_before_the_move_upgrades_with_nothing_lost():
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    old = executor.loader.project_state(LAST_BEFORE_THE_MOVE).apps
+    old = database_at(BEFORE)
     ContentTypeThen = old.get_model("contenttypes", "ContentType")
     therapy_type = ContentTypeThen.objects.get_or_create(app_label="therapies", model="therapy")[0]
     live = {"status": "published", "published_at": datetime.datetime(2026, 1, 15, 9, tzinfo=datetime.UTC)}
@@ -85,8 +82,7 @@ def test_a_database_from_before_the_move_upgrades_with_nothing_lost():
         history_date=datetime.datetime(2026, 1, 10, tzinfo=datetime.UTC), history_type="+",
     )
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate_to_the_newest()
 
     revision = Revision.objects.get()
     assert (revision.content_object, revision.status, revision.data) == (

@@ -10,8 +10,6 @@ import pytest
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,6 +21,7 @@ from editorial.preview import preview_url
 from core.markup import IMAGES_NOT_SUPPORTED, reject_images
 from therapies.models import Category, EmergingSection, SupportiveSection, Therapy
 from prices.models import CostEstimate
+from tests.old_databases import database_at, migrate_to_the_newest
 from tests.admin_roles import admin_url, draft
 from tests.page_helpers import page
 from tests.prices.test_estimates_admin import form_data
@@ -70,9 +69,7 @@ LAST_WITH_THE_FIELD = [("articles", "0006_full_change_reasons")]
 @pytest.mark.migration
 @pytest.mark.django_db(transaction=True)
 def test_the_typed_in_reviewer_names_are_kept_in_the_approval_note():
-    executor = MigrationExecutor(connection)
-    executor.migrate(LAST_WITH_THE_FIELD)
-    old = executor.loader.project_state(LAST_WITH_THE_FIELD).apps
+    old = database_at(LAST_WITH_THE_FIELD)
     OldArticle = old.get_model("articles", "Article")
     live = {"status": "published", "published_at": datetime.datetime(2026, 1, 15, 9, tzinfo=datetime.UTC)}
     named = OldArticle.objects.create(
@@ -86,8 +83,7 @@ def test_the_typed_in_reviewer_names_are_kept_in_the_approval_note():
         history_date=datetime.datetime(2026, 1, 10, tzinfo=datetime.UTC), history_type="+",
     )
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate_to_the_newest()
 
     assert Article.objects.get(pk=named.pk).approval_note == (
         "Checked the doses.\n\nMedical reviewer named before reviewer accounts: Dr B. Checked"

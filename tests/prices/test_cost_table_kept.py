@@ -13,7 +13,7 @@ from django.utils import timezone
 from articles.models import COST_TABLE_MARKER
 from prices import cost_table
 from prices.models import Country, PriceKind
-from tests.conftest import clock_at
+from tests.conftest import a_quiet_moment, clock_at
 from tests.page_helpers import page
 
 
@@ -65,7 +65,9 @@ def test_a_new_figure_a_renamed_medicine_and_an_edited_kind_show_at_once(client,
     kind.save()
     assert "(edited)" in home(client)
 
-    Country.objects.filter(code="us").update(reader_note="A new note for US readers.")
+    country = Country.objects.get(code="us")
+    country.reader_note = "A new note for US readers."
+    country.save()
     assert "A new note for US readers." in home(client)
     assert renders.call_count == 5
 
@@ -89,3 +91,22 @@ def test_with_debug_on_the_table_is_rendered_every_time_so_template_edits_show(c
     home(client)
     home(client)
     assert renders.call_count == 2
+
+
+def test_a_kept_table_costs_no_query_and_a_medicine_going_live_at_its_time_joins_it(
+    client, priced, make_therapy, make_estimate, django_assert_num_queries
+):
+    """Nothing is written when content scheduled earlier goes live, so the
+    kept table lasts no longer than the next such moment."""
+    start = a_quiet_moment()
+    later = make_therapy(
+        generic_name="laterimab", slug="laterimab", category=priced.category, published_at=start + datetime.timedelta(minutes=5)
+    )
+    make_estimate(later, low=Decimal("55000"), high=Decimal("56000"))
+    with clock_at(start):
+        assert "laterimab" not in home(client)
+        with django_assert_num_queries(0):
+            cost_table.cost_table()
+
+    with clock_at(start + datetime.timedelta(minutes=5, seconds=1)):
+        assert "laterimab" in home(client) and "US$55,000 to US$56,000 a year" in home(client)

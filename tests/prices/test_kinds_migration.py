@@ -6,10 +6,9 @@ to settle, never a wrong one."""
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from prices.models import CostEstimate
+from tests.old_databases import database_at, migrate_to_the_newest
 
 BEFORE_KINDS = [("prices", "0001_initial")]
 
@@ -17,9 +16,7 @@ BEFORE_KINDS = [("prices", "0001_initial")]
 @pytest.mark.migration
 @pytest.mark.django_db(transaction=True)
 def test_existing_figures_become_the_kind_they_were():
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE_KINDS)
-    old = executor.loader.project_state(BEFORE_KINDS).apps
+    old = database_at(BEFORE_KINDS)
     Category = old.get_model("therapies", "Category")
     OldEstimate = old.get_model("prices", "CostEstimate")
     PriceImport = old.get_model("prices", "PriceImport")
@@ -36,8 +33,7 @@ def test_existing_figures_become_the_kind_they_were():
         "eur": OldEstimate.objects.create(currency="EUR", **common).pk,
     }
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate_to_the_newest()
 
     kinds = {name: CostEstimate.objects.select_related("kind__country").get(pk=pk).kind for name, pk in ids.items()}
     assert kinds["usd"].name == "US list price"

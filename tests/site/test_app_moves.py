@@ -11,13 +11,12 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from editorial.models import ReviewDecision, Revision
 from pages.models import Feedback, SitePage
 from prices.models import CostEstimate, NdcMapping, PriceImport
 from therapies.models import Therapy
+from tests.old_databases import database_at, migrate_to_the_newest
 
 BEFORE_THE_MOVES = [
     ("therapies", "0014_estimate_feed_indexes"),
@@ -90,12 +89,9 @@ def _rows_as_they_were(old):
 @pytest.mark.migration
 @pytest.mark.django_db(transaction=True)
 def test_a_database_from_before_the_moves_upgrades_with_nothing_lost():
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE_THE_MOVES)
-    ids = _rows_as_they_were(executor.loader.project_state(BEFORE_THE_MOVES[:4]).apps)
+    ids = _rows_as_they_were(database_at(BEFORE_THE_MOVES))
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate_to_the_newest()
 
     therapy = Therapy.objects.get(slug="fingolimod")
     imported = CostEstimate.objects.get(pk=ids["imported"])

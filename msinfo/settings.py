@@ -16,6 +16,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from msinfo.databases import connection_options
+from msinfo.media import media_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -87,6 +88,10 @@ INSTALLED_APPS = [
     # The sources the site watches on a schedule (watches/): price files, the trial registry, labels.
     "watches",
     "editorial",
+    # The media library (images/): images editors refer to from any text, and
+    # sorl-thumbnail, which makes their resized copies.
+    "sorl.thumbnail",
+    "images",
     # The content apps: the catalogue, its prices, articles; then the site's own pages.
     "therapies",
     "prices",
@@ -255,8 +260,28 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded images (images/) and their resized copies. By default files in
+# MSINFO_MEDIA_DIR (default var/media), at /media/. With MEDIA_S3_BUCKET set,
+# an S3-compatible bucket instead (django-storages), which every app server
+# shares; credentials come from the usual AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY (or the server's role). Files are public by address:
+# each address is random and appears only in approved pages (docs/images.md).
+MEDIA_ROOT = Path(os.environ.get("MSINFO_MEDIA_DIR") or BASE_DIR / "var" / "media")
+MEDIA_URL = "/media/"
+# msinfo/media.py explains each setting.
+MEDIA_STORAGE, MEDIA_ORIGIN = media_storage(
+    bucket=os.environ.get("MEDIA_S3_BUCKET", ""),
+    endpoint_url=os.environ.get("MEDIA_S3_ENDPOINT_URL", ""),
+    custom_domain=os.environ.get("MEDIA_S3_CUSTOM_DOMAIN", ""),
+    region=os.environ.get("MEDIA_S3_REGION", ""),
+)
+# sorl-thumbnail (images/renditions.py): the resized copies go beside the
+# originals, under names made from the original's random one. Its record of
+# what it made lives in the database and the cache.
+THUMBNAIL_PREFIX = "images/renditions/"
+THUMBNAIL_DEBUG = False
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -349,7 +374,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [NONE],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        # MEDIA_ORIGIN: the S3 bucket's address, when images are kept there.
+        "img-src": [SELF, "data:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
         "font-src": [SELF],
         "connect-src": [SELF],
         "manifest-src": [SELF],

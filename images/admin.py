@@ -3,6 +3,7 @@ upload form that says plainly what is wrong with a file, where each image is
 used, and no deleting an image a page still uses."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.files.storage import default_storage
 from django.http import HttpResponseRedirect, JsonResponse
@@ -10,9 +11,25 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.uploads import FORM_OVERHEAD, limit_upload_size, megabytes
 from images.models import Image, store_upload
+from images import uploads
 from images.uploads import ACCEPTED_NAMES, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, check_upload
 from images.usage import uses_of
+
+
+def image_upload_limit():
+    """The largest body the upload page accepts: the file limit, the form
+    around it, and a margin so a file a little over the limit still gets its
+    explanation (core.middleware.RequestBodyLimitMiddleware asks for it)."""
+    return uploads.MAX_IMAGE_BYTES + FORM_OVERHEAD + settings.MSINFO_MAX_REQUEST_BODY_BYTES
+
+
+def too_large_message(limit):
+    return (
+        f"The file is larger than the {megabytes(limit)} limit for images, so it was not read and nothing was kept. "
+        "Export a smaller version (1,600 pixels wide is plenty) and upload that."
+    )
 
 
 class ImageUploadForm(forms.ModelForm):
@@ -137,7 +154,21 @@ class ImageAdmin(SimpleHistoryAdmin):
 
     def get_urls(self):
         chooser = path("chooser.json", self.admin_site.admin_view(self.chooser_view), name="images_image_chooser")
-        return [chooser, *super().get_urls()]
+        # Ahead of the admin's own add page, which it replaces: the file
+        # streams in under the image limit (core.uploads).
+        add = path(
+            "add/",
+            limit_upload_size(
+                self.admin_site.admin_view(self.add_view),
+                limit=lambda: uploads.MAX_IMAGE_BYTES,
+                refused_url="admin:images_image_add",
+                allowed=lambda user: self.has_add_permission(_UserOnly(user)),
+                too_large_message=too_large_message,
+                not_allowed_message="You may not upload images.",
+            ),
+            name="images_image_add",
+        )
+        return [chooser, add, *super().get_urls()]
 
     def chooser_view(self, request):
         """The library for the "Insert image" control beside Markdown fields."""
@@ -154,3 +185,10 @@ class ImageAdmin(SimpleHistoryAdmin):
             for image in Image.objects.all()[:500]
         ]
         return JsonResponse({"images": images})
+
+
+class _UserOnly:
+    """has_add_permission reads only request.user."""
+
+    def __init__(self, user):
+        self.user = user

@@ -73,15 +73,13 @@ def test_a_hostile_or_broken_file_is_refused_and_nothing_is_stored(editor_web, m
     assert stored_files(media_folder) == []
 
 
-def test_a_file_over_the_byte_limit_is_refused_and_nothing_is_stored(editor_web, media_folder, monkeypatch):
+def test_the_check_itself_refuses_a_file_over_the_byte_limit(monkeypatch):
+    # Behind the streaming limit of the upload page, for any other way in.
+    from django.core.exceptions import ValidationError
+
     monkeypatch.setattr(uploads, "MAX_IMAGE_BYTES", 2048)
-    big = image_bytes(300, 300, "PNG", compress_level=0)
-    assert len(big) > 2048
-
-    errors = upload_errors(send(editor_web, upload(big)))
-
-    assert "images may be at most" in " ".join(errors["upload"])
-    assert Image.objects.count() == 0 and stored_files(media_folder) == []
+    with pytest.raises(ValidationError, match="images may be at most"):
+        uploads.check_upload(upload(image_bytes(300, 300, "PNG", compress_level=0)))
 
 
 def test_location_and_camera_details_are_removed_and_the_photo_stays_upright(editor_web, media_folder):
@@ -118,3 +116,30 @@ def test_the_database_refuses_an_image_with_neither_alt_text_nor_the_decorative_
     for alt_text, decorative in [("", False), ("A diagram", True)]:
         with pytest.raises(IntegrityError), transaction.atomic():
             Image.objects.create(title="x", file="images/x.png", width=1, height=1, alt_text=alt_text, decorative=decorative)
+
+
+def test_a_photo_of_a_few_megabytes_is_accepted(editor_web, media_folder):
+    from PIL import Image as Pillow
+
+    noisy = Pillow.effect_noise((1600, 1200), 90).convert("RGB")
+    out = io.BytesIO()
+    noisy.save(out, format="PNG")
+    assert len(out.getvalue()) > 4 * 1024 * 1024, "larger than the site's usual request limit"
+
+    response = send(editor_web, upload(out.getvalue(), "photo.png"))
+
+    assert response.status_code == 302
+    assert Image.objects.get().width == 1600
+
+
+def test_a_file_over_the_limit_is_stopped_as_it_streams_in(editor_web, media_folder, monkeypatch):
+    monkeypatch.setattr(uploads, "MAX_IMAGE_BYTES", 100 * 1024)
+    big = image_bytes(400, 400, "PNG", compress_level=0)
+    assert len(big) > 100 * 1024
+
+    response = send(editor_web, upload(big))
+
+    assert response.status_code == 302 and response.url == admin_url(Image, "add")
+    text = " ".join(str(m) for m in response.wsgi_request._messages)
+    assert "larger than the 102,400 bytes limit for images, so it was not read and nothing was kept" in text
+    assert Image.objects.count() == 0 and stored_files(media_folder) == []

@@ -120,3 +120,11 @@ def test_the_chooser_lists_the_library_for_the_insert_image_control(editor_web, 
         }
     ]
     assert client.get("/admin/images/image/chooser.json").status_code == 302  # not signed in: the login page
+
+
+def test_markdown_fields_get_the_insert_image_control_as_a_static_script(editor_web, make_article):
+    article = make_article()
+    page = editor_web.get(admin_url(article, "change")).content.decode()
+    assert '<textarea name="body" cols="40" rows="10" class="vLargeTextField" data-markdown=""' in page
+    assert '<textarea name="standfirst" cols="40" rows="10" class="vLargeTextField" required' in page  # plain text
+    assert '<script src="/static/images/chooser.js" data-chooser-url="/admin/images/image/chooser.json" defer></script>' in page

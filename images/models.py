@@ -81,6 +81,19 @@ class Image(models.Model):
                  "if it adds no information."}
             )
 
+    def delete(self, *args, **kwargs):
+        from functools import partial
+
+        from sorl.thumbnail import delete as delete_with_renditions
+
+        from core.transactions import once_on_commit
+
+        result = super().delete(*args, **kwargs)
+        # Once the row is surely gone: the file and its renditions, so a
+        # deleted image cannot be fetched by an address someone kept.
+        once_on_commit(partial(delete_with_renditions, self.file))
+        return result
+
     def reference(self, alt=""):
         """What an editor writes to show this image: ![alt](image:42)."""
         return f"![{alt}](image:{self.pk})"

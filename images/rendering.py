@@ -7,8 +7,8 @@ from django.core.files.storage import default_storage
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-# The text column is at most about 46rem wide; below that, the screen's width.
-SIZES = "(min-width: 48rem) 46rem, 100vw"
+# An image is at most 40rem wide (static/css/site.css); below that, the screen's width.
+SIZES = "(min-width: 42rem) 40rem, 100vw"
 
 
 def _srcset(renditions, key):

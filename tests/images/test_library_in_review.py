@@ -8,6 +8,7 @@ import pytest
 from images.models import Image
 from tests.admin_roles import admin_url, draft, seen_version
 from tests.editorial.test_roles import post_form
+from tests.images.files import stored_files
 from tests.images.test_references import library_image
 
 pytestmark = pytest.mark.django_db
@@ -92,8 +93,11 @@ def test_an_image_a_page_uses_cannot_be_deleted_and_an_unused_one_can(editor_web
 
     assert Image.objects.filter(pk=used.pk).exists()
     assert "“Used” was not deleted: it is used on “Relapses” (live text)" in response.content.decode()
+    unused_files = {unused.file.name, *(name for r in unused.renditions for name in (r["webp"], r["fallback"]))}
     editor_web.post(admin_url(unused, "delete"), {"post": "yes"})
     assert not Image.objects.filter(pk=unused.pk).exists()
+    assert not unused_files & set(stored_files(media_folder)), "its file and renditions are deleted too"
+    assert used.file.name in stored_files(media_folder)
 
 
 def test_the_library_lists_thumbnails_and_finds_images_by_their_words(editor_web):
@@ -128,3 +132,24 @@ def test_markdown_fields_get_the_insert_image_control_as_a_static_script(editor_
     assert '<textarea name="body" cols="40" rows="10" class="vLargeTextField" data-markdown=""' in page
     assert '<textarea name="standfirst" cols="40" rows="10" class="vLargeTextField" required' in page  # plain text
     assert '<script src="/static/images/chooser.js" data-chooser-url="/admin/images/image/chooser.json" defer></script>' in page
+
+
+def test_a_cached_page_never_keeps_an_images_old_alt_text(client, editor_web, make_article):
+    from core.cache import STATUS_HEADER
+
+    image = library_image(alt_text="The old description")
+    article = make_article(body=f"![](image:{image.pk})")
+    client.get(article.get_absolute_url())
+    cached = client.get(article.get_absolute_url())
+    assert cached[STATUS_HEADER] == "hit" and 'alt="The old description"' in cached.content.decode()
+
+    response = editor_web.post(
+        admin_url(image, "change"),
+        {"title": image.title, "alt_text": "The new description", "caption": "", "credit": "", "licence": ""},
+    )
+    assert response.status_code == 302
+
+    fresh = client.get(article.get_absolute_url())
+    assert fresh[STATUS_HEADER] == "miss"
+    assert 'alt="The new description"' in fresh.content.decode()
+    assert image.history.count() == 2

@@ -114,3 +114,19 @@ def test_an_image_address_never_reaches_readers_even_if_it_got_into_a_text():
     # Saved past the form (an import, a script): the page still shows no outside image.
     html = str(render_markdown("![x](https://example.org/tracker.png) and <img src=x onerror=alert(1)>"))
     assert "<img" not in html and "example.org" not in html and "onerror" not in html
+
+
+def test_a_page_with_many_images_costs_the_same_queries_as_one_with_one(client, make_article, page_cache_off):
+    one = library_image(300, 200)
+    more = [library_image(300, 200) for _ in range(5)]
+    single = make_article(slug="one-image", body=f"![](image:{one.pk})")
+    several = make_article(slug="six-images", body="\n\n".join(f"![](image:{image.pk})" for image in [one, *more]))
+    client.get(single.get_absolute_url()), client.get(several.get_absolute_url())  # texts rendered and kept
+
+    counts = []
+    for article in (single, several):
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(article.get_absolute_url()).content.decode()
+        counts.append(len(queries))
+        assert html.count("<picture>") == (1 if article is single else 6)
+    assert counts[0] == counts[1]

@@ -143,3 +143,16 @@ def test_a_file_over_the_limit_is_stopped_as_it_streams_in(editor_web, media_fol
     text = " ".join(str(m) for m in response.wsgi_request._messages)
     assert "larger than the 102,400 bytes limit for images, so it was not read and nothing was kept" in text
     assert Image.objects.count() == 0 and stored_files(media_folder) == []
+
+
+def test_someone_without_the_upload_permission_is_refused_before_the_file_is_read(price_web, client, media_folder):
+    assert send(price_web, upload(image_bytes())).status_code == 403
+
+    response = send(client, upload(image_bytes()))
+    assert response.status_code == 302 and response.url.startswith("/admin/login/")
+    assert Image.objects.count() == 0 and stored_files(media_folder) == []
+
+
+def test_a_reviewer_may_upload_too(reviewer_web):
+    assert send(reviewer_web, upload(image_bytes())).status_code == 302
+    assert Image.objects.get().uploaded_by.username == "rita"

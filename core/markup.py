@@ -156,7 +156,7 @@ def _with_library_images(html):
     position = 0
     standalone_spans = {match.start(1): match for match in _STANDALONE_IMAGE.finditer(html)}
     for match in _SANITISED_IMAGE.finditer(html):
-        (source, alt), = _image_sources(match.group(0)) or [(None, "")]
+        source, alt = (_image_sources(match.group(0)) or [(None, "")])[0]
         found = _LIBRARY_SOURCE.fullmatch(source or "")
         paragraph = standalone_spans.get(match.start())
         start, end = (paragraph.start(), paragraph.end()) if paragraph else match.span()

@@ -65,3 +65,19 @@ def test_insert_image_writes_the_reference_at_the_cursor(live_server, new_page, 
     page.get_by_role("button", name="Injection sites").click()
 
     assert body.input_value() == f"First paragraph.\n\n![](image:{image.pk})"
+
+
+@pytest.mark.browser
+@pytest.mark.accessibility
+def test_a_page_with_an_image_still_scores_100_for_seo(live_server, make_article, media_served):
+    from tests.site.test_lighthouse_seo import lighthouse_or_skip, run_lighthouse
+
+    node, chrome = lighthouse_or_skip()
+    image = library_image(1200, 600, title="Test shape", alt_text="A blue rectangle, the test image")
+    article = make_article(title="A page with an image", body=f"Words.\n\n![](image:{image.pk})\n\nMore words.")
+    url = live_server.url + article.get_absolute_url()
+
+    result = run_lighthouse(node, chrome, [url])[url]
+
+    assert not result["runtimeError"], result["runtimeError"]
+    assert result["score"] == 1, result["failing"]

@@ -436,12 +436,12 @@ MSINFO_DATA_LICENCE_URL = os.environ.get("MSINFO_DATA_LICENCE_URL", "")
 # two installs on one machine would share.
 PRICE_IMPORT_STAGING_DIR = Path(os.environ.get("MSINFO_PRICE_UPLOAD_DIR") or BASE_DIR / "var" / "price-uploads")
 # Request bodies: form fields past this much are refused. No page but the
-# price upload takes a file, so a file sent anywhere else is kept in memory up
-# to FILE_UPLOAD_MAX_MEMORY_SIZE and otherwise dropped: nothing a visitor sends
-# reaches the disk. The price upload page (prices/admin/uploads.py) adds the
-# temporary-file handler, for signed-in staff allowed to upload only, and
-# stops reading a file at its own limit as it streams in; the proxy in front
-# should cap bodies too.
+# price upload and the image upload takes a file, so a file sent anywhere else
+# is kept in memory up to FILE_UPLOAD_MAX_MEMORY_SIZE and otherwise dropped:
+# nothing a visitor sends reaches the disk. Those two pages (core/uploads.py)
+# add the temporary-file handler, for signed-in staff allowed to upload only,
+# and stop reading a file at their own limit as it streams in; the proxy in
+# front should cap bodies too.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
@@ -450,11 +450,11 @@ FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler
 # on a full page of rows) sends a few hundred fields, so this leaves room for
 # long reference lists and still refuses a body built to exhaust the parser.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
-# The price upload page takes one file; no other form takes any.
+# The price upload and the image upload take one file each; no other form takes any.
 DATA_UPLOAD_MAX_NUMBER_FILES = 1
 # core.middleware.RequestBodyLimitMiddleware refuses (413) any request that
-# declares a longer body than this, before anything reads it; the price upload
-# page alone accepts its own file limit plus this much.
+# declares a longer body than this, before anything reads it; the price and
+# image upload pages alone accept their own file limit plus this much.
 MSINFO_MAX_REQUEST_BODY_BYTES = int(
     env_decimal("MSINFO_MAX_REQUEST_BODY_BYTES", str(DATA_UPLOAD_MAX_MEMORY_SIZE + 512 * 1024))
 )

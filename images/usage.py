@@ -17,7 +17,7 @@ from editorial.models import Revision
 class Use:
     page: str
     kind: str  # "Therapy", "Article", ...
-    where: str  # "live text" or "revision waiting for review"
+    where: str  # "live text", "text readers do not see yet" or "revision waiting for review"
     admin_url: str
 
 
@@ -59,7 +59,8 @@ def uses_of(image):
             condition |= Q(**{f"{name}__contains": marker})
         for obj in model._default_manager.filter(condition):
             if any(_refers_to(getattr(obj, name), image.pk) for name in names):
-                uses.append(Use(str(obj), model._meta.verbose_name.capitalize(), "live text", _admin_url(obj)))
+                where = "live text" if getattr(obj, "is_live", True) else "text readers do not see yet"
+                uses.append(Use(str(obj), model._meta.verbose_name.capitalize(), where, _admin_url(obj)))
     models_by_type = {ContentType.objects.get_for_model(model).pk: model for model in fields_by_model}
     for revision in Revision.objects.open().filter(content_type__in=models_by_type):
         model = models_by_type[revision.content_type_id]

@@ -70,6 +70,7 @@ def test_the_library_says_where_an_image_is_used_live_and_waiting_for_review(edi
     image = library_image()
     unused = library_image(title="Not used")
     live = make_article(title="Relapses", body=f"![](image:{image.pk})")
+    waiting = draft(make_article, title="A draft", slug="a-draft", body=f"![](image:{image.pk})")
     make_article(title="Shown as code", slug="code", body=f"Write `![](image:{image.pk})`.")
     make_article(title="Another image", slug="other", body=f"![](image:{unused.pk})")
     therapy = make_therapy(generic_name="exampleumab", body="Before.")
@@ -80,6 +81,7 @@ def test_the_library_says_where_an_image_is_used_live_and_waiting_for_review(edi
 
     assert f'<a href="{admin_url(live, "change")}">Relapses</a> (Article, live text)' in page
     assert f'<a href="{admin_url(therapy, "change")}">exampleumab</a> (Therapy, revision waiting for review)' in page
+    assert f'<a href="{admin_url(waiting, "change")}">A draft</a> (Article, text readers do not see yet)' in page
     assert "Shown as code" not in page and "Another image" not in page
     assert "Not used on any page yet." in editor_web.get(admin_url(library_image(title="New"), "change")).content.decode()
 

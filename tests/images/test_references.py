@@ -130,3 +130,11 @@ def test_a_page_with_many_images_costs_the_same_queries_as_one_with_one(client, 
         counts.append(len(queries))
         assert html.count("<picture>") == (1 if article is single else 6)
     assert counts[0] == counts[1]
+
+
+def test_an_images_texts_are_escaped_in_the_page():
+    image = library_image(alt_text='A "quoted" <script>alert(1)</script>', caption="<b>bold</b> & more", credit="<i>x</i>")
+    html = str(render_markdown(f"![](image:{image.pk})"))
+    assert "<script>" not in html and "<b>" not in html and "<i>" not in html
+    assert 'alt="A &quot;quoted&quot; &lt;script&gt;alert(1)&lt;/script&gt;"' in html
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; more" in html

@@ -156,3 +156,18 @@ def test_someone_without_the_upload_permission_is_refused_before_the_file_is_rea
 def test_a_reviewer_may_upload_too(reviewer_web):
     assert send(reviewer_web, upload(image_bytes())).status_code == 302
     assert Image.objects.get().uploaded_by.username == "rita"
+
+
+@pytest.mark.parametrize("image_format, name", [("PNG", "map.png"), ("WEBP", "map.webp")])
+def test_location_details_are_removed_from_png_and_webp_too(editor_web, media_folder, image_format, name):
+    exif = PillowImage.Exif()
+    exif[0x8825] = {1: "N", 2: (51.0, 30.0, 12.0)}
+    original = image_bytes(30, 30, image_format, exif=exif.tobytes())
+    with PillowImage.open(io.BytesIO(original)) as before:
+        assert before.getexif().get_ifd(0x8825), "the test file carries a GPS position"
+
+    send(editor_web, upload(original, name))
+
+    with PillowImage.open(media_folder / Image.objects.get().file.name) as kept:
+        assert kept.format == image_format
+        assert not kept.getexif().get_ifd(0x8825) and "exif" not in kept.info

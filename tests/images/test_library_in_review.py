@@ -155,3 +155,16 @@ def test_a_cached_page_never_keeps_an_images_old_alt_text(client, editor_web, ma
     assert fresh[STATUS_HEADER] == "miss"
     assert 'alt="The new description"' in fresh.content.decode()
     assert image.history.count() == 2
+
+
+def test_comparing_two_versions_shows_the_image_the_newer_one_adds(reviewer_web, editor_user, make_article):
+    from editorial import workflow
+
+    article = make_article(body="Text.")
+    image = library_image()
+    article.body = f"Text.\n\n![](image:{image.pk})"
+    workflow.save_edit(article, editor_user)
+
+    page = reviewer_web.get(admin_url(article, "compare", article.pk), {"from": "live", "to": "pending"}).content.decode()
+
+    assert 'class="review-images"' in page and image.renditions[-1]["fallback"] in page

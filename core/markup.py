@@ -6,6 +6,8 @@ HTML, event handlers, javascript: links) survives into the page."""
 import functools
 import hashlib
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -59,11 +61,14 @@ def _to_html(text):
 # --- Images from the media library ------------------------------------------------------
 # The library lives in an app above this module: it registers itself
 # (register_image_library), so this module names no app. The library object
-# answers `existing_ids(ids)` (the set of those ids it holds) and
-# `figures(references)` (the HTML of each ImageReference, in order; "" for one
-# it cannot show). One call per rendered text, whatever the number of images.
+# answers `existing_ids(ids)` (the set of those ids it holds), `load(ids)`
+# ({id: image} for those it holds, in one query) and `figure(image,
+# reference)` (the HTML of an ImageReference to that image, with no query).
 
 _image_library = None
+# Images loaded before rendering (load_images, images_loaded): HTML kept by
+# what it is made from (core.fragments) may not query as it renders.
+_loaded_images = ContextVar("msinfo_loaded_images", default=None)
 _LIBRARY_SOURCE = re.compile(rf"\s*{_REFERENCE_SCHEME}:(\d+)\s*")
 
 
@@ -110,6 +115,45 @@ def image_references(text):
         if match:
             references.append(ImageReference(int(match.group(1)), alt.strip()))
     return references
+
+
+def load_images(texts):
+    """{image id: the library's image, or None if it has none by that id} for
+    every library image the texts refer to, in one query. HTML kept by what
+    it is made from (core.fragments) names these images in that, and renders
+    under images_loaded(them), so it reads nothing more as it renders."""
+    ids = {reference.image_id for text in texts if text and "image:" in text for reference in image_references(text)}
+    if not ids or _image_library is None:
+        return dict.fromkeys(ids)
+    found = _image_library.load(ids)
+    return {image_id: found.get(image_id) for image_id in ids}
+
+
+@contextmanager
+def images_loaded(images):
+    """Render the library images in `images` (from load_images) without
+    looking them up again."""
+    token = _loaded_images.set(images)
+    try:
+        yield
+    finally:
+        _loaded_images.reset(token)
+
+
+def _figures(references):
+    """The library's HTML for each reference, in order ("" for an image it
+    does not have): one query for all of them, none for those loaded already."""
+    if not references or _image_library is None:
+        return []
+    loaded = dict(_loaded_images.get() or {})
+    missing = {reference.image_id for reference in references} - loaded.keys()
+    if missing:
+        found = _image_library.load(missing)
+        loaded.update({image_id: found.get(image_id) for image_id in missing})
+    return [
+        _image_library.figure(loaded[reference.image_id], reference) if loaded[reference.image_id] is not None else ""
+        for reference in references
+    ]
 
 
 def existing_image_ids(ids):
@@ -166,7 +210,7 @@ def _with_library_images(html):
             references.append(ImageReference(int(found.group(1)), alt.strip(), standalone=paragraph is not None))
             pieces.append(len(references) - 1)
     pieces.append(html[position:])
-    figures = list(_image_library.figures(references)) if references and _image_library is not None else []
+    figures = _figures(references)
     return "".join(
         piece if isinstance(piece, str) else (figures[piece] if piece < len(figures) else "") for piece in pieces
     )

@@ -138,3 +138,19 @@ def test_an_images_texts_are_escaped_in_the_page():
     assert "<script>" not in html and "<b>" not in html and "<i>" not in html
     assert 'alt="A &quot;quoted&quot; &lt;script&gt;alert(1)&lt;/script&gt;"' in html
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; more" in html
+
+
+@pytest.mark.parametrize("kind, address", [("emerging", "/emerging/"), ("supportive", "/care/")])
+def test_a_section_kept_as_a_fragment_shows_its_image_and_an_edit_to_it(client, make_category, page_cache_off, kind, address):
+    # The emerging and care pages keep their sections' HTML (core.fragments),
+    # which may not query as it renders: the images are loaded before, and
+    # are part of what the kept HTML is made from.
+    image = library_image(300, 200, alt_text="The first description")
+    make_category(kind=kind, slug=f"{kind}-section", body=f"Words.\n\n![](image:{image.pk})")
+
+    first = client.get(address)
+    assert first.status_code == 200
+    assert 'alt="The first description"' in first.content.decode()
+
+    Image.objects.filter(pk=image.pk).update(alt_text="The second description")
+    assert 'alt="The second description"' in client.get(address).content.decode()

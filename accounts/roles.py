@@ -22,6 +22,8 @@ CONTENT = [
     ("therapies", "emergingsection", ["add", "change", "delete", "view"]),
     ("therapies", "supportivesection", ["add", "change", "delete", "view"]),
     ("pages", "sitepage", ["add", "change", "delete", "view"]),
+    # The media library: an image reaches readers only inside an approved page.
+    ("images", "image", ["add", "change", "delete", "view"]),
     # Readers' problem reports: editors read them and move them along (status only).
     ("pages", "feedback", ["change", "view"]),
     # What readers searched for (no personal data), for "searched for but not found".

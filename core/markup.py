@@ -6,6 +6,10 @@ HTML, event handlers, javascript: links) survives into the page."""
 import functools
 import hashlib
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown
@@ -21,7 +25,8 @@ MARKDOWN_HELP = (
     "Markdown: blank line between paragraphs, **bold**, *italic*, "
     "[link text](https://example.org), lines starting with '- ' for a list, "
     "'## ' for a sub-heading. HTML and scripts are removed before readers see it. "
-    "Images are not supported yet: link to them instead."
+    "Images: upload them to the media library, then use “Insert image”, which writes "
+    "![what the image shows](image:42); leave the words in brackets empty to use the library's alt text."
 )
 
 ALLOWED_TAGS = {
@@ -32,10 +37,18 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}, "td": set()}
 # tel: so a reader on a phone can call a helpline with one tap.
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+# A reference to the media library survives sanitising as <img src="image:42"
+# alt="...">, and is swapped for the library's <picture> at render time
+# (_with_library_images); every other <img> is dropped there.
+_REFERENCE_TAGS = {"img"}
+_REFERENCE_ATTRIBUTES = {"img": {"src", "alt"}}
+_REFERENCE_SCHEME = "image"
 
 
-IMAGES_NOT_SUPPORTED = "Images are not supported yet: remove the image or link to it instead."
-_IMAGE_TAG = re.compile(r"<img[\s/>]", re.IGNORECASE)
+IMAGES_ONLY_FROM_LIBRARY = (
+    "Images must come from the media library: upload the image there, then use “Insert image”, "
+    "which writes ![what the image shows](image:42). Image addresses and <img> tags are not allowed."
+)
 
 
 MARKDOWN_EXTENSIONS = ["tables", "sane_lists"]
@@ -45,13 +58,162 @@ def _to_html(text):
     return markdown.markdown(text or "", extensions=MARKDOWN_EXTENSIONS, output_format="html")
 
 
+# --- Images from the media library ------------------------------------------------------
+# The library lives in an app above this module: it registers itself
+# (register_image_library), so this module names no app. The library object
+# answers `existing_ids(ids)` (the set of those ids it holds), `load(ids)`
+# ({id: image} for those it holds, in one query) and `figure(image,
+# reference)` (the HTML of an ImageReference to that image, with no query).
+
+_image_library = None
+# Images loaded before rendering (load_images, images_loaded): HTML kept by
+# what it is made from (core.fragments) may not query as it renders.
+_loaded_images = ContextVar("msinfo_loaded_images", default=None)
+_LIBRARY_SOURCE = re.compile(rf"\s*{_REFERENCE_SCHEME}:(\d+)\s*")
+
+
+def register_image_library(library):
+    global _image_library
+    _image_library = library
+
+
+@dataclass(frozen=True)
+class ImageReference:
+    """`![alt](image:42)` in an editor's text. `alt` is the alt text written at
+    the point of use ("" to use the library's own); `standalone` says the
+    image is a paragraph of its own, so it may have a caption (a <figure>)."""
+
+    image_id: int
+    alt: str = ""
+    standalone: bool = False
+
+
+class _ImageFinder(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.sources = []  # (src or None, alt)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            attributes = dict(attrs)
+            self.sources.append((attributes.get("src"), attributes.get("alt") or ""))
+
+
+def _image_sources(html):
+    finder = _ImageFinder()
+    finder.feed(html)
+    finder.close()
+    return finder.sources
+
+
+def image_references(text):
+    """The library images a Markdown text refers to, in order. Images shown
+    as code (`![alt](image:1)`) are only text, and not among them."""
+    references = []
+    for source, alt in _image_sources(_to_html(text)):
+        match = _LIBRARY_SOURCE.fullmatch(source or "")
+        if match:
+            references.append(ImageReference(int(match.group(1)), alt.strip()))
+    return references
+
+
+def load_images(texts):
+    """{image id: the library's image, or None if it has none by that id} for
+    every library image the texts refer to, in one query. HTML kept by what
+    it is made from (core.fragments) names these images in that, and renders
+    under images_loaded(them), so it reads nothing more as it renders."""
+    ids = {reference.image_id for text in texts if text and "image:" in text for reference in image_references(text)}
+    if not ids or _image_library is None:
+        return dict.fromkeys(ids)
+    found = _image_library.load(ids)
+    return {image_id: found.get(image_id) for image_id in ids}
+
+
+@contextmanager
+def images_loaded(images):
+    """Render the library images in `images` (from load_images) without
+    looking them up again."""
+    token = _loaded_images.set(images)
+    try:
+        yield
+    finally:
+        _loaded_images.reset(token)
+
+
+def _figures(references):
+    """The library's HTML for each reference, in order ("" for an image it
+    does not have): one query for all of them, none for those loaded already."""
+    if not references or _image_library is None:
+        return []
+    loaded = dict(_loaded_images.get() or {})
+    missing = {reference.image_id for reference in references} - loaded.keys()
+    if missing:
+        found = _image_library.load(missing)
+        loaded.update({image_id: found.get(image_id) for image_id in missing})
+    return [
+        _image_library.figure(loaded[reference.image_id], reference) if loaded[reference.image_id] is not None else ""
+        for reference in references
+    ]
+
+
+def existing_image_ids(ids):
+    ids = set(ids)
+    if not ids or _image_library is None:
+        return set()
+    return set(_image_library.existing_ids(ids))
+
+
 def reject_images(text):
-    """Validator for Markdown fields. The sanitiser drops images, so an image
-    an editor writes (![alt](address), a reference-style image or an <img>
-    tag) would vanish from the page without a word: refuse it in the form
-    instead. Image syntax shown as code (`![alt](x)`) is only text, and allowed."""
-    if _IMAGE_TAG.search(_to_html(text)):
-        raise ValidationError(IMAGES_NOT_SUPPORTED, code="image")
+    """Validator for Markdown fields: an image must be a reference to the
+    media library (![alt](image:42)), never an address or an <img> tag, which
+    the sanitiser would drop without a word (and which could show readers a
+    picture nobody reviewed); and the image referred to must exist. Image
+    syntax shown as code (`![alt](x)`) is only text, and allowed."""
+    ids = []
+    for source, _ in _image_sources(_to_html(text)):
+        match = _LIBRARY_SOURCE.fullmatch(source or "")
+        if not match:
+            raise ValidationError(IMAGES_ONLY_FROM_LIBRARY, code="image")
+        ids.append(int(match.group(1)))
+    missing = sorted(set(ids) - existing_image_ids(ids))
+    if missing:
+        named = ", ".join(f"image:{image_id}" for image_id in missing)
+        raise ValidationError(
+            f"The media library has no {named} (it may have been deleted). Choose an image with “Insert image”.",
+            code="missing_image",
+        )
+
+
+# A tag, quoted attribute values and all, as the sanitiser writes it.
+_SANITISED_IMAGE = re.compile(r"""<img\b(?:[^>"']|"[^"]*"|'[^']*')*>""")
+_STANDALONE_IMAGE = re.compile(r"""<p>\s*(<img\b(?:[^>"']|"[^"]*"|'[^']*')*>)\s*</p>""")
+
+
+def _with_library_images(html):
+    """Sanitised HTML with each library reference replaced by the library's
+    current rendering of it (alt text, caption and renditions are read now,
+    not kept with the text, so an edit to an image shows at once), and any
+    other image removed."""
+    if "<img" not in html:
+        return html
+    pieces, references = [], []
+    position = 0
+    standalone_spans = {match.start(1): match for match in _STANDALONE_IMAGE.finditer(html)}
+    for match in _SANITISED_IMAGE.finditer(html):
+        source, alt = (_image_sources(match.group(0)) or [(None, "")])[0]
+        found = _LIBRARY_SOURCE.fullmatch(source or "")
+        paragraph = standalone_spans.get(match.start())
+        start, end = (paragraph.start(), paragraph.end()) if paragraph else match.span()
+        pieces.append(html[position:start])
+        position = end
+        if found:
+            references.append(ImageReference(int(found.group(1)), alt.strip(), standalone=paragraph is not None))
+            pieces.append(len(references) - 1)
+    pieces.append(html[position:])
+    figures = _figures(references)
+    return "".join(
+        piece if isinstance(piece, str) else (figures[piece] if piece < len(figures) else "") for piece in pieces
+    )
 
 
 # Everything that decides the HTML a text renders to: this module's own code
@@ -78,9 +240,9 @@ def _sanitised_html(text):
 def _cleaned(text):
     return nh3.clean(
         _to_html(text),
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=ALLOWED_URL_SCHEMES,
+        tags=ALLOWED_TAGS | _REFERENCE_TAGS,
+        attributes={**ALLOWED_ATTRIBUTES, **_REFERENCE_ATTRIBUTES},
+        url_schemes=ALLOWED_URL_SCHEMES | {_REFERENCE_SCHEME},
         link_rel="noopener noreferrer",
     )
 
@@ -96,7 +258,9 @@ def _rendered(text):
 
 
 def render_markdown(text):
-    return mark_safe(_rendered(text or ""))
+    # The text's rendering is kept (by the text); its library images are
+    # looked up on each call, in one query, so they are never out of date.
+    return mark_safe(_with_library_images(_rendered(text or "")))
 
 
 # --- Plain meanings of medical words ----------------------------------------------------

@@ -11,9 +11,12 @@ hold HTML, which must show as text here, never run."""
 import difflib
 import re
 from dataclasses import dataclass
+from html import unescape
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from core.markup import image_references, render_markdown
 
 _TOKEN = re.compile(r"\s+|\S+")
 
@@ -99,3 +102,37 @@ def word_diff(old, new):
     return WordDiff(
         mark_safe("".join(before)), mark_safe("".join(after)), mark_safe("".join(inline)), True
     )
+
+
+# --- Images ---------------------------------------------------------------------------------
+# A reviewer approves the picture, not the words "![](image:42)": each image a
+# pending text adds, or shows with other alt text, is shown as readers will
+# get it, with the alt text they will hear.
+
+
+@dataclass(frozen=True)
+class ShownImage:
+    image_id: int
+    alt: str  # as written at the point of use; "" means the library's own
+    html: SafeString  # the image as readers will get it; "" if it is missing
+    heard: str  # the alt text readers will hear ("" for a decorative image)
+
+
+def images_added(old, new):
+    """The library images `new` shows that `old` did not (or not with that
+    alt text), each rendered by the library as a reader's page would."""
+    before = {(reference.image_id, reference.alt) for reference in image_references(as_text(old))}
+    added = [reference for reference in image_references(as_text(new)) if (reference.image_id, reference.alt) not in before]
+    shown = []
+    for reference in added:
+        html = render_markdown(f"![{escape_markdown_alt(reference.alt)}](image:{reference.image_id})")
+        heard = _ALT.search(html)
+        shown.append(ShownImage(reference.image_id, reference.alt, html, unescape(heard.group(1)) if heard else ""))
+    return shown
+
+
+_ALT = re.compile(r'\balt="([^"]*)"')
+
+
+def escape_markdown_alt(alt):
+    return alt.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")

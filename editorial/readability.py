@@ -5,7 +5,8 @@ text and say what might make it hard to read or to use with a screen reader:
 its reading grade, its longest sentences, the medical words it uses (with the
 plain alternative from the editors' glossary), link text that says nothing out
 of context ("click here"), headings that skip a level, and images without alt
-text. They advise: nothing here stops a save or an approval.
+text (or with alt text that says nothing, such as "image" or a file name).
+They advise: nothing here stops a save or an approval.
 
 Pure functions over text: the caller passes the glossary terms in, so the
 checks can be run on any version of a field (the live one and the pending
@@ -35,6 +36,13 @@ VAGUE_LINK_TEXTS = frozenset(
         "go", "details", "see here", "see more",
     }
 )
+
+# Alt text that tells a screen-reader user nothing about what the image shows.
+VAGUE_ALT_TEXTS = frozenset({"image", "picture", "photo", "diagram", "graphic", "figure", "illustration", "img"})
+_FILE_NAME = re.compile(r"\S+\.(?:png|jpe?g|webp|gif|svg)", re.IGNORECASE)
+# A media library reference (core.markup): empty alt text there means the
+# library's own, which the library never lets be missing.
+_LIBRARY_REFERENCE = re.compile(r"\s*image:\d+\s*")
 
 _BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "blockquote", "pre"}
 _HEADINGS = {f"h{level}": level for level in range(1, 7)}
@@ -121,7 +129,8 @@ class _Reader(HTMLParser):
         elif tag == "a":
             self._link = []
         elif tag == "img":
-            self.images.append((dict(attrs).get("alt") or "").strip())
+            attributes = dict(attrs)
+            self.images.append(((attributes.get("src") or ""), (attributes.get("alt") or "").strip()))
 
     def handle_endtag(self, tag):
         if tag in _BLOCKS:
@@ -205,6 +214,12 @@ def is_vague_link(link_text):
     return cleaned in VAGUE_LINK_TEXTS or link_text.lower().startswith(("http://", "https://", "www."))
 
 
+def lacks_useful_alt_text(source, alt):
+    if not alt:
+        return not _LIBRARY_REFERENCE.fullmatch(source)
+    return alt.lower().strip(" .") in VAGUE_ALT_TEXTS or bool(_FILE_NAME.fullmatch(alt))
+
+
 def check(text, glossary=()):
     """The plain-language and accessibility checks of one Markdown text.
     `glossary` is (term, plain meaning) pairs."""
@@ -217,5 +232,5 @@ def check(text, glossary=()):
         glossary=glossary_matches(" ".join(reader.blocks), glossary),
         vague_links=[link for link in reader.links if is_vague_link(link)],
         heading_problems=heading_problems(reader.headings),
-        images_without_alt=sum(1 for alt in reader.images if not alt),
+        images_without_alt=sum(1 for source, alt in reader.images if lacks_useful_alt_text(source, alt)),
     )

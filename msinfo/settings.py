@@ -16,6 +16,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from msinfo.databases import connection_options
+from msinfo.media import media_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -87,6 +88,10 @@ INSTALLED_APPS = [
     # The sources the site watches on a schedule (watches/): price files, the trial registry, labels.
     "watches",
     "editorial",
+    # The media library (images/): images editors refer to from any text, and
+    # sorl-thumbnail, which makes their resized copies.
+    "sorl.thumbnail",
+    "images",
     # The content apps: the catalogue, its prices, articles; then the site's own pages.
     "therapies",
     "prices",
@@ -255,8 +260,28 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded images (images/) and their resized copies. By default files in
+# MSINFO_MEDIA_DIR (default var/media), at /media/. With MEDIA_S3_BUCKET set,
+# an S3-compatible bucket instead (django-storages), which every app server
+# shares; credentials come from the usual AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY (or the server's role). Files are public by address:
+# each address is random and appears only in approved pages (docs/images.md).
+MEDIA_ROOT = Path(os.environ.get("MSINFO_MEDIA_DIR") or BASE_DIR / "var" / "media")
+MEDIA_URL = "/media/"
+# msinfo/media.py explains each setting.
+MEDIA_STORAGE, MEDIA_ORIGIN = media_storage(
+    bucket=os.environ.get("MEDIA_S3_BUCKET", ""),
+    endpoint_url=os.environ.get("MEDIA_S3_ENDPOINT_URL", ""),
+    custom_domain=os.environ.get("MEDIA_S3_CUSTOM_DOMAIN", ""),
+    region=os.environ.get("MEDIA_S3_REGION", ""),
+)
+# sorl-thumbnail (images/renditions.py): the resized copies go beside the
+# originals, under names made from the original's random one. Its record of
+# what it made lives in the database and the cache.
+THUMBNAIL_PREFIX = "images/renditions/"
+THUMBNAIL_DEBUG = False
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -349,7 +374,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [NONE],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        # MEDIA_ORIGIN: the S3 bucket's address, when images are kept there.
+        "img-src": [SELF, "data:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
         "font-src": [SELF],
         "connect-src": [SELF],
         "manifest-src": [SELF],
@@ -410,12 +436,12 @@ MSINFO_DATA_LICENCE_URL = os.environ.get("MSINFO_DATA_LICENCE_URL", "")
 # two installs on one machine would share.
 PRICE_IMPORT_STAGING_DIR = Path(os.environ.get("MSINFO_PRICE_UPLOAD_DIR") or BASE_DIR / "var" / "price-uploads")
 # Request bodies: form fields past this much are refused. No page but the
-# price upload takes a file, so a file sent anywhere else is kept in memory up
-# to FILE_UPLOAD_MAX_MEMORY_SIZE and otherwise dropped: nothing a visitor sends
-# reaches the disk. The price upload page (prices/admin/uploads.py) adds the
-# temporary-file handler, for signed-in staff allowed to upload only, and
-# stops reading a file at its own limit as it streams in; the proxy in front
-# should cap bodies too.
+# price upload and the image upload takes a file, so a file sent anywhere else
+# is kept in memory up to FILE_UPLOAD_MAX_MEMORY_SIZE and otherwise dropped:
+# nothing a visitor sends reaches the disk. Those two pages (core/uploads.py)
+# add the temporary-file handler, for signed-in staff allowed to upload only,
+# and stop reading a file at their own limit as it streams in; the proxy in
+# front should cap bodies too.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
@@ -424,11 +450,11 @@ FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler
 # on a full page of rows) sends a few hundred fields, so this leaves room for
 # long reference lists and still refuses a body built to exhaust the parser.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
-# The price upload page takes one file; no other form takes any.
+# The price upload and the image upload take one file each; no other form takes any.
 DATA_UPLOAD_MAX_NUMBER_FILES = 1
 # core.middleware.RequestBodyLimitMiddleware refuses (413) any request that
-# declares a longer body than this, before anything reads it; the price upload
-# page alone accepts its own file limit plus this much.
+# declares a longer body than this, before anything reads it; the price and
+# image upload pages alone accept their own file limit plus this much.
 MSINFO_MAX_REQUEST_BODY_BYTES = int(
     env_decimal("MSINFO_MAX_REQUEST_BODY_BYTES", str(DATA_UPLOAD_MAX_MEMORY_SIZE + 512 * 1024))
 )

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static as media_files
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.http import HttpResponsePermanentRedirect
@@ -35,6 +37,11 @@ urlpatterns = [
     path("", include("therapies.urls")),
     path("", include("prices.urls")),
 ]
+
+# Uploaded images from local disk with `make run`; production serves them
+# from the proxy in front or from the S3 bucket (docs/images.md). Django's
+# helper adds nothing when DEBUG is off.
+urlpatterns += media_files(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # A refusal inside the admin is shown in the admin, not on the public site.
 handler403 = "core.errors.permission_denied"

@@ -8,11 +8,13 @@ The key is a digest of every value the sections show: each section's
 loaded fields and its reviewer's (account and staff profile: the credit),
 each listed therapy's, and the crisis lines' text shown with the mental
 health section; core.fragments adds today's date (a review falls due) and
-the release and settings; and the glossary, whose plain meanings the
-sections' text shows (core.markup.explain_terms), read before rendering
-since a kept fragment may not query as it renders."""
+the release and settings; the glossary, whose plain meanings the sections'
+text shows (core.markup.explain_terms); and the media library images their
+text shows (core.markup.load_images): both read before rendering, since a
+kept fragment may not query as it renders."""
 
 from core.fragments import kept_render, loaded_values
+from core.markup import images_loaded, load_images
 
 EMERGING_SECTIONS_TEMPLATE = "pages/includes/emerging_sections.html"
 CARE_SECTIONS_TEMPLATE = "pages/includes/care_sections.html"
@@ -21,8 +23,9 @@ CARE_SECTIONS_TEMPLATE = "pages/includes/care_sections.html"
 REVIEWER = ("approved_by", "approved_by__staff_profile")
 
 
-def _made_from(sections, crisis, glossary):
+def _made_from(sections, crisis, glossary, images):
     yield ("glossary", tuple(glossary))
+    yield ("images", tuple((image_id, loaded_values(image)) for image_id, image in sorted(images.items())))
     yield loaded_values(crisis)
     for section in sections:
         yield loaded_values(section, follow=REVIEWER)
@@ -35,7 +38,11 @@ def emerging_sections(sections, glossary=()):
     therapies.queries.sections(): each with `.published_therapies`;
     `glossary` the (term, plain meaning) pairs their text explains."""
     context = {"sections": sections, "glossary": glossary}
-    return kept_render("emerging-sections", EMERGING_SECTIONS_TEMPLATE, context, _made_from(sections, None, glossary))
+    images = load_images(section.body for section in sections)
+    with images_loaded(images):
+        return kept_render(
+            "emerging-sections", EMERGING_SECTIONS_TEMPLATE, context, _made_from(sections, None, glossary, images)
+        )
 
 
 def care_sections(sections, crisis, glossary=()):
@@ -43,4 +50,6 @@ def care_sections(sections, crisis, glossary=()):
     with `crisis` (the crisis lines' SitePage: the live one, an editor's
     working copy in a preview, or None)."""
     context = {"sections": sections, "crisis_text": crisis, "glossary": glossary}
-    return kept_render("care-sections", CARE_SECTIONS_TEMPLATE, context, _made_from(sections, crisis, glossary))
+    images = load_images([*(section.body for section in sections), crisis.body if crisis is not None else ""])
+    with images_loaded(images):
+        return kept_render("care-sections", CARE_SECTIONS_TEMPLATE, context, _made_from(sections, crisis, glossary, images))

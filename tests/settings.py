@@ -34,3 +34,5 @@ CACHES = {
 }
 # Price uploads waiting between preview and apply (tests that care use a tmp_path of their own).
 PRICE_IMPORT_STAGING_DIR = BASE_DIR / "var" / f"test-price-uploads-{_worker}"  # noqa: F405
+# Uploaded images and their renditions (tests that check a bucket point STORAGES elsewhere).
+MEDIA_ROOT = BASE_DIR / "var" / f"test-media-{_worker}"  # noqa: F405

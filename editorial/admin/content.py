@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.markup import reject_images
+
 from editorial import workflow
 from editorial.admin.actions import PUBLISHER_ACTIONS, delete_unpublished_selected
 from editorial.admin.editing import edit_of, start_edit
@@ -244,6 +246,13 @@ class ReviewedContentAdmin(EvidenceActionsMixin, ReviewActionsMixin, SimpleHisto
             # with the editor's input and the workflow's message.
             start_edit(request).reported_conflict = str(conflict)
             return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # Marks the Markdown texts for admin scripts (the media library's "Insert image").
+        if formfield is not None and reject_images in getattr(db_field, "validators", ()):
+            formfield.widget.attrs["data-markdown"] = ""
+        return formfield
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

@@ -3,7 +3,7 @@
 from django import template
 from django.utils import timezone
 
-from editorial import models
+from editorial import diffing, models
 
 register = template.Library()
 
@@ -26,3 +26,9 @@ def person_name(user):
 def has_come(moment):
     """Whether `moment` (a datetime) is now or in the past."""
     return moment is not None and moment <= timezone.now()
+
+
+@register.simple_tag
+def images_added(change):
+    """The images a pending change shows that the live version does not (editorial.diffing)."""
+    return diffing.images_added(change.live, change.pending) if isinstance(change.pending, str) else []

@@ -65,6 +65,14 @@ def test_images_without_alt_text_are_counted():
     assert readability.check("![](a.png) and ![A diagram](b.png)").images_without_alt == 1
 
 
+def test_a_library_image_without_alt_text_at_the_point_of_use_uses_the_librarys_and_is_fine():
+    assert readability.check("![](image:3)\n\n![The needle enters the thigh](image:4)").images_without_alt == 0
+
+
+def test_alt_text_that_says_nothing_is_counted():
+    assert readability.check("![image](image:3) ![scan-2.PNG](image:4) ![Diagram.](image:5)").images_without_alt == 3
+
+
 def test_an_empty_text_has_no_grade_and_no_problems():
     found = readability.check("")
     assert found.grade is None and found.problem_count == 0 and found.words == 0

@@ -18,7 +18,7 @@ from pages.models import SitePage
 from editorial import workflow
 from editorial.models import ReviewDecision, Revision, StaffProfile
 from editorial.preview import preview_url
-from core.markup import IMAGES_NOT_SUPPORTED, reject_images
+from core.markup import IMAGES_ONLY_FROM_LIBRARY, reject_images
 from therapies.models import Category, EmergingSection, SupportiveSection, Therapy
 from prices.models import CostEstimate
 from tests.old_databases import database_at, migrate_to_the_newest
@@ -341,7 +341,7 @@ def test_the_list_filters_name_people_as_they_go_by_not_by_user_name(editor_web,
     assert "Edna E. (editor)" in sidebar and "edna" not in sidebar.split() and "ed2" not in sidebar.split()
 
 
-# --- 7.7 Images are refused with a message, not dropped -----------------------------------------
+# --- 7.7 Images from elsewhere than the media library are refused with a message, not dropped -----------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -355,7 +355,7 @@ def test_the_list_filters_name_people_as_they_go_by_not_by_user_name(editor_web,
 def test_an_image_in_markdown_is_refused(text):
     with pytest.raises(ValidationError) as error:
         reject_images(text)
-    assert error.value.messages == [IMAGES_NOT_SUPPORTED]
+    assert error.value.messages == [IMAGES_ONLY_FROM_LIBRARY]
 
 
 def test_image_syntax_shown_as_code_and_plain_links_are_fine():
@@ -366,14 +366,14 @@ def test_image_syntax_shown_as_code_and_plain_links_are_fine():
     "maker, url_name",
     [("make_article", "articles_article"), ("make_therapy", "therapies_therapy"), ("make_category", "therapies_dmtgroup")],
 )
-def test_the_form_says_images_are_not_supported_and_saves_nothing(editor_web, request, maker, url_name):
+def test_the_form_says_images_must_come_from_the_library_and_saves_nothing(editor_web, request, maker, url_name):
     obj = draft(request.getfixturevalue(maker), body="Plain words.")
     url = reverse(f"admin:{url_name}_change", args=[obj.pk])
 
     response = post_form(editor_web, url, body="See ![the scan](https://example.org/scan.png).", _save="Save")
 
     assert response.status_code == 200
-    assert IMAGES_NOT_SUPPORTED in page(response).text
+    assert IMAGES_ONLY_FROM_LIBRARY in page(response).text
     obj.refresh_from_db()
     assert obj.body == "Plain words."
 

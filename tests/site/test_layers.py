@@ -10,6 +10,9 @@ From the bottom:
 - watches: the schedule of watched sources (price files, the trial registry,
   labels), which runs the checks the apps above register with watches.kinds;
 - editorial (the review engine) and accounts (staff sign-in and roles);
+- images, the media library, which core.markup shows images from
+  (core.markup.register_image_library) and which reads the review engine's
+  pending revisions to say where each image is used;
 - therapies, the catalogue;
 - prices, which price the catalogue's groups and medicines;
 - articles, which cite medicines and show the cost table;
@@ -34,6 +37,7 @@ LAYERS = [
     {"core"},
     {"watches"},
     {"editorial", "accounts"},
+    {"images"},
     {"therapies"},
     {"prices"},
     {"articles"},

@@ -28,13 +28,11 @@ from pages.feedback import (
 )
 from editorial.public import public_page
 from pages.queries import live_site_page, live_site_pages
-from pages.sections import care_sections, emerging_sections
+from pages.sections import live_care_sections, live_emerging_sections
 from prices.cost_table import cost_table
 from prices.countries import country_for
 from core.markup import glossary_terms
 from core.sharing import canonical_query
-from therapies import queries
-from therapies.models import Category
 
 SITE_PAGE_TEMPLATE = "pages/site_page.html"
 HOME_TEMPLATE = "pages/home.html"
@@ -61,8 +59,7 @@ def home_context(introduction, query=None):
 def emerging_context(introduction, query=None):
     # The glossary read once for the introduction and the kept sections.
     glossary = glossary_terms()
-    sections_html = emerging_sections(queries.sections(Category.Kind.EMERGING), glossary)
-    return {"introduction": introduction, "sections_html": sections_html, "glossary": glossary}
+    return {"introduction": introduction, "sections_html": live_emerging_sections(glossary), "glossary": glossary}
 
 
 LIVE = object()
@@ -74,9 +71,8 @@ def care_context(introduction, query=None, crisis=LIVE):
     editor's working copy); by default the live one."""
     if crisis is LIVE:
         crisis = live_site_page(SitePage.Key.CRISIS_SUPPORT)
-    sections = queries.sections(Category.Kind.SUPPORTIVE)
     glossary = glossary_terms()
-    return {"introduction": introduction, "sections_html": care_sections(sections, crisis, glossary), "glossary": glossary}
+    return {"introduction": introduction, "sections_html": live_care_sections(crisis, glossary), "glossary": glossary}
 
 
 INTRODUCED_PAGES = {

@@ -152,5 +152,6 @@ def test_a_section_kept_as_a_fragment_shows_its_image_and_an_edit_to_it(client, 
     assert first.status_code == 200
     assert 'alt="The first description"' in first.content.decode()
 
-    Image.objects.filter(pk=image.pk).update(alt_text="The second description")
+    image.alt_text = "The second description"
+    image.save()
     assert 'alt="The second description"' in client.get(address).content.decode()

@@ -14,7 +14,7 @@ from editorial.models import StaffProfile
 from pages.models import SitePage
 from pages.templatetags.crisis_support import MENTAL_HEALTH_SECTION_SLUG
 from therapies.models import Category, Therapy
-from tests.conftest import clock_at
+from tests.conftest import a_quiet_moment, clock_at
 from tests.page_helpers import page
 
 pytestmark = pytest.mark.usefixtures("page_cache_off")
@@ -48,6 +48,11 @@ def test_the_sections_are_rendered_once_for_many_requests(client, emerging, frag
     assert sections_renders(fragment_renders) == ["pages/includes/emerging_sections.html"]
 
 
+# Changes are saved as the admin saves them: a save is what tells the page
+# cache and the live sections' kept HTML that the content changed
+# (core.cache.content_changed; an update() that sends no signal must say so).
+
+
 def test_an_edited_section_therapy_or_reviewer_shows_at_once(client, emerging, reviewer, fragment_renders):
     text(client, "/emerging/")
 
@@ -55,14 +60,17 @@ def test_an_edited_section_therapy_or_reviewer_shows_at_once(client, emerging, r
     emerging.save()
     assert "Some repair work, edited." in text(client, "/emerging/")
 
-    Therapy.objects.filter(slug="repairumab").update(development_stage=Therapy.Stage.PHASE_3, generic_name="repairumab new")
+    therapy = Therapy.objects.get(slug="repairumab")
+    therapy.development_stage, therapy.generic_name = Therapy.Stage.PHASE_3, "repairumab new"
+    therapy.save()
     shown = text(client, "/emerging/")
     assert "repairumab new" in shown and "Phase 3 trial" in shown and "Phase 2 trial" not in shown
 
     StaffProfile.objects.update_or_create(user=reviewer, defaults={"display_name": "Dr R. Credited", "credentials": "neurologist"})
     assert "Reviewed by Dr R. Credited, neurologist" in text(client, "/emerging/")
 
-    Therapy.objects.filter(slug="repairumab").update(status="draft")
+    therapy.status = "draft"
+    therapy.save()
     assert "repairumab" not in text(client, "/emerging/")
     assert len(sections_renders(fragment_renders)) == 5
 
@@ -94,7 +102,8 @@ def test_a_supportive_section_shows_its_cards_and_a_renamed_one_at_once(client, 
     make_therapy(generic_name="physiotherapy", slug="physiotherapy", category=section, route=Therapy.Route.NON_DRUG, brand_names="")
     assert "physiotherapy" in text(client, "/care/")
 
-    Category.objects.filter(pk=section.pk).update(name="Moving better")
+    section.name = "Moving better"
+    section.save()
     shown = text(client, "/care/")
     assert "Moving better" in shown and "Moving well" not in shown
 
@@ -104,3 +113,19 @@ def test_with_debug_on_the_sections_are_rendered_every_time_so_template_edits_sh
     text(client, "/emerging/")
     text(client, "/emerging/")
     assert len(sections_renders(fragment_renders)) == 2
+
+
+def test_kept_sections_cost_no_query_and_a_section_going_live_at_its_time_joins_them(
+    client, emerging, make_category, django_assert_num_queries
+):
+    """The public page's sections are kept under the content version until the
+    next scheduled change: nothing is written when a section goes live."""
+    start = a_quiet_moment()
+    make_category(kind=Category.Kind.EMERGING, name="Neuroprotection", slug="neuroprotection", published_at=start + datetime.timedelta(minutes=5))
+    with clock_at(start):
+        assert "Remyelination" in text(client, "/emerging/") and "Neuroprotection" not in text(client, "/emerging/")
+        with django_assert_num_queries(1):  # the introduction; the sections, the glossary and the schedule kept
+            client.get("/emerging/")
+
+    with clock_at(start + datetime.timedelta(minutes=5, seconds=1)):
+        assert "Neuroprotection" in text(client, "/emerging/")

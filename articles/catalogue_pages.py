@@ -11,5 +11,6 @@ from therapies.extensions import adds_to
 @adds_to("therapy")
 def articles_mentioning(context, query):
     therapy = context["therapy"]
-    articles = Article.objects.published().order_by("-published_at", "-id")
+    # A link by title is all the page shows: not the articles' whole bodies.
+    articles = Article.objects.published().order_by("-published_at", "-id").only("id", "slug", "title", "published_at")
     prefetch_related_objects([therapy], Prefetch("articles", queryset=articles, to_attr="published_articles"))

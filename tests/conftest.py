@@ -156,12 +156,13 @@ LONG_RUNNING = ("slow", "browser", "server", "accessibility", "migration")
 
 
 class _LongFilesFirst:
-    """pytest-xdist (--dist loadfile --no-loadscope-reorder: Makefile, .ci/run)
-    hands out whole files in the order of the collected tests. The files with
-    long tests go first, so that the many short ones fill the gaps at the end:
-    handed out last, a one-minute file keeps one worker busy while the other
-    has nothing left to do (xdist's own order, by number of tests, put them
-    last). After pytest-django's ordering (hence trylast), which groups the
+    """pytest-xdist (--dist worksteal: Makefile, .ci/run) gives each worker a
+    share of the collected tests in their order, and a worker whose share is
+    done takes tests from the end of another's. The files with long tests go
+    first, so that the many short ones are what is left to share at the end:
+    a one-minute test begun last keeps one worker busy while the other has
+    nothing left to do. Each file's tests stay together, so a file's
+    fixtures are mostly made once. After pytest-django's ordering (hence trylast), which groups the
     tests by how they use the database; the order of the files themselves
     does not matter to them (pytest_runtest_teardown below)."""
 

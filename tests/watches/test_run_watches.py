@@ -4,6 +4,7 @@ that answers with recorded files (tests/recorded_server.py)."""
 
 import datetime
 import threading
+import time
 from io import StringIO
 
 import pytest
@@ -305,18 +306,24 @@ def test_two_runs_at_once_check_each_source_once(server, therapy):
     server.answer("/prices.csv", HEADER + price_row(60000, 80000), content_type="text/csv", delay=0.5)
     price_source(server, apply_automatically=True)
     outputs = []
-    barrier = threading.Barrier(2)
 
-    def one_run():
+    def one_run(second):
         from django.db import connection
 
-        barrier.wait()
+        if second:
+            # The second run starts while the first is fetching the file, after
+            # its claim: the test database (SQLite in memory, shared between
+            # threads) answers a write that meets another's open transaction
+            # with "table is locked" at once, where a database file waits for it.
+            waiting_until = time.monotonic() + 10
+            while not server.requests and time.monotonic() < waiting_until:
+                time.sleep(0.01)
         try:
             outputs.append([result.line() for result in running.run_due(time_limit=30)])
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=one_run) for _ in range(2)]
+    threads = [threading.Thread(target=one_run, args=(second,)) for second in (False, True)]
     for thread in threads:
         thread.start()
     for thread in threads:

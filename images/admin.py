@@ -13,7 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.uploads import FORM_OVERHEAD, limit_upload_size, megabytes
 from editorial.models import person_name
-from images.models import Image, store_upload
+from images.models import READER_FACING_FIELDS, Image, store_upload
 from images import uploads
 from images.uploads import ACCEPTED_NAMES, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, check_upload
 from images.usage import uses_of
@@ -74,12 +74,25 @@ class ImageAdmin(SimpleHistoryAdmin):
         kwargs["form"] = ImageChangeForm if obj is not None else ImageUploadForm
         return super().get_form(request, obj, **kwargs)
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = [*super().get_readonly_fields(request, obj)]
+        if obj is not None and not obj.may_change_what_readers_get(request.user):
+            readonly += READER_FACING_FIELDS
+        return readonly
+
     def get_fieldsets(self, request, obj=None):
-        texts = ["title", "alt_text", "decorative", "caption", "credit", "licence"]
+        texts = ["title", *READER_FACING_FIELDS]
         if obj is None:
             return [(None, {"fields": ["upload", *texts]})]
+        locked = {}
+        if not obj.may_change_what_readers_get(request.user):
+            locked["description"] = (
+                "A live page shows this image, so a change to its alt text, caption, credit or licence would reach "
+                "readers at once, without review: only a medical reviewer may make it. To show readers something "
+                "else, upload a new image and put it in the text: it goes through review with the text."
+            )
         return [
-            (None, {"fields": ["preview", "reference_to_copy", *texts]}),
+            (None, {"fields": ["preview", "reference_to_copy", *texts], **locked}),
             ("Used on", {"fields": ["used_on"]}),
             ("File", {"fields": ["size", "uploader", "uploaded_at"]}),
         ]

@@ -46,11 +46,8 @@ def _admin_url(obj):
         return ""
 
 
-def uses_of(image):
-    """Every Use of `image`, pages first, then revisions waiting for review."""
+def _pages_whose_text_refers_to(image, fields_by_model):
     marker = f"image:{image.pk}"
-    uses = []
-    fields_by_model = markdown_text_fields()
     for model, names in fields_by_model.items():
         # The database narrows by the marker; the text's own references decide
         # ("image:4" is inside "image:42", and a reference shown as code is no use).
@@ -59,8 +56,25 @@ def uses_of(image):
             condition |= Q(**{f"{name}__contains": marker})
         for obj in model._default_manager.filter(condition):
             if any(_refers_to(getattr(obj, name), image.pk) for name in names):
-                where = "live text" if getattr(obj, "is_live", True) else "text readers do not see yet"
-                uses.append(Use(str(obj), model._meta.verbose_name.capitalize(), where, _admin_url(obj)))
+                yield obj
+
+
+def _is_live(page):
+    return getattr(page, "is_live", True)
+
+
+def live_pages_showing(image):
+    """The pages whose live text, the one readers get, shows `image`."""
+    return [page for page in _pages_whose_text_refers_to(image, markdown_text_fields()) if _is_live(page)]
+
+
+def uses_of(image):
+    """Every Use of `image`, pages first, then revisions waiting for review."""
+    uses = []
+    fields_by_model = markdown_text_fields()
+    for obj in _pages_whose_text_refers_to(image, fields_by_model):
+        where = "live text" if _is_live(obj) else "text readers do not see yet"
+        uses.append(Use(str(obj), obj._meta.verbose_name.capitalize(), where, _admin_url(obj)))
     models_by_type = {ContentType.objects.get_for_model(model).pk: model for model in fields_by_model}
     for revision in Revision.objects.open().filter(content_type__in=models_by_type):
         model = models_by_type[revision.content_type_id]

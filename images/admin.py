@@ -87,9 +87,10 @@ class ImageAdmin(SimpleHistoryAdmin):
         locked = {}
         if not obj.may_change_what_readers_get(request.user):
             locked["description"] = (
-                "A live page shows this image, so a change to its alt text, caption, credit or licence would reach "
-                "readers at once, without review: only a medical reviewer may make it. To show readers something "
-                "else, upload a new image and put it in the text: it goes through review with the text."
+                "A page a medical reviewer has approved shows this image (live, or going live at a set time), so a "
+                "change to its alt text, caption, credit or licence would reach readers without review: only a "
+                "medical reviewer may make it. To show readers something else, upload a new image and put it in "
+                "the text: it goes through review with the text."
             )
         return [
             (None, {"fields": ["preview", "reference_to_copy", *texts], **locked}),

@@ -101,13 +101,14 @@ class Image(models.Model):
     def may_change_what_readers_get(self, user):
         """A change to the alt text, caption, credit or licence reaches readers
         at once on every live page that shows the image, with no revision to
-        review. So once live text shows it, only someone who may approve each
-        of those pages may change them; an editor uploads a new image instead,
-        which reaches readers with the text that uses it, through review."""
+        review. So once approved text shows it (live, or going live at a set
+        time), only someone who may approve each of those pages may change
+        them; an editor uploads a new image instead, which reaches readers with
+        the text that uses it, through review."""
         from editorial.workflow.rules import can_publish
-        from images.usage import live_pages_showing
+        from images.usage import approved_pages_showing
 
-        return all(can_publish(user, type(page)) for page in live_pages_showing(self))
+        return all(can_publish(user, type(page)) for page in approved_pages_showing(self))
 
     def reference(self, alt=""):
         """What an editor writes to show this image: ![alt](image:42)."""

@@ -199,3 +199,24 @@ def test_an_editor_may_change_an_image_no_live_page_shows_yet(editor_web, editor
 
     image.refresh_from_db()
     assert image.alt_text == "Better words"
+
+
+def test_an_image_a_reviewer_approved_to_go_live_later_is_locked_for_editors_too(editor_web, editor_user, reviewer, make_article):
+    """Approved for tomorrow, the text is no longer reviewed again: a caption
+    changed in between would go live unseen."""
+    import datetime
+
+    from django.utils import timezone
+
+    from editorial import workflow
+
+    image = library_image(alt_text="Approved words")
+    article = make_article(body="Text.")
+    article.body = f"Text.\n\n![](image:{image.pk})"
+    workflow.save_edit(article, editor_user)
+    workflow.approve(type(article).objects.get(pk=article.pk), reviewer, go_live_at=timezone.now() + datetime.timedelta(days=1))
+
+    editor_web.post(admin_url(image, "change"), {"title": image.title, "alt_text": "Unseen words", "caption": "", "credit": "", "licence": ""})
+
+    image.refresh_from_db()
+    assert image.alt_text == "Approved words"

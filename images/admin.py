@@ -12,7 +12,8 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.uploads import FORM_OVERHEAD, limit_upload_size, megabytes
-from images.models import Image, store_upload
+from editorial.models import person_name
+from images.models import READER_FACING_FIELDS, Image, store_upload
 from images import uploads
 from images.uploads import ACCEPTED_NAMES, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, check_upload
 from images.usage import uses_of
@@ -67,20 +68,34 @@ class ImageAdmin(SimpleHistoryAdmin):
     list_display_links = ["thumbnail", "title"]
     search_fields = ["title", "alt_text", "caption", "credit"]
     list_filter = ["decorative"]
-    readonly_fields = ["preview", "reference_to_copy", "size", "uploaded_by", "uploaded_at", "used_on"]
+    readonly_fields = ["preview", "reference_to_copy", "size", "uploader", "uploaded_at", "used_on"]
 
     def get_form(self, request, obj=None, **kwargs):
         kwargs["form"] = ImageChangeForm if obj is not None else ImageUploadForm
         return super().get_form(request, obj, **kwargs)
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = [*super().get_readonly_fields(request, obj)]
+        if obj is not None and not obj.may_change_what_readers_get(request.user):
+            readonly += READER_FACING_FIELDS
+        return readonly
+
     def get_fieldsets(self, request, obj=None):
-        texts = ["title", "alt_text", "decorative", "caption", "credit", "licence"]
+        texts = ["title", *READER_FACING_FIELDS]
         if obj is None:
             return [(None, {"fields": ["upload", *texts]})]
+        locked = {}
+        if not obj.may_change_what_readers_get(request.user):
+            locked["description"] = (
+                "A page a medical reviewer has approved shows this image (live, or going live at a set time), so a "
+                "change to its alt text, caption, credit or licence would reach readers without review: only a "
+                "medical reviewer may make it. To show readers something else, upload a new image and put it in "
+                "the text: it goes through review with the text."
+            )
         return [
-            (None, {"fields": ["preview", "reference_to_copy", *texts]}),
+            (None, {"fields": ["preview", "reference_to_copy", *texts], **locked}),
             ("Used on", {"fields": ["used_on"]}),
-            ("File", {"fields": ["size", "uploaded_by", "uploaded_at"]}),
+            ("File", {"fields": ["size", "uploader", "uploaded_at"]}),
         ]
 
     def save_model(self, request, obj, form, change):
@@ -113,6 +128,12 @@ class ImageAdmin(SimpleHistoryAdmin):
     @admin.display(description="Alt text")
     def alt_text_or_decorative(self, image):
         return "(decorative)" if image.decorative else image.alt_text
+
+    @admin.display(description="Uploaded by")
+    def uploader(self, image):
+        # As colleagues know them, as "Last edited by" on a page; the admin's
+        # own field would link the user name to an account page editors may not open.
+        return person_name(image.uploaded_by) or "—"
 
     @admin.display(description="Size in pixels")
     def size(self, image):

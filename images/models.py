@@ -16,6 +16,10 @@ ALT_TEXT_HELP = (
 )
 
 
+# What readers get of an image besides its pixels, wherever a page shows it.
+READER_FACING_FIELDS = ["alt_text", "decorative", "caption", "credit", "licence"]
+
+
 def unguessable_name(image, filename):
     """Where an upload is stored. The name is random, never the editor's file
     name: an image's address is known only from a page that shows it, so an
@@ -93,6 +97,18 @@ class Image(models.Model):
         # deleted image cannot be fetched by an address someone kept.
         once_on_commit(partial(delete_with_renditions, self.file))
         return result
+
+    def may_change_what_readers_get(self, user):
+        """A change to the alt text, caption, credit or licence reaches readers
+        at once on every live page that shows the image, with no revision to
+        review. So once approved text shows it (live, or going live at a set
+        time), only someone who may approve each of those pages may change
+        them; an editor uploads a new image instead, which reaches readers with
+        the text that uses it, through review."""
+        from editorial.workflow.rules import can_publish
+        from images.usage import approved_pages_showing
+
+        return all(can_publish(user, type(page)) for page in approved_pages_showing(self))
 
     def reference(self, alt=""):
         """What an editor writes to show this image: ![alt](image:42)."""

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 
 from core.markup import image_references, reject_images
-from editorial.models import Revision
+from editorial.models import EditorialStatus, Revision
 
 
 @dataclass(frozen=True)
@@ -46,11 +46,8 @@ def _admin_url(obj):
         return ""
 
 
-def uses_of(image):
-    """Every Use of `image`, pages first, then revisions waiting for review."""
+def _pages_whose_text_refers_to(image, fields_by_model):
     marker = f"image:{image.pk}"
-    uses = []
-    fields_by_model = markdown_text_fields()
     for model, names in fields_by_model.items():
         # The database narrows by the marker; the text's own references decide
         # ("image:4" is inside "image:42", and a reference shown as code is no use).
@@ -59,10 +56,22 @@ def uses_of(image):
             condition |= Q(**{f"{name}__contains": marker})
         for obj in model._default_manager.filter(condition):
             if any(_refers_to(getattr(obj, name), image.pk) for name in names):
-                where = "live text" if getattr(obj, "is_live", True) else "text readers do not see yet"
-                uses.append(Use(str(obj), model._meta.verbose_name.capitalize(), where, _admin_url(obj)))
+                yield obj
+
+
+def _is_live(page):
+    return getattr(page, "is_live", True)
+
+
+def _is_approved(page):
+    """Live, or approved by a reviewer to go live at a set time."""
+    return _is_live(page) or getattr(page, "status", None) == EditorialStatus.PUBLISHED
+
+
+def _revisions_whose_text_refers_to(image, fields_by_model, revisions):
+    """(revision, page) for each of `revisions` whose text refers to `image`."""
     models_by_type = {ContentType.objects.get_for_model(model).pk: model for model in fields_by_model}
-    for revision in Revision.objects.open().filter(content_type__in=models_by_type):
+    for revision in revisions.filter(content_type__in=models_by_type):
         model = models_by_type[revision.content_type_id]
         data = revision.data if isinstance(revision.data, dict) else {}
         texts = [data.get(name) for name in fields_by_model[model]]
@@ -70,5 +79,25 @@ def uses_of(image):
             continue
         obj = model._default_manager.filter(pk=revision.object_id).first()
         if obj is not None:
-            uses.append(Use(str(obj), model._meta.verbose_name.capitalize(), "revision waiting for review", _admin_url(obj)))
+            yield revision, obj
+
+
+def approved_pages_showing(image):
+    """The pages whose approved text shows `image`: live now, or approved by a
+    reviewer to go live at a set time (the page, or a scheduled revision of it)."""
+    fields_by_model = markdown_text_fields()
+    pages = [page for page in _pages_whose_text_refers_to(image, fields_by_model) if _is_approved(page)]
+    scheduled = Revision.objects.filter(status=Revision.Status.SCHEDULED)
+    return pages + [page for _, page in _revisions_whose_text_refers_to(image, fields_by_model, scheduled)]
+
+
+def uses_of(image):
+    """Every Use of `image`, pages first, then revisions waiting for review."""
+    uses = []
+    fields_by_model = markdown_text_fields()
+    for obj in _pages_whose_text_refers_to(image, fields_by_model):
+        where = "live text" if _is_live(obj) else "text readers do not see yet"
+        uses.append(Use(str(obj), obj._meta.verbose_name.capitalize(), where, _admin_url(obj)))
+    for _, obj in _revisions_whose_text_refers_to(image, fields_by_model, Revision.objects.open()):
+        uses.append(Use(str(obj), obj._meta.verbose_name.capitalize(), "revision waiting for review", _admin_url(obj)))
     return uses

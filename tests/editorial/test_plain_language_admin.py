@@ -117,3 +117,16 @@ def test_the_review_page_of_a_draft_shows_its_checks(reviewer_web, editor_user, 
     page = reviewer_web.get(admin_url(article, "review")).content.decode()
     checks = panel(page)
     assert grade_shown(checks) > 8 and escape("A heading jumps from ## to ####") in checks
+    # The reviewer types nothing here, so is not told to save.
+    assert "save to update them" not in page.split('id="plain-language"')[1].split("</p>")[0]
+
+
+def test_the_panel_says_it_follows_the_saved_text_and_no_longer_that_images_are_refused(editor_web, make_article):
+    """Images are accepted since the media library came; the panel counts
+    their alt text. It changes only on a save, which an editor watching it
+    while typing needs to be told."""
+    article = draft(make_article, body=PLAIN)
+    page = editor_web.get(admin_url(article, "change")).content.decode()
+    explanation = page.split('id="plain-language"')[1].split("</p>")[0]
+    assert "Images are not accepted" not in explanation
+    assert "not as you type: save to update them" in explanation

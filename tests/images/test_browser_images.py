@@ -81,3 +81,25 @@ def test_a_page_with_an_image_still_scores_100_for_seo(live_server, make_article
 
     assert not result["runtimeError"], result["runtimeError"]
     assert result["score"] == 1, result["failing"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("notes", [{}, {"caption": "A caption."}], ids=["without-caption", "with-caption"])
+def test_an_image_is_never_wider_than_its_sizes_say_or_the_text_column(live_server, new_page, make_article, media_served, notes):
+    """The browser picks a rendition by `sizes` (at most 40rem); an image shown
+    wider would be blown up past it, and past the text beside it. An image with
+    no caption is a bare <picture>, not a figure, and must be held in too."""
+    image = library_image(1400, 900, title="Test shape", alt_text="A blue rectangle, the test image", **notes)
+    article = make_article(body=f"Some words before.\n\n![](image:{image.pk})\n\nSome words after.")
+    page = new_page()
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(live_server.url + article.get_absolute_url())
+
+    shown = page.locator(".editor-text picture img").evaluate(
+        "img => ({image: img.getBoundingClientRect().width,"
+        " text: img.closest('.editor-text').getBoundingClientRect().width,"
+        " rem: parseFloat(getComputedStyle(document.documentElement).fontSize)})"
+    )
+
+    assert shown["image"] <= 40 * shown["rem"], shown
+    assert shown["image"] <= shown["text"], shown

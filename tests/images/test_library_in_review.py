@@ -136,7 +136,7 @@ def test_markdown_fields_get_the_insert_image_control_as_a_static_script(editor_
     assert '<script src="/static/images/chooser.js" data-chooser-url="/admin/images/image/chooser.json" defer></script>' in page
 
 
-def test_a_cached_page_never_keeps_an_images_old_alt_text(client, editor_web, make_article):
+def test_a_cached_page_never_keeps_an_images_old_alt_text(client, reviewer_web, make_article):
     from core.cache import STATUS_HEADER
 
     image = library_image(alt_text="The old description")
@@ -145,7 +145,7 @@ def test_a_cached_page_never_keeps_an_images_old_alt_text(client, editor_web, ma
     cached = client.get(article.get_absolute_url())
     assert cached[STATUS_HEADER] == "hit" and 'alt="The old description"' in cached.content.decode()
 
-    response = editor_web.post(
+    response = reviewer_web.post(
         admin_url(image, "change"),
         {"title": image.title, "alt_text": "The new description", "caption": "", "credit": "", "licence": ""},
     )
@@ -168,3 +168,55 @@ def test_comparing_two_versions_shows_the_image_the_newer_one_adds(reviewer_web,
     page = reviewer_web.get(admin_url(article, "compare", article.pk), {"from": "live", "to": "pending"}).content.decode()
 
     assert 'class="review-images"' in page and image.renditions[-1]["fallback"] in page
+
+
+def test_an_editor_cannot_change_what_readers_get_of_an_image_a_live_page_shows(editor_web, client, make_article):
+    """Its alt text and caption would reach readers at once, with no revision
+    for a reviewer to approve. The title, which readers never see, stays theirs."""
+    image = library_image(alt_text="The approved description", caption="The approved caption.")
+    article = make_article(body=f"![](image:{image.pk})")
+    changes = {"title": "Renamed", "alt_text": "Unreviewed words", "caption": "Unreviewed caption.", "credit": "", "licence": ""}
+
+    form = editor_web.get(admin_url(image, "change")).content.decode()
+    response = editor_web.post(admin_url(image, "change"), changes)
+
+    assert "only a medical reviewer may make it" in form and 'name="caption"' not in form
+    assert response.status_code == 302
+    image.refresh_from_db()
+    assert (image.title, image.alt_text, image.caption) == ("Renamed", "The approved description", "The approved caption.")
+    assert "Unreviewed" not in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_an_editor_may_change_an_image_no_live_page_shows_yet(editor_web, editor_user, make_article):
+    from editorial import workflow
+
+    image = library_image(alt_text="First words")
+    article = make_article(body="Text.")
+    article.body = f"Text.\n\n![](image:{image.pk})"
+    workflow.save_edit(article, editor_user)  # waiting for review: readers do not get it yet
+
+    editor_web.post(admin_url(image, "change"), {"title": image.title, "alt_text": "Better words", "caption": "", "credit": "", "licence": ""})
+
+    image.refresh_from_db()
+    assert image.alt_text == "Better words"
+
+
+def test_an_image_a_reviewer_approved_to_go_live_later_is_locked_for_editors_too(editor_web, editor_user, reviewer, make_article):
+    """Approved for tomorrow, the text is no longer reviewed again: a caption
+    changed in between would go live unseen."""
+    import datetime
+
+    from django.utils import timezone
+
+    from editorial import workflow
+
+    image = library_image(alt_text="Approved words")
+    article = make_article(body="Text.")
+    article.body = f"Text.\n\n![](image:{image.pk})"
+    workflow.save_edit(article, editor_user)
+    workflow.approve(type(article).objects.get(pk=article.pk), reviewer, go_live_at=timezone.now() + datetime.timedelta(days=1))
+
+    editor_web.post(admin_url(image, "change"), {"title": image.title, "alt_text": "Unseen words", "caption": "", "credit": "", "licence": ""})
+
+    image.refresh_from_db()
+    assert image.alt_text == "Approved words"

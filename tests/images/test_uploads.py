@@ -171,3 +171,18 @@ def test_location_details_are_removed_from_png_and_webp_too(editor_web, media_fo
     with PillowImage.open(media_folder / Image.objects.get().file.name) as kept:
         assert kept.format == image_format
         assert not kept.getexif().get_ifd(0x8825) and "exif" not in kept.info
+
+
+def test_the_image_page_names_the_uploader_as_colleagues_know_them(editor_web, editor_user):
+    """By their staff profile's name, as "Last edited by" on a page, not by
+    their user name linked to an account page editors may not open."""
+    from editorial.models import StaffProfile
+
+    StaffProfile.objects.create(user=editor_user, display_name="Edna Editor (demo account)")
+    send(editor_web, upload(image_bytes(600, 300)))
+
+    page = editor_web.get(admin_url(Image.objects.get(), "change")).content.decode()
+
+    uploader = page.split("Uploaded by:")[1].split("</div>")[0]
+    assert "Edna Editor (demo account)" in uploader
+    assert "/admin/auth/user/" not in uploader

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpResponseRedirect
 
+from core.kept import KeptWhileContentUnchanged
 from prices.models import Country, PriceKind
 
 PARAMETER = "country"
@@ -63,10 +64,19 @@ class CountryView:
             yield country, f"?{text}" if text else "./", country == self.country
 
 
+# Every kind of figure with its country, in the order pages list them. Every
+# page that shows a price reads them, and they change only when an editor
+# edits a kind or a country, a change readers see: kept until then.
+_every_kind = KeptWhileContentUnchanged(
+    lambda: list(PriceKind.objects.select_related("country").order_by("country__position", "country__name", "position", "id"))
+)
+
+
 def country_view(code=None):
     """The CountryView for `code` (a Country code; None or unknown: the
-    default country). One query: every kind with its country."""
-    kinds = list(PriceKind.objects.select_related("country").order_by("country__position", "country__name", "position", "id"))
+    default country). One query (every kind with its country) on the first
+    request after a change, none after (core.kept.KeptWhileContentUnchanged)."""
+    kinds = _every_kind()
     countries = []
     for kind in kinds:
         if kind.country not in countries:

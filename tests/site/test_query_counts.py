@@ -175,8 +175,9 @@ def test_the_first_request_after_a_go_live_time_applies_the_change_then_counts_s
     client, make_category, make_therapy, make_estimate, make_article, django_assert_num_queries
 ):
     """Applying a due revision costs queries once; the next request is back to
-    the pinned count, less the glossary: read once the change was applied,
-    it is kept until the next change (core.kept.KeptWhileContentUnchanged)."""
+    the pinned count, less the glossary and the kinds of figure: read once
+    the change was applied, they are kept until the next change
+    (core.kept.KeptWhileContentUnchanged)."""
     build_site(make_category, make_therapy, make_estimate, make_article, *SIZES["small"])
     therapy = Therapy.objects.get(slug="therapy-0-0")
     data = workflow.snapshot(therapy)
@@ -187,16 +188,16 @@ def test_the_first_request_after_a_go_live_time_applies_the_change_then_counts_s
     )
 
     assert "The scheduled summary." in client.get("/therapies/therapy-0-0/").content.decode()
-    with django_assert_num_queries(EXPECTED_QUERIES["/therapies/therapy-0-0/"] - 1):
+    with django_assert_num_queries(EXPECTED_QUERIES["/therapies/therapy-0-0/"] - 2):
         response = client.get("/therapies/therapy-0-0/")
     assert "The scheduled summary." in response.content.decode()
 
 
-# The second request, with nothing changed: no due and no glossary query, and
-# the home page's cost table kept (only the kinds its country switch shows).
+# The second request, with nothing changed: no due, glossary or kinds query,
+# and the home page's cost table kept.
 WHILE_NOTHING_CHANGES = {
-    "/": 3,  # intro, kinds, latest articles
-    "/therapies/therapy-0-0/": EXPECTED_QUERIES["/therapies/therapy-0-0/"] - 2,
+    "/": 2,  # intro, latest articles
+    "/therapies/therapy-0-0/": EXPECTED_QUERIES["/therapies/therapy-0-0/"] - 3,
     "/care/": 1,  # intro and crisis lines (the sections kept)
     "/articles/article-0/": EXPECTED_QUERIES["/articles/article-0/"] - 2,
     "/articles/with-table/": 3,  # article + approver, its related therapies, its references

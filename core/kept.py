@@ -12,6 +12,7 @@ import math
 
 from django.utils import timezone
 
+from core import transactions
 from core.cache import UNSCHEDULED_SECONDS, CacheUnavailable, _shared, content_version, next_change_timestamp
 
 
@@ -41,14 +42,15 @@ class KeptWhileContentUnchanged:
     version, so the kept value is never older than the rows it was computed
     from. The version is read before computing: a change committed during
     the computation replaces it, and the next call computes again. Without
-    a working cache, compute() runs every time."""
+    a working cache, or inside a transaction (an uncommitted change may roll
+    back), compute() runs every time."""
 
     def __init__(self, compute):
         self.compute = compute
         self._kept = (None, None)
 
     def __call__(self):
-        token = content_version()
+        token = None if transactions.in_transaction() else content_version()
         if token is None:
             return self.compute()
         kept_token, value = self._kept
@@ -65,8 +67,9 @@ def remember_while_content_unchanged(key, compute):
     announce it): for a value made from live content only, whose every
     record would cost queries just to name in a digest (the cost table).
     `key` names what else the value depends on (the date, the country).
-    Without a working cache it is computed every time."""
-    token = content_version()
+    Without a working cache, or inside a transaction (which may roll back
+    what the value shows), it is computed every time."""
+    token = None if transactions.in_transaction() else content_version()
     if token is None:
         return compute()
     now = timezone.now().timestamp()

@@ -14,3 +14,13 @@ def once_on_commit(func, using=None):
     if any(registered is func for _savepoints, registered, _robust in connection.run_on_commit):
         return
     transaction.on_commit(func, using=using)
+
+
+def in_transaction(using=None):
+    """Whether the current code runs inside a transaction, whose changes
+    others do not see yet and which may still roll back. Values computed
+    from content are kept only outside one (core.kept), so a rolled-back
+    change never stays in them. The tests count a test's own
+    never-committed transaction as outside (tests/conftest.py), as they do
+    for once_on_commit."""
+    return transaction.get_connection(using).in_atomic_block

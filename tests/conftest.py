@@ -431,6 +431,14 @@ def page_cache_per_test(monkeypatch):
     # The search index's updates too (search/index.py): both wait for a commit.
     monkeypatch.setattr(transactions, "once_on_commit", when_committed)
 
+    # Values kept while the content is unchanged (core.kept) are kept in a
+    # test's own transaction too, as if it were committed.
+    def in_transaction(using=None):
+        blocks = transaction.get_connection(using).atomic_blocks
+        return len(blocks) > (1 if blocks and blocks[0]._from_testcase else 0)
+
+    monkeypatch.setattr(transactions, "in_transaction", in_transaction)
+
 
 def a_quiet_moment():
     """Noon tomorrow in the site's time zone: a test that moves the clock on

@@ -5,6 +5,7 @@ again after any change, and every time while the shared cache is failing."""
 from unittest import mock
 
 from django.core.cache import cache
+from django.db import transaction
 
 from core import cache as page_cache
 from core.kept import KeptWhileContentUnchanged
@@ -43,3 +44,10 @@ def test_without_a_working_cache_it_is_computed_every_time():
     kept()
     with mock.patch.object(cache, "get", side_effect=ConnectionError("cache down")):
         assert [kept(), kept()] == [2, 3]
+
+
+def test_inside_a_transaction_nothing_is_kept_so_a_rollback_cannot_linger(db):
+    calls, kept = counting()
+    with transaction.atomic():
+        assert [kept(), kept()] == [1, 2]  # what it computes may still roll back
+    assert [kept(), kept()] == [3, 3]

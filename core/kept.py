@@ -6,13 +6,17 @@
 - `KeptWhileContentUnchanged`: in this process, under the content version
   (core.cache), for a small value every public request needs.
 - `remember_while_content_unchanged(key, compute)`: in the shared cache,
-  under the content version, until the next scheduled change."""
+  under the content version, until the next scheduled change;
+  `kept_live_html` for a part of a page made that way."""
 
+import hashlib
 import math
 
+from django.conf import settings
 from django.utils import timezone
 
 from core import transactions
+from core.page_keys import page_fingerprint
 from core.cache import UNSCHEDULED_SECONDS, CacheUnavailable, _shared, content_version, next_change_timestamp
 
 
@@ -90,3 +94,17 @@ def remember_while_content_unchanged(key, compute):
         except CacheUnavailable:
             pass
     return value
+
+
+def kept_live_html(name, render, *depends_on):
+    """render(): HTML made from live content only, kept as
+    remember_while_content_unchanged does under `name`, the release's and
+    settings' fingerprint (core.page_keys), today's date (a figure goes
+    stale, a review falls due) and `depends_on` (the page's query, a working
+    copy it shows). With DEBUG on (`make run`) it is rendered every time:
+    runserver does not restart for a template edit, and the release's
+    fingerprint is read once per process."""
+    if settings.DEBUG:
+        return render()
+    named = repr((page_fingerprint(), timezone.localdate(), depends_on))
+    return remember_while_content_unchanged(f"{name}:{hashlib.sha256(named.encode()).hexdigest()}", render)

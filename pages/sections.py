@@ -21,15 +21,9 @@ the queries that load the sections to name them in the digest. Only the
 crisis lines can be an editor's working copy (in its preview), and they are
 named in that key."""
 
-import hashlib
-
-from django.conf import settings
-from django.utils import timezone
-
 from core.fragments import kept_render, loaded_values
-from core.kept import remember_while_content_unchanged
+from core.kept import kept_live_html
 from core.markup import images_loaded, load_images
-from core.page_keys import page_fingerprint
 from therapies.models import Category
 from therapies.queries import sections
 
@@ -74,18 +68,17 @@ def care_sections(sections, crisis, glossary=()):
 
 def live_emerging_sections(glossary):
     """emerging_sections() of the live emerging sections."""
-    return _kept_live("emerging-sections", glossary, None, lambda: emerging_sections(sections(Category.Kind.EMERGING), glossary))
+
+    def render():
+        return emerging_sections(sections(Category.Kind.EMERGING), glossary)
+
+    return kept_live_html("live-emerging-sections", render, tuple(glossary))
 
 
 def live_care_sections(crisis, glossary):
     """care_sections() of the live supportive sections, with `crisis`."""
-    return _kept_live(
-        "care-sections", glossary, crisis, lambda: care_sections(sections(Category.Kind.SUPPORTIVE), crisis, glossary)
-    )
 
+    def render():
+        return care_sections(sections(Category.Kind.SUPPORTIVE), crisis, glossary)
 
-def _kept_live(name, glossary, crisis, render):
-    if settings.DEBUG:
-        return render()  # as core.fragments: a template edit shows at once
-    named = repr((page_fingerprint(), timezone.localdate(), tuple(glossary), loaded_values(crisis)))
-    return remember_while_content_unchanged(f"live-{name}:{hashlib.sha256(named.encode()).hexdigest()}", render)
+    return kept_live_html("live-care-sections", render, tuple(glossary), loaded_values(crisis))

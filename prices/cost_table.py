@@ -13,19 +13,14 @@ date), and the release and the settings pages show (core.page_keys). With
 DEBUG on (`make run`) it is rendered every time, so a template edit shows
 at once."""
 
-import hashlib
-
-from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
 
-from core.kept import remember_while_content_unchanged
-from core.page_keys import page_fingerprint
+from core.kept import kept_live_html
 from prices.countries import country_for
 from prices.queries import attach_prices
 from therapies.queries import dmt_categories
 
-KEY = "cost-table:{}"
+KEY = "cost-table"
 TEMPLATE = "includes/cost_table.html"
 
 
@@ -43,9 +38,4 @@ def cost_table(page_query=None, prices=None):
         context = {"categories": attach_prices(dmt_categories(), view), "prices": view, "page_query": page_query}
         return render_to_string(TEMPLATE, context)
 
-    if settings.DEBUG:
-        # The release's fingerprint is read once per process, and runserver
-        # does not restart for a template edit: render it each time then.
-        return render()
-    named = repr((page_fingerprint(), timezone.localdate(), _query_items(page_query)))
-    return remember_while_content_unchanged(KEY.format(hashlib.sha256(named.encode()).hexdigest()), render)
+    return kept_live_html(KEY, render, _query_items(page_query))
